@@ -1,0 +1,84 @@
+#pragma once
+// The RPC envelope inside MDP bodies (DESIGN.md): a request body is a BSON
+// header frame and a BSON params frame; a reply body is a BSON header frame and
+// a BSON result frame.
+//
+// Decoded headers are views into their frame and die with it. Decoders never
+// throw: these bytes come from the network.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <zmq.hpp>
+
+#include "skynet/bus/result.hpp"
+
+namespace skynet::bus::rpc {
+
+struct request_header {
+    std::string_view method;
+    std::string_view request_id;  // unique per client
+    std::string_view origin;      // "host/pid/name" of the caller
+    std::int32_t retry = 0;       // how often the bus re-dispatched it
+    // The time budget left when it was sent, in milliseconds; each hop
+    // subtracts what it spent. Nothing: no deadline.
+    std::optional<std::int64_t> timeout_ms;
+    bool idempotent = false;
+    std::string_view traceparent;  // W3C trace context; empty: none
+    std::string_view parent;       // request_id of the call that made this one; empty: none
+};
+
+struct reply_header {
+    std::string_view request_id;
+    errc code = errc::ok;
+    std::string_view error;  // empty when code is ok
+};
+
+// Field names on the wire.
+namespace field {
+inline constexpr std::string_view method = "method";
+inline constexpr std::string_view request_id = "request_id";
+inline constexpr std::string_view origin = "origin";
+inline constexpr std::string_view retry = "retry";
+inline constexpr std::string_view timeout_ms = "timeout_ms";
+inline constexpr std::string_view idempotent = "idempotent";
+inline constexpr std::string_view traceparent = "traceparent";
+inline constexpr std::string_view parent = "parent";
+inline constexpr std::string_view code = "code";
+inline constexpr std::string_view error = "error";
+}  // namespace field
+
+// method and request_id are required; unknown fields are ignored, so that
+// newer peers may add some.
+result<request_header> decode_request_header(const zmq::message_t& frame) noexcept;
+result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept;
+
+zmq::message_t encode_request_header(const request_header& header);
+zmq::message_t encode_reply_header(const reply_header& header);
+
+// A BSON frame holding the empty document: the result of an error reply.
+zmq::message_t empty_document_frame();
+
+// What a broker reads of a request header, in place, without validating the
+// whole document. Nothing if the frame is not one of our headers (a plain MDP
+// body is opaque and valid).
+struct request_meta {
+    std::string_view request_id;
+    std::optional<std::int64_t> timeout_ms;
+    bool idempotent = false;
+};
+std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept;
+
+// Rewrites the header's timeout_ms in place (the broker subtracts the time a
+// request spent queued). False if the header has no int64 timeout_ms.
+// The frame must not be shared with a send in progress.
+bool rewrite_timeout(zmq::message_t& header, std::int64_t timeout_ms) noexcept;
+
+}  // namespace skynet::bus::rpc
+
+namespace skynet::bus::rpc {
+// Rewrites the header's retry count in place; false if it has no int32 retry.
+bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept;
+// The header's retry count, 0 if absent.
+std::int32_t peek_retry(const zmq::message_t& header) noexcept;
+}  // namespace skynet::bus::rpc

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace skynet::bus {
+
+// "host/pid/name": who called, as the request header's origin field says.
+std::string make_origin(std::string_view name);
+
+}  // namespace skynet::bus
