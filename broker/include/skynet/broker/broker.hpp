@@ -1,0 +1,81 @@
+#pragma once
+// The Majordomo broker: one ROUTER socket for clients and workers speaking
+// 7/MDP/0.1, per-service queues of ready workers dispatched least recently
+// used, heartbeats both ways, and the mmi.* internal services.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <zmq.hpp>
+
+namespace skynet {
+
+struct broker_options {
+    std::string bind = "tcp://*:5555";
+    // Heartbeat interval both ways; a worker silent for heartbeat * liveness is dead.
+    std::chrono::milliseconds heartbeat{2500};
+    int liveness = 3;
+    // Requests waiting for a worker, per service; past it, OVERLOADED.
+    std::size_t max_queue = 10000;
+    // 7/MDP: requests for a service with no worker expire after a configurable
+    // time. They end in UNKNOWN_SERVICE, long before their own deadline.
+    std::chrono::milliseconds unknown_service_wait{1000};
+    // The most requests one worker connection may hold (DESIGN.md: credit).
+    std::uint32_t max_credit = 65536;
+    // Messages queued per peer connection in ZeroMQ before sends to it fail;
+    // a reply to a client that stops reading is dropped (and counted) past it.
+    int high_water_mark = 100000;
+    // On stop, how long in-flight requests get to finish before their clients
+    // are answered and the workers are disconnected.
+    std::chrono::milliseconds drain_timeout{2000};
+};
+
+// Counters since start, readable from any thread while the broker runs.
+struct broker_stats {
+    std::uint64_t requests = 0;        // client requests received (mmi.* included)
+    std::uint64_t dispatched = 0;      // REQUESTs sent to workers (re-dispatches included)
+    std::uint64_t replies = 0;         // worker replies forwarded to clients
+    std::uint64_t queued = 0;          // requests now waiting for a worker
+    std::uint64_t in_flight = 0;       // requests now held by workers
+    std::uint64_t workers = 0;         // workers now connected
+    std::uint64_t services = 0;        // services now known
+    std::uint64_t malformed = 0;       // messages dropped as malformed
+    std::uint64_t disconnects = 0;     // DISCONNECTs sent for protocol errors
+    std::uint64_t overloaded = 0;      // requests answered OVERLOADED
+    std::uint64_t unknown_service = 0; // requests answered UNKNOWN_SERVICE
+    std::uint64_t expired = 0;         // requests dropped because their deadline passed
+    std::uint64_t workers_lost = 0;    // workers dropped by heartbeat expiry
+    std::uint64_t redispatched = 0;    // idempotent requests re-sent after their worker died
+    std::uint64_t worker_lost_replies = 0;  // requests answered WORKER_LOST
+    std::uint64_t undeliverable = 0;   // messages a peer could not take (gone, or not reading)
+};
+
+class broker {
+public:
+    // Binds the ROUTER socket on options.bind. Throws zmq::error_t if it cannot.
+    broker(broker_options options, zmq::context_t& context);
+    ~broker();
+    broker(const broker&) = delete;
+    broker& operator=(const broker&) = delete;
+
+    // The endpoint actually bound, with the port resolved (tcp://0.0.0.0:41234).
+    std::string endpoint() const;
+
+    // Serves until stop() is called, then drains: new and queued requests get
+    // UNAVAILABLE, in-flight ones get drain_timeout to finish, and every worker
+    // gets DISCONNECT. Call it on one thread only; the socket lives there.
+    void run();
+
+    // Asks run() to drain and return. Any thread, and async-signal-safe.
+    void stop() noexcept;
+
+    broker_stats stats() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace skynet

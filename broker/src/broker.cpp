@@ -1,0 +1,103 @@
+#include "skynet/broker/broker.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "broker_core.hpp"
+#include "counters.hpp"
+#include "skynet/bus/logging.hpp"
+
+namespace skynet {
+
+using broker_detail::broker_core;
+using broker_detail::counters;
+
+struct broker::impl {
+    impl(broker_options o, zmq::context_t& context)
+        : options(std::move(o)), router(context, zmq::socket_type::router) {}
+
+    broker_options options;
+    zmq::socket_t router;
+    int stop_fd = -1;  // an eventfd: stop() must be callable from a signal handler
+    counters stats;
+    std::string endpoint;
+};
+
+broker::broker(broker_options options, zmq::context_t& context)
+    : impl_(std::make_unique<impl>(std::move(options), context)) {
+    auto& r = impl_->router;
+    // Sends to a peer that is gone fail instead of vanishing, so that they are
+    // counted; with non-blocking sends, so do sends to a peer not reading.
+    r.set(zmq::sockopt::router_mandatory, 1);
+    r.set(zmq::sockopt::sndhwm, impl_->options.high_water_mark);
+    r.set(zmq::sockopt::rcvhwm, impl_->options.high_water_mark);
+    r.set(zmq::sockopt::linger, 1000);  // time for the last answers to leave on close
+    r.bind(impl_->options.bind);
+    impl_->endpoint = r.get(zmq::sockopt::last_endpoint);
+    impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->stop_fd < 0) {
+        throw zmq::error_t();  // errno says why
+    }
+}
+
+broker::~broker() { close(impl_->stop_fd); }
+
+std::string broker::endpoint() const { return impl_->endpoint; }
+
+void broker::stop() noexcept {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(impl_->stop_fd, &one, sizeof one);
+}
+
+broker_stats broker::stats() const noexcept { return impl_->stats.snapshot(); }
+
+void broker::run() {
+    auto log = bus::logger_for("broker");
+    broker_core core(impl_->options, impl_->router, impl_->stats);
+    bus::frames message;
+    zmq_pollitem_t items[] = {{impl_->router.handle(), 0, ZMQ_POLLIN, 0},
+                              {nullptr, impl_->stop_fd, ZMQ_POLLIN, 0}};
+    // Enough messages per wake-up to amortise the poll, few enough that
+    // timers are never starved by a flood.
+    constexpr int batch = 1024;
+    auto next_tick = bus::clock::now();
+    auto drain_deadline = bus::time_point::max();
+    bool draining = false;
+    log->info("broker listening endpoint={} heartbeat_ms={} liveness={}", impl_->endpoint,
+              impl_->options.heartbeat.count(), impl_->options.liveness);
+    for (;;) {
+        auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick - bus::clock::now());
+        try {
+            zmq::poll(items, 2, std::chrono::milliseconds(std::max<std::int64_t>(wait.count(), 0)));
+        } catch (const zmq::error_t& e) {
+            if (e.num() != EINTR) {
+                throw;
+            }
+        }
+        auto now = bus::clock::now();
+        for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
+            core.on_message(message, now);
+        }
+        if ((items[1].revents & ZMQ_POLLIN) != 0 && !draining) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] auto r = read(impl_->stop_fd, &count, sizeof count);
+            draining = true;
+            drain_deadline = now + impl_->options.drain_timeout;
+            core.begin_drain(now);
+        }
+        if (now >= next_tick) {
+            core.on_tick(now);
+            next_tick = now + core.tick_interval();
+        }
+        if (draining && (core.in_flight() == 0 || now >= drain_deadline)) {
+            core.finish(now);
+            break;
+        }
+    }
+    log->info("broker stopped requests={} replies={}", impl_->stats.requests.get(),
+              impl_->stats.replies.get());
+}
+
+}  // namespace skynet

@@ -1,0 +1,108 @@
+#pragma once
+// The broker's rules, apart from its socket loop: what each 7/MDP command
+// does, how requests meet workers, and what time does to both. Runs on the
+// broker's thread only.
+
+#include <memory>
+#include <spdlog/logger.h>
+#include <vector>
+
+#include "counters.hpp"
+#include "inflight_table.hpp"
+#include "model.hpp"
+#include "outbox.hpp"
+#include "skynet/broker/broker.hpp"
+#include "skynet/bus/logging.hpp"
+#include "skynet/bus/mdp.hpp"
+#include "skynet/bus/string_map.hpp"
+
+namespace skynet::broker_detail {
+
+class broker_core {
+public:
+    broker_core(const broker_options& options, zmq::socket_ref router, counters& stats);
+    ~broker_core();
+    broker_core(const broker_core&) = delete;
+    broker_core& operator=(const broker_core&) = delete;
+
+    // One message from the ROUTER: the sender's identity, then its frames.
+    // The frames are consumed (moved on or dropped).
+    void on_message(bus::frames& message, time_point now);
+
+    // Heartbeats, dead workers, expired and unserved requests. Call it at
+    // least every tick_interval().
+    void on_tick(time_point now);
+    std::chrono::milliseconds tick_interval() const noexcept;
+
+    // Shutdown, in two steps: begin_drain refuses new requests and answers
+    // the queued ones with UNAVAILABLE; finish answers what workers still hold
+    // and sends every worker DISCONNECT.
+    void begin_drain(time_point now);
+    std::size_t in_flight() const noexcept { return inflight_.in_use(); }
+    void finish(time_point now);
+
+private:
+    // Client side (dispatch.cpp).
+    void on_client_request(zmq::message_t& client, bus::mdp::client_message& request,
+                           time_point now);
+    void route(service& svc, zmq::message_t&& client, std::span<zmq::message_t> body,
+               bool idempotent, time_point deadline, time_point now);
+    // False if the worker turned out unreachable and was removed.
+    bool send_to(worker_peer& w, service& requested, zmq::message_t&& client,
+                 std::span<zmq::message_t> body, bool idempotent, time_point deadline,
+                 time_point now);
+    void serve_queued(worker_peer& w, time_point now);
+    service* service_named(std::string_view name, time_point now);
+
+    // Internal services (mmi.cpp).
+    void on_mmi(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
+    void on_mmi_credit(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
+    void on_mmi_pause(zmq::message_t& client, bus::mdp::client_message& request, bool pause,
+                      time_point now);
+    void on_mmi_stats(zmq::message_t& client, bus::mdp::client_message& request);
+
+    // Worker side (workers.cpp), one function per command.
+    void on_ready(std::string_view identity, std::string_view service_name, time_point now);
+    void on_reply(worker_peer& w, bus::mdp::reply& reply, time_point now);
+    void on_heartbeat(worker_peer& w, time_point now);
+    void on_disconnect(worker_peer& w, time_point now);
+    void on_unknown_peer(std::string_view identity);
+    void make_ready(worker_peer& w);
+    void make_unready(worker_peer& w);
+    void protocol_error(worker_peer& w, std::string_view why, time_point now);
+    void remove_worker(worker_peer& w, time_point now);
+    void recover(inflight_request& slot, time_point now);
+    worker_peer* find_worker(std::string_view identity) noexcept;
+
+    // Time (timers.cpp).
+    void heartbeat_workers(time_point now);
+    void sweep_queues(time_point now);
+    void forget_idle_services();
+    void malformed(std::string_view identity, const bus::error& why, time_point now);
+
+    struct pending_credit {
+        std::uint32_t credit;
+        time_point expires;
+    };
+
+    const broker_options options_;
+    const std::chrono::milliseconds expiry_window_;
+    counters& stats_;
+    outbox out_;
+    std::shared_ptr<spdlog::logger> log_;
+    bus::log_limiter malformed_log_;
+
+    bus::string_map<std::unique_ptr<worker_peer>> workers_;
+    bus::string_map<std::unique_ptr<service>> services_;
+    bus::string_map<pending_credit> pending_credits_;
+    inflight_table inflight_;
+    std::vector<service*> waiting_services_;  // services whose queue may be non-empty
+    std::vector<worker_peer*> scratch_workers_;
+    bus::frames sending_;  // a queued request on its way to a worker
+    std::uint64_t next_sequence_ = 0;
+    std::size_t queued_total_ = 0;
+    time_point next_heartbeat_{};
+    bool draining_ = false;
+};
+
+}  // namespace skynet::broker_detail

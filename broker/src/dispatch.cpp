@@ -1,0 +1,150 @@
+// The client half of 7/MDP in the broker: requests meet ready workers, least
+// recently used first, or wait in their service's queue.
+#include "broker_core.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace skynet::broker_detail {
+
+namespace mdp = bus::mdp;
+
+void broker_core::on_client_request(zmq::message_t& client, mdp::client_message& request,
+                                    time_point now) {
+    stats_.requests.add();
+    if (request.service.starts_with("mmi.")) {
+        on_mmi(client, request, now);
+        return;
+    }
+    // Our envelope's header, read in place; a plain MDP body is opaque and
+    // gets no deadline and no idempotency.
+    auto meta = bus::rpc::peek_request(request.body[0]);
+    const std::string_view request_id = meta ? meta->request_id : std::string_view{};
+    if (draining_) {
+        out_.error(std::move(client), request.service, request_id, bus::errc::unavailable,
+                   "broker is shutting down");
+        return;
+    }
+    auto deadline = time_point::max();
+    if (meta && meta->timeout_ms) {
+        if (*meta->timeout_ms <= 0) {
+            stats_.expired.add();  // its caller has its TIMEOUT already
+            return;
+        }
+        deadline = bus::deadline_after(*meta->timeout_ms, now);
+    }
+    auto* svc = service_named(request.service, now);
+    if (svc == nullptr) {
+        stats_.overloaded.add();
+        out_.error(std::move(client), request.service, request_id, bus::errc::overloaded,
+                   "broker knows too many services");
+        return;
+    }
+    route(*svc, std::move(client), request.body, meta && meta->idempotent, deadline, now);
+}
+
+void broker_core::route(service& svc, zmq::message_t&& client, std::span<zmq::message_t> body,
+                        bool idempotent, time_point deadline, time_point now) {
+    if (auto* entry = svc.ready.front()) {
+        send_to(*entry->worker, svc, std::move(client), body, idempotent, deadline, now);
+        return;
+    }
+    if (svc.queue.size() >= options_.max_queue) {
+        stats_.overloaded.add();
+        auto meta = bus::rpc::peek_request(body[0]);
+        out_.error(std::move(client), svc.name, meta ? meta->request_id : std::string_view{},
+                   bus::errc::overloaded, "service queue is full");
+        return;
+    }
+    auto& slot = svc.queue.push_back();
+    slot.client = std::move(client);
+    for (auto& frame : body) {
+        slot.body.push_back(std::move(frame));
+    }
+    slot.enqueued_at = now;
+    slot.deadline = deadline;
+    slot.sequence = next_sequence_++;
+    slot.idempotent = idempotent;
+    stats_.queued.set(++queued_total_);
+    if (!svc.waiting) {
+        svc.waiting = true;
+        waiting_services_.push_back(&svc);
+    }
+}
+
+bool broker_core::send_to(worker_peer& w, service& requested, zmq::message_t&& client,
+                          std::span<zmq::message_t> body, bool idempotent, time_point deadline,
+                          time_point now) {
+    if (deadline != time_point::max()) {
+        // DESIGN.md: each hop subtracts what it spent, here the time queued.
+        bus::rpc::rewrite_timeout(body[0], bus::millis_left(deadline, now));
+    }
+    auto& slot = inflight_.acquire();
+    slot.worker = &w;
+    slot.requested = &requested;
+    slot.client = std::move(client);
+    slot.idempotent = idempotent;
+    slot.deadline = deadline;
+    for (auto& frame : body) {
+        slot.body.emplace_back().copy(frame);  // shares the bytes: no copy of the payload
+    }
+    w.held.push_back(slot);
+    ++w.holding;
+    w.last_sent = now;
+    stats_.in_flight.set(inflight_.in_use());
+    if (!out_.request(w.identity, inflight_table::token_of(slot), body)) {
+        // The worker is gone or not reading: it never got this request, nor
+        // will it answer the others in time. Drop it and recover them all.
+        protocol_error(w, "worker not reachable", now);
+        return false;
+    }
+    stats_.dispatched.add();
+    if (!w.has_credit()) {
+        make_unready(w);
+        return true;
+    }
+    for (int i = 0; i < w.entry_count; ++i) {
+        auto& entry = w.entries[i];
+        if (entry.svc == &requested && ready_list::contains_any(entry)) {
+            requested.ready.move_to_back(entry);  // least recently used goes first
+        }
+    }
+    return true;
+}
+
+void broker_core::serve_queued(worker_peer& w, time_point now) {
+    while (w.has_credit()) {
+        // The oldest request among the queues this worker serves.
+        service* oldest = nullptr;
+        for (int i = 0; i < w.entry_count; ++i) {
+            auto* svc = w.entries[i].svc;
+            if (!svc->queue.empty() &&
+                (oldest == nullptr || svc->queue.front().sequence < oldest->queue.front().sequence)) {
+                oldest = svc;
+            }
+        }
+        if (oldest == nullptr) {
+            return;
+        }
+        // Out of the queue before sending: a failed send recovers requests,
+        // which may queue them again, here.
+        auto& next = oldest->queue.front();
+        auto client = std::move(next.client);
+        std::swap(next.body, sending_);  // both keep their capacity
+        const auto deadline = next.deadline;
+        const bool idempotent = next.idempotent;
+        oldest->queue.pop_front();
+        stats_.queued.set(--queued_total_);
+        if (deadline <= now) {
+            stats_.expired.add();  // its caller has its TIMEOUT already
+            sending_.clear();
+            continue;
+        }
+        const bool still_there = send_to(w, *oldest, std::move(client), sending_, idempotent,
+                                         deadline, now);
+        sending_.clear();
+        if (!still_there) {
+            return;
+        }
+    }
+}
+
+}  // namespace skynet::broker_detail

@@ -1,0 +1,117 @@
+// What time does in the broker: heartbeats, dead workers, requests that waited
+// too long, and shutdown.
+#include "broker_core.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace skynet::broker_detail {
+
+namespace mdp = bus::mdp;
+
+std::chrono::milliseconds broker_core::tick_interval() const noexcept {
+    // Fine enough to answer unserved requests near unknown_service_wait.
+    return std::min(options_.heartbeat, std::chrono::milliseconds(100));
+}
+
+void broker_core::on_tick(time_point now) {
+    sweep_queues(now);
+    if (now >= next_heartbeat_) {
+        next_heartbeat_ = now + options_.heartbeat;
+        heartbeat_workers(now);
+        forget_idle_services();
+    }
+}
+
+void broker_core::heartbeat_workers(time_point now) {
+    scratch_workers_.clear();
+    for (auto& [identity, w] : workers_) {
+        if (w->expiry <= now) {
+            scratch_workers_.push_back(w.get());
+        } else if (now - w->last_sent >= options_.heartbeat) {
+            // 7/MDP: heartbeats only when nothing else was sent.
+            out_.command(w->identity, mdp::command::heartbeat);
+            w->last_sent = now;
+        }
+    }
+    for (auto* w : scratch_workers_) {
+        log_->warn("worker expired service={} holding={} silent_ms={}", w->announced, w->holding,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - w->expiry +
+                                                                         expiry_window_)
+                       .count());
+        stats_.workers_lost.add();
+        remove_worker(*w, now);
+    }
+    std::erase_if(pending_credits_, [&](const auto& entry) { return entry.second.expires <= now; });
+}
+
+void broker_core::sweep_queues(time_point now) {
+    std::erase_if(waiting_services_, [&](service* svc) {
+        svc->queue.remove_if([&](queued_request& r) {
+            if (r.deadline <= now) {
+                stats_.expired.add();
+                return true;
+            }
+            const auto since = std::max(r.enqueued_at, svc->no_workers_since);
+            if (svc->workers == 0 && now - since >= options_.unknown_service_wait) {
+                auto meta = bus::rpc::peek_request(r.body[0]);
+                out_.error(std::move(r.client), svc->name,
+                           meta ? meta->request_id : std::string_view{},
+                           bus::errc::unknown_service, "no worker serves this service");
+                stats_.unknown_service.add();
+                return true;
+            }
+            return false;
+        });
+        if (svc->queue.empty()) {
+            svc->waiting = false;
+            svc->queue.shrink_if_idle();
+            return true;
+        }
+        return false;
+    });
+    queued_total_ = 0;
+    for (auto* svc : waiting_services_) {
+        queued_total_ += svc->queue.size();
+    }
+    stats_.queued.set(queued_total_);
+}
+
+void broker_core::forget_idle_services() {
+    // Names clients asked for but nobody serves would otherwise pile up.
+    std::erase_if(services_, [](const auto& entry) {
+        const auto& svc = *entry.second;
+        return svc.workers == 0 && svc.queue.empty() && !svc.waiting;
+    });
+    stats_.services.set(services_.size());
+}
+
+void broker_core::begin_drain(time_point now) {
+    (void)now;
+    draining_ = true;
+    for (auto* svc : waiting_services_) {
+        while (!svc->queue.empty()) {
+            auto& r = svc->queue.front();
+            auto meta = bus::rpc::peek_request(r.body[0]);
+            out_.error(std::move(r.client), svc->name, meta ? meta->request_id : std::string_view{},
+                       bus::errc::unavailable, "broker is shutting down");
+            svc->queue.pop_front();
+        }
+        svc->waiting = false;
+    }
+    waiting_services_.clear();
+    queued_total_ = 0;
+    stats_.queued.set(0);
+    log_->info("draining in_flight={} workers={}", inflight_.in_use(), workers_.size());
+}
+
+void broker_core::finish(time_point now) {
+    scratch_workers_.clear();
+    for (auto& [identity, w] : workers_) {
+        scratch_workers_.push_back(w.get());
+    }
+    for (auto* w : scratch_workers_) {
+        out_.command(w->identity, mdp::command::disconnect);
+        remove_worker(*w, now);  // what it still holds is answered
+    }
+}
+
+}  // namespace skynet::broker_detail

@@ -1,0 +1,174 @@
+// The worker half of 7/MDP in the broker: one function per command, and what
+// becomes of a worker's requests when it goes.
+#include "broker_core.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace skynet::broker_detail {
+
+namespace mdp = bus::mdp;
+
+void broker_core::on_ready(std::string_view identity, std::string_view name, time_point now) {
+    if (auto* existing = find_worker(identity)) {
+        protocol_error(*existing, "second READY", now);  // 7/MDP: a worker sends READY once
+        return;
+    }
+    if (draining_ || name.starts_with("mmi.")) {
+        on_unknown_peer(identity);  // DISCONNECT: we are closing, or the name is ours
+        return;
+    }
+    auto peer = std::make_unique<worker_peer>();
+    auto& w = *peer;
+    w.identity = std::string(identity);
+    w.announced = std::string(name);
+    if (auto pending = pending_credits_.find(identity); pending != pending_credits_.end()) {
+        w.credit = pending->second.credit;
+        pending_credits_.erase(pending);
+    }
+    w.expiry = now + expiry_window_;
+    w.last_sent = now;
+
+    // "name@version" serves both "name@version" and "name".
+    auto at = name.find('@');
+    bool versioned = at != std::string_view::npos && at > 0 && at + 1 < name.size();
+    service* named = service_named(name, now);
+    service* base = versioned ? service_named(name.substr(0, at), now) : nullptr;
+    if (named == nullptr || (versioned && base == nullptr)) {
+        on_unknown_peer(identity);  // too many services: refuse the worker
+        return;
+    }
+    w.entries[w.entry_count++] = ready_entry{&w, named, {}};
+    if (base != nullptr) {
+        w.entries[w.entry_count++] = ready_entry{&w, base, {}};
+    }
+    for (int i = 0; i < w.entry_count; ++i) {
+        ++w.entries[i].svc->workers;
+    }
+    workers_.emplace(w.identity, std::move(peer));
+    stats_.workers.set(workers_.size());
+    log_->info("worker joined service={} credit={} workers={}", w.announced, w.credit,
+               workers_.size());
+    serve_queued(w, now);
+    make_ready(w);
+}
+
+void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
+    w.expiry = now + expiry_window_;
+    auto* slot = inflight_.find(*reply.address);
+    if (slot == nullptr || slot->worker != &w) {
+        // Not a request this worker holds: forged, or answered after we gave
+        // it up. Its client already has an outcome.
+        malformed(w.identity, {bus::errc::bad_request, "reply to a request the worker does not hold"},
+                  now);
+        return;
+    }
+    if (out_.reply(std::move(slot->client), slot->requested->name, reply.body)) {
+        stats_.replies.add();
+    }
+    const bool was_full = !w.has_credit();
+    w.held.erase(*slot);
+    inflight_.release(*slot);
+    --w.holding;
+    stats_.in_flight.set(inflight_.in_use());
+    if (was_full) {
+        serve_queued(w, now);
+        make_ready(w);
+    }
+}
+
+void broker_core::on_heartbeat(worker_peer& w, time_point now) { w.expiry = now + expiry_window_; }
+
+void broker_core::on_disconnect(worker_peer& w, time_point now) {
+    log_->info("worker left service={} holding={}", w.announced, w.holding);
+    remove_worker(w, now);  // 7/MDP: send it nothing more, not even DISCONNECT
+}
+
+void broker_core::on_unknown_peer(std::string_view identity) {
+    // 7/MDP: a valid but unexpected command is answered with DISCONNECT, so
+    // that a worker we forgot (we restarted, or dropped it) reconnects.
+    out_.command(identity, mdp::command::disconnect);
+    stats_.disconnects.add();
+}
+
+void broker_core::protocol_error(worker_peer& w, std::string_view why, time_point now) {
+    log_->warn("disconnecting worker service={} reason=\"{}\"", w.announced, why);
+    out_.command(w.identity, mdp::command::disconnect);
+    stats_.disconnects.add();
+    remove_worker(w, now);
+}
+
+void broker_core::make_ready(worker_peer& w) {
+    if (!w.has_credit()) {
+        return;
+    }
+    for (int i = 0; i < w.entry_count; ++i) {
+        auto& entry = w.entries[i];
+        if (!ready_list::contains_any(entry)) {
+            entry.svc->ready.push_back(entry);
+        }
+    }
+}
+
+void broker_core::make_unready(worker_peer& w) {
+    for (int i = 0; i < w.entry_count; ++i) {
+        auto& entry = w.entries[i];
+        if (ready_list::contains_any(entry)) {
+            entry.svc->ready.erase(entry);
+        }
+    }
+}
+
+void broker_core::remove_worker(worker_peer& w, time_point now) {
+    make_unready(w);
+    for (int i = 0; i < w.entry_count; ++i) {
+        auto* svc = w.entries[i].svc;
+        if (--svc->workers == 0) {
+            svc->no_workers_since = now;
+        }
+    }
+    // Take the worker out of the table first: recovering its requests may
+    // dispatch them, and must not find it.
+    auto owned = std::move(workers_.find(w.identity)->second);
+    workers_.erase(w.identity);
+    stats_.workers.set(workers_.size());
+    while (auto* slot = owned->held.front()) {
+        owned->held.erase(*slot);
+        recover(*slot, now);
+    }
+}
+
+// A request whose worker is gone (DESIGN.md, the outcome contract): an
+// idempotent one runs again elsewhere with its retry count raised; any other
+// ends in WORKER_LOST, since it may have run.
+void broker_core::recover(inflight_request& slot, time_point now) {
+    auto* requested = slot.requested;
+    auto client = std::move(slot.client);
+    const bool again = slot.idempotent && now < slot.deadline && !slot.body.empty() && !draining_;
+    if (again) {
+        // The kept copies share bytes with the frames sent to the dead worker;
+        // the header is rewritten, so it gets bytes of its own.
+        auto& header = slot.body[0];
+        zmq::message_t fresh(header.data(), header.size());
+        bus::rpc::rewrite_retry(fresh, bus::rpc::peek_retry(header) + 1);
+        header = std::move(fresh);
+        stats_.redispatched.add();
+        bus::frames body = std::move(slot.body);
+        const auto deadline = slot.deadline;
+        inflight_.release(slot);
+        route(*requested, std::move(client), body, true, deadline, now);
+        return;
+    }
+    auto meta = slot.body.empty() ? std::nullopt : bus::rpc::peek_request(slot.body[0]);
+    // An idempotent request that is not run again (its deadline passed, or we
+    // are closing) may be retried elsewhere by its client: UNAVAILABLE.
+    const auto code = slot.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
+    out_.error(std::move(client), requested->name, meta ? meta->request_id : std::string_view{},
+               code, slot.idempotent ? "not run again: deadline passed or broker closing"
+                                     : "the worker holding the request was lost");
+    if (code == bus::errc::worker_lost) {
+        stats_.worker_lost_replies.add();
+    }
+    inflight_.release(slot);
+    stats_.in_flight.set(inflight_.in_use());
+}
+
+}  // namespace skynet::broker_detail
