@@ -1,0 +1,127 @@
+#pragma once
+// skynet::worker: a service. It connects to one broker or more, announces
+// "name@version" (7/MDP READY), and runs a handler per method for every
+// request the brokers send it.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "skynet/bus/bson.hpp"
+#include "skynet/bus/errc.hpp"
+#include "skynet/bus/frames.hpp"
+#include "skynet/worker/request.hpp"
+
+namespace skynet {
+
+struct worker_options {
+    std::string service;                // the name clients call
+    std::string version;                // announced as name@version; empty: the bare name
+    std::vector<std::string> brokers;   // endpoints, such as tcp://127.0.0.1:5555
+    // Handlers that may run at once on the worker's handler threads.
+    int concurrency = 4;
+    // Requests a broker may hand this worker at once (DESIGN.md: credit);
+    // 0 means `concurrency`. Async handlers that wait on other services need
+    // more credit than threads.
+    std::uint32_t credit = 0;
+    // Behave as a plain 7/MDP worker: no credit negotiation, one request per
+    // connection, and `credit` connections per broker.
+    bool plain = false;
+    std::chrono::milliseconds heartbeat{2500};
+    int liveness = 3;
+    // Reconnect backoff after losing a broker: doubles from min to max, with jitter.
+    std::chrono::milliseconds reconnect_min{100};
+    std::chrono::milliseconds reconnect_max{5000};
+    // On stop, how long in-flight requests get to finish.
+    std::chrono::milliseconds drain_timeout{10000};
+};
+
+// Where a method's handler runs.
+enum class run_on {
+    pool,       // a handler thread: may block (default)
+    io_thread,  // the worker's network thread: must not block; fastest
+};
+
+// A synchronous handler returns the result document, or throws: the
+// exception's what() becomes a SERVICE_ERROR reply. bus::service_failure
+// carries another code.
+using handler = std::function<bus::bson_doc(const request&)>;
+// An asynchronous handler runs on the network thread, must not block, and
+// answers through the responder later, from any thread.
+using async_handler = std::function<void(responder)>;
+// A raw handler gets the body frames of a plain MDP request and returns the
+// reply's body frames (at least one).
+using raw_handler = std::function<bus::frames(std::span<const zmq::message_t>)>;
+
+// Thrown by a handler to answer with a code other than SERVICE_ERROR.
+class service_failure : public std::runtime_error {
+public:
+    service_failure(bus::errc code, const std::string& message)
+        : std::runtime_error(message), code_(code) {}
+    bus::errc code() const noexcept { return code_; }
+
+private:
+    bus::errc code_;
+};
+
+// Hooks a service author can set before start(). They may run on any of the
+// worker's threads, so they must be thread-safe; they must not block.
+struct worker_hooks {
+    std::function<void()> started;
+    std::function<void()> stopped;
+    std::function<void(const std::string& broker)> registered;    // READY sent
+    std::function<void(const std::string& broker)> unregistered;  // connection lost or closed
+    std::function<void(const request&)> method_called;
+    std::function<void(const request&, std::chrono::nanoseconds, bus::errc)> method_completed;
+};
+
+struct worker_stats {
+    std::uint64_t requests = 0;   // requests received
+    std::uint64_t replies = 0;    // replies sent
+    std::uint64_t errors = 0;     // replies with a code other than OK
+    std::uint64_t expired = 0;    // requests not run: their deadline had passed
+    std::uint64_t malformed = 0;  // messages from brokers dropped as malformed
+    std::uint64_t in_flight = 0;  // requests received and not yet answered
+    std::uint64_t reconnects = 0; // connections re-opened after a loss
+};
+
+class worker {
+public:
+    // Throws std::invalid_argument for unusable options (no service, no broker).
+    explicit worker(worker_options options);
+    ~worker();  // stop() and wait()
+    worker(const worker&) = delete;
+    worker& operator=(const worker&) = delete;
+
+    // Registration comes before start(); these are not thread-safe.
+    void handle(std::string method, handler fn, run_on where = run_on::pool);
+    void handle_async(std::string method, async_handler fn);
+    void handle_raw(raw_handler fn, run_on where = run_on::pool);
+    worker_hooks& hooks() noexcept;
+
+    // Connects and serves on background threads; returns at once.
+    void start();
+    // Graceful stop: asks brokers for no new requests, lets in-flight ones
+    // finish (up to drain_timeout), then sends DISCONNECT. Returns at once;
+    // any thread may call it, a signal handler too.
+    void stop() noexcept;
+    // Blocks until the worker has stopped.
+    void wait();
+    // start(), then wait().
+    void run();
+
+    worker_stats stats() const noexcept;
+    const worker_options& options() const noexcept;
+    // "name@version", or "name".
+    std::string announced_name() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace skynet

@@ -1,0 +1,42 @@
+#pragma once
+// One 7/MDP connection from this worker to a broker: its socket, where it is
+// in the dialog, and its heartbeat clocks. A connection re-opens on a new
+// socket after a loss (7/MDP); its epoch counts sockets, so that a reply to a
+// request of an earlier socket is known stale.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <zmq.hpp>
+
+#include "skynet/bus/clock.hpp"
+#include "skynet/bus/frames.hpp"
+
+namespace skynet::worker_detail {
+
+using bus::time_point;
+
+struct connection {
+    enum class phase {
+        closed,       // no socket; re-opens at reopen_at
+        negotiating,  // mmi.credit asked, READY not sent yet
+        serving,      // READY sent
+    };
+
+    std::uint32_t index = 0;
+    std::uint32_t epoch = 0;
+    std::string endpoint;
+    bool negotiate = true;  // ask for credit before READY
+    std::optional<zmq::socket_t> socket;
+    phase state = phase::closed;
+    std::uint32_t credit = 1;  // granted by the broker
+    time_point last_heard{};
+    time_point last_sent{};
+    time_point reopen_at{};
+    time_point negotiate_until{};
+    std::chrono::milliseconds backoff{0};
+
+    bool open() const noexcept { return socket.has_value(); }
+};
+
+}  // namespace skynet::worker_detail

@@ -1,0 +1,180 @@
+// The worker half of 7/MDP's dialog, per connection: open, negotiate credit,
+// READY, heartbeats both ways, and a new socket after a loss.
+#include <algorithm>
+#include <charconv>
+
+#include "io_loop.hpp"
+
+namespace skynet::worker_detail {
+
+namespace mdp = bus::mdp;
+
+namespace {
+// A plain broker gives one request per connection; this many connections at
+// most stand in for a credit it would not grant.
+constexpr std::uint32_t max_plain_connections = 64;
+}  // namespace
+
+void io_loop::add_connection(const std::string& endpoint, bool negotiate) {
+    auto c = std::make_unique<connection>();
+    c->index = static_cast<std::uint32_t>(connections_.size());
+    c->endpoint = endpoint;
+    c->negotiate = negotiate;
+    c->backoff = options_.reconnect_min;
+    connections_.push_back(std::move(c));
+}
+
+void io_loop::add_plain_connections(const std::string& endpoint) {
+    auto count = std::min(target_credit_, max_plain_connections);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        add_connection(endpoint, false);
+    }
+}
+
+void io_loop::open(connection& c, time_point now) {
+    c.socket.emplace(context_, zmq::socket_type::dealer);
+    c.socket->set(zmq::sockopt::linger, 0);
+    c.socket->set(zmq::sockopt::sndhwm, 100000);
+    c.socket->set(zmq::sockopt::rcvhwm, 100000);
+    c.socket->connect(c.endpoint);
+    ++c.epoch;
+    c.credit = 1;
+    c.last_heard = now;
+    c.last_sent = now;
+    items_dirty_ = true;
+    if (c.negotiate) {
+        // DESIGN.md: ask for a credit on our own socket before READY.
+        c.state = connection::phase::negotiating;
+        c.negotiate_until = now + options_.heartbeat;
+        send_client_request(c, "mmi.credit", std::to_string(target_credit_), now);
+    } else {
+        send_ready(c, now);
+    }
+}
+
+void io_loop::send_ready(connection& c, time_point now) {
+    out_.clear();
+    mdp::put_ready(out_, announced_);
+    send(c, now);
+    c.state = connection::phase::serving;
+    log_->info("ready service={} broker={} credit={}", announced_, c.endpoint, c.credit);
+    if (state_->hooks.registered) {
+        state_->hooks.registered(c.endpoint);
+    }
+}
+
+void io_loop::send_client_request(connection& c, std::string_view service, std::string_view body,
+                                  time_point now) {
+    out_.clear();
+    mdp::put_client_header(out_, service);
+    out_.push_back(bus::frame_of(body));
+    send(c, now);
+}
+
+bool io_loop::send(connection& c, time_point now) {
+    c.last_sent = now;
+    // Never blocks the network thread: a broker that does not read loses the
+    // message, and heartbeats soon tell us it is gone.
+    if (bus::send_frames(*c.socket, out_, true) != bus::send_outcome::sent) {
+        log_->warn("broker not reading, message dropped broker={}", c.endpoint);
+        return false;
+    }
+    return true;
+}
+
+void io_loop::lose(connection& c, time_point now, std::string_view why) {
+    log_->warn("lost broker broker={} reason=\"{}\" retry_in_ms={}", c.endpoint, why,
+               c.backoff.count());
+    if (c.state == connection::phase::serving && state_->hooks.unregistered) {
+        state_->hooks.unregistered(c.endpoint);
+    }
+    c.socket.reset();  // linger 0: what it still queued belongs to a dead dialog
+    c.state = connection::phase::closed;
+    items_dirty_ = true;
+    worker_counters::add(state_->stats.reconnects);
+    // Backoff with jitter, so that workers of a failed broker do not all come
+    // back in the same instant.
+    std::uniform_real_distribution<double> spread(0.75, 1.25);
+    c.reopen_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(
+                            c.backoff * spread(jitter_));
+    c.backoff = std::min(c.backoff * 2, options_.reconnect_max);
+}
+
+void io_loop::on_message(connection& c, time_point now) {
+    auto decoded = mdp::decode_at_worker(in_);
+    if (!decoded) {
+        worker_counters::add(state_->stats.malformed);
+        if (malformed_log_.allow(now)) {
+            log_->warn("dropped malformed message broker={} reason=\"{}\" suppressed={}",
+                       c.endpoint, decoded.err().detail, malformed_log_.suppressed());
+        }
+        return;
+    }
+    c.last_heard = now;  // 7/MDP: any command counts as a heartbeat
+    if (auto* request = std::get_if<mdp::request>(&*decoded)) {
+        c.backoff = options_.reconnect_min;
+        on_request(c, *request, now);
+    } else if (std::holds_alternative<mdp::heartbeat>(*decoded)) {
+        c.backoff = options_.reconnect_min;
+    } else if (std::holds_alternative<mdp::disconnect>(*decoded)) {
+        lose(c, now, "broker sent DISCONNECT");
+    } else {
+        on_mmi_reply(c, std::get<mdp::client_message>(*decoded), now);
+    }
+}
+
+void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point now) {
+    if (reply.service != "mmi.credit" || c.state != connection::phase::negotiating) {
+        return;  // mmi.pause's answer, or a late one: nothing to do
+    }
+    const auto status = bus::view_of(reply.body[0]);
+    if (status == "200" && reply.body.size() >= 2) {
+        auto text = bus::view_of(reply.body[1]);
+        std::uint32_t granted = 1;
+        std::from_chars(text.data(), text.data() + text.size(), granted);
+        c.credit = std::max<std::uint32_t>(granted, 1);
+    } else if (status == "501" &&
+               std::find(expanded_.begin(), expanded_.end(), c.endpoint) == expanded_.end()) {
+        // A plain broker: one request per connection, so more connections.
+        expanded_.push_back(c.endpoint);
+        auto first = connections_.size();
+        auto count = std::min(target_credit_, max_plain_connections);
+        for (std::uint32_t i = 1; i < count; ++i) {
+            add_connection(c.endpoint, false);
+        }
+        for (auto i = first; i < connections_.size(); ++i) {
+            open(*connections_[i], now);
+        }
+    }
+    send_ready(c, now);
+}
+
+void io_loop::on_tick(time_point now) {
+    const auto silence_limit = options_.heartbeat * options_.liveness;
+    for (auto& ptr : connections_) {
+        auto& c = *ptr;
+        switch (c.state) {
+            case connection::phase::closed:
+                if (phase_ == phase::serving && now >= c.reopen_at) {
+                    open(c, now);
+                }
+                break;
+            case connection::phase::negotiating:
+                if (now >= c.negotiate_until) {
+                    send_ready(c, now);  // no answer: a broker that ignores mmi.*, or a slow one
+                }
+                break;
+            case connection::phase::serving:
+                if (now - c.last_heard >= silence_limit) {
+                    lose(c, now, "broker silent");
+                } else if (now - c.last_sent >= options_.heartbeat) {
+                    out_.clear();
+                    mdp::put_heartbeat(out_);
+                    send(c, now);
+                }
+                break;
+        }
+    }
+}
+
+}  // namespace skynet::worker_detail

@@ -1,0 +1,41 @@
+#pragma once
+// The handlers of a worker by method, and running one.
+
+#include <string>
+
+#include "skynet/bus/string_map.hpp"
+#include "skynet/worker/worker.hpp"
+
+namespace skynet::worker_detail {
+
+struct handler_entry {
+    enum class kind { sync, async, raw } type = kind::sync;
+    run_on where = run_on::pool;
+    handler sync;
+    async_handler async;
+    raw_handler raw;
+};
+
+class handler_table {
+public:
+    void add(std::string method, handler_entry entry);
+    void set_raw(handler_entry entry) { raw_ = std::move(entry); }
+
+    // The handler for an envelope request's method, or nullptr.
+    const handler_entry* find(std::string_view method) const noexcept;
+    // The raw handler, or nullptr.
+    const handler_entry* raw() const noexcept { return raw_.raw ? &raw_ : nullptr; }
+    bool has_methods() const noexcept { return !methods_.empty(); }
+    std::vector<std::string> methods() const;
+
+private:
+    bus::string_map<handler_entry> methods_;
+    handler_entry raw_;
+};
+
+// Runs a sync or raw handler on the calling thread and appends the reply body
+// to `out`; `code` says how it went. Never throws: a handler's exception is
+// its reply.
+void execute(const handler_entry& entry, const request& req, bus::errc& code, bus::frames& out);
+
+}  // namespace skynet::worker_detail

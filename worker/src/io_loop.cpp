@@ -1,0 +1,152 @@
+#include "io_loop.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace skynet::worker_detail {
+
+namespace {
+// Messages read from one socket per wake-up: enough to amortise the poll,
+// few enough that timers and other sockets are never starved.
+constexpr int batch = 256;
+}  // namespace
+
+io_loop::io_loop(const worker_options& options, std::string announced,
+                 std::shared_ptr<shared_state> state, const handler_table& handlers,
+                 handler_pool& pool, int stop_fd)
+    : options_(options),
+      announced_(std::move(announced)),
+      state_(std::move(state)),
+      handlers_(handlers),
+      pool_(pool),
+      log_(bus::logger_for("worker")),
+      stop_fd_(stop_fd),
+      target_credit_(options.credit != 0 ? options.credit
+                                         : static_cast<std::uint32_t>(options.concurrency)),
+      jitter_(static_cast<std::uint32_t>(getpid()) ^
+              static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())) {}
+
+void io_loop::run() {
+    for (const auto& endpoint : options_.brokers) {
+        if (options_.plain) {
+            add_plain_connections(endpoint);
+        } else {
+            add_connection(endpoint, target_credit_ > 1);
+        }
+    }
+    auto now = bus::clock::now();
+    for (auto& c : connections_) {
+        open(*c, now);
+    }
+    if (state_->hooks.started) {
+        state_->hooks.started();
+    }
+    const auto tick = std::min(options_.heartbeat, std::chrono::milliseconds(100));
+    while (phase_ != phase::done) {
+        if (items_dirty_) {
+            rebuild_poll_items();
+        }
+        auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick_ - bus::clock::now());
+        try {
+            zmq::poll(items_.data(), items_.size(),
+                      std::chrono::milliseconds(std::max<std::int64_t>(wait.count(), 0)));
+        } catch (const zmq::error_t& e) {
+            if (e.num() != EINTR) {
+                throw;
+            }
+        }
+        now = bus::clock::now();
+        if ((items_[0].revents & ZMQ_POLLIN) != 0) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] auto n = read(stop_fd_, &count, sizeof count);
+            if (phase_ == phase::serving) {
+                begin_drain(now);
+            }
+        }
+        if ((items_[1].revents & ZMQ_POLLIN) != 0) {
+            deliver_completions(now);
+        }
+        for (std::size_t i = 2; i < items_.size(); ++i) {
+            auto* c = polled_[i - 2];
+            // A socket closed earlier in this pass is not read again.
+            if ((items_[i].revents & ZMQ_POLLIN) != 0 && c->open() &&
+                c->socket->handle() == items_[i].socket) {
+                read_socket(*c, now);
+            }
+        }
+        if (now >= next_tick_) {
+            on_tick(now);
+            next_tick_ = now + tick;
+        }
+        if (phase_ == phase::draining &&
+            (state_->stats.in_flight.load() == 0 || now >= drain_deadline_)) {
+            finish(now);
+        }
+    }
+    if (state_->hooks.stopped) {
+        state_->hooks.stopped();
+    }
+}
+
+void io_loop::read_socket(connection& c, time_point now) {
+    const auto epoch = c.epoch;
+    for (int n = 0; n < batch && c.open() && c.epoch == epoch; ++n) {
+        if (!bus::recv_frames(*c.socket, in_)) {
+            return;
+        }
+        on_message(c, now);
+    }
+}
+
+void io_loop::rebuild_poll_items() {
+    items_.clear();
+    polled_.clear();
+    items_.push_back({nullptr, stop_fd_, ZMQ_POLLIN, 0});
+    items_.push_back({nullptr, state_->completions.fd(), ZMQ_POLLIN, 0});
+    for (auto& c : connections_) {
+        if (c->open()) {
+            items_.push_back({c->socket->handle(), 0, ZMQ_POLLIN, 0});
+            polled_.push_back(c.get());
+        }
+    }
+    items_dirty_ = false;
+}
+
+void io_loop::begin_drain(time_point now) {
+    phase_ = phase::draining;
+    drain_deadline_ = now + options_.drain_timeout;
+    log_->info("draining service={} in_flight={}", announced_, state_->stats.in_flight.load());
+    // Our brokers stop sending us requests; a plain broker answers 501 and
+    // goes on, and we serve what it sends until we disconnect.
+    for (auto& c : connections_) {
+        if (c->state == connection::phase::serving) {
+            send_client_request(*c, "mmi.pause", "", now);
+        }
+    }
+}
+
+void io_loop::finish(time_point now) {
+    deliver_completions(now);
+    for (auto& c : connections_) {
+        if (!c->open()) {
+            continue;
+        }
+        if (c->state == connection::phase::serving) {
+            out_.clear();
+            bus::mdp::put_disconnect(out_);
+            send(*c, now);
+            if (state_->hooks.unregistered) {
+                state_->hooks.unregistered(c->endpoint);
+            }
+        }
+        c->socket->set(zmq::sockopt::linger, 500);  // let DISCONNECT leave
+        c->socket.reset();
+        c->state = connection::phase::closed;
+    }
+    state_->completions.close();
+    phase_ = phase::done;
+    log_->info("stopped service={} unanswered={}", announced_, state_->stats.in_flight.load());
+}
+
+}  // namespace skynet::worker_detail

@@ -1,0 +1,157 @@
+#include "skynet/worker/request.hpp"
+
+#include "request_builder.hpp"
+#include "shared_state.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace skynet {
+
+std::chrono::milliseconds request::remaining() const noexcept {
+    return std::chrono::milliseconds(bus::millis_left(deadline_, bus::clock::now()));
+}
+
+bus::bson_view request::params() const noexcept {
+    // Made on each call: a small frame keeps its bytes inline, so they move
+    // with the request. The builder validated them.
+    if (raw_) {
+        return {};
+    }
+    auto view = bus::bson_view::from_frame(params_);
+    return view ? *view : bus::bson_view{};
+}
+
+namespace worker_detail {
+
+namespace rpc = bus::rpc;
+
+bus::result<request> request_builder::envelope(std::span<zmq::message_t> body,
+                                               bus::time_point now, bool& ours) {
+    // Decoded where the frames are; the offsets stay right once they move.
+    auto decoded = rpc::decode_request_header(body[0]);
+    ours = decoded.ok();
+    if (!decoded) {
+        return decoded.err();
+    }
+    auto view = bus::bson_view::from_frame(body[1]);
+    if (!view) {
+        return bus::error{bus::errc::bad_request, "params: " + view.err().detail};
+    }
+    if (auto valid = view->validate(); !valid) {
+        return bus::error{bus::errc::bad_request, "params: " + valid.err().detail};
+    }
+    request r;
+    auto base = static_cast<const char*>(body[0].data());
+    auto span_of = [&](std::string_view v) {
+        return request::field_span{static_cast<std::uint32_t>(v.empty() ? 0 : v.data() - base),
+                                   static_cast<std::uint32_t>(v.size())};
+    };
+    r.method_ = span_of(decoded->method);
+    r.request_id_ = span_of(decoded->request_id);
+    r.origin_ = span_of(decoded->origin);
+    r.traceparent_ = span_of(decoded->traceparent);
+    r.parent_ = span_of(decoded->parent);
+    r.retry_ = decoded->retry;
+    r.idempotent_ = decoded->idempotent;
+    r.received_ = now;
+    if (decoded->timeout_ms) {
+        r.deadline_ = bus::deadline_after(*decoded->timeout_ms, now);
+    }
+    r.header_ = std::move(body[0]);
+    r.params_ = std::move(body[1]);
+    return r;
+}
+
+request request_builder::raw(std::span<zmq::message_t> body, bus::time_point now) {
+    request r;
+    r.raw_ = true;
+    r.received_ = now;
+    r.raw_frames_.reserve(body.size());
+    for (auto& frame : body) {
+        r.raw_frames_.push_back(std::move(frame));
+    }
+    return r;
+}
+
+void append_reply(bus::frames& out, std::string_view request_id, bus::errc code,
+                  std::string_view error, zmq::message_t&& result) {
+    out.push_back(rpc::encode_reply_header({request_id, code, error}));
+    out.push_back(std::move(result));
+}
+
+void complete(shared_state& state, reply_route&& route, const request& req, bus::frames&& body,
+              bus::errc code) {
+    if (code != bus::errc::ok) {
+        worker_counters::add(state.stats.errors);
+    }
+    if (state.hooks.method_completed) {
+        state.hooks.method_completed(req, bus::clock::now() - req.received_at(), code);
+    }
+    state.completions.push(completion{std::move(route), std::move(body)});
+}
+
+}  // namespace worker_detail
+
+responder::responder(std::shared_ptr<worker_detail::shared_state> state, reply_route route,
+                     class request req)
+    : state_(std::move(state)), route_(std::move(route)), request_(std::move(req)) {}
+
+responder& responder::operator=(responder&& other) noexcept {
+    if (this != &other) {
+        if (!done()) {
+            fail(bus::errc::service_error, "handler dropped its responder without replying");
+        }
+        state_ = std::move(other.state_);
+        route_ = std::move(other.route_);
+        request_ = std::move(other.request_);
+    }
+    return *this;
+}
+
+responder::~responder() {
+    if (!done()) {
+        fail(bus::errc::service_error, "handler dropped its responder without replying");
+    }
+}
+
+void responder::reply(bus::bson_doc result) {
+    if (done()) {
+        return;
+    }
+    auto state = std::move(state_);
+    bus::frames body;
+    worker_detail::append_reply(body, request_.request_id(), bus::errc::ok, {},
+                                std::move(result).to_frame());
+    worker_detail::complete(*state, std::move(route_), request_, std::move(body), bus::errc::ok);
+}
+
+void responder::reply_raw(bus::frames body) {
+    if (done()) {
+        return;
+    }
+    auto state = std::move(state_);
+    if (body.empty()) {
+        body.emplace_back();  // 7/MDP: a reply has one body frame at least
+    }
+    worker_detail::complete(*state, std::move(route_), request_, std::move(body), bus::errc::ok);
+}
+
+void responder::fail(bus::errc code, std::string_view message) {
+    if (done()) {
+        return;
+    }
+    auto state = std::move(state_);
+    bus::frames body;
+    worker_detail::append_reply(body, request_.request_id(), code, message,
+                                bus::rpc::empty_document_frame());
+    worker_detail::complete(*state, std::move(route_), request_, std::move(body), code);
+}
+
+void responder::complete(bus::result<bus::bson_doc> outcome) {
+    if (outcome) {
+        reply(std::move(outcome).value());
+    } else {
+        fail(outcome.err().code, outcome.err().detail);
+    }
+}
+
+}  // namespace skynet

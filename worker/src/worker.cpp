@@ -1,0 +1,137 @@
+#include "skynet/worker/worker.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "handler_pool.hpp"
+#include "handler_table.hpp"
+#include "io_loop.hpp"
+#include "shared_state.hpp"
+
+namespace skynet {
+
+using namespace worker_detail;
+
+struct worker::impl {
+    worker_options options;
+    handler_table handlers;
+    std::shared_ptr<shared_state> state = std::make_shared<shared_state>();
+    std::unique_ptr<handler_pool> pool;
+    std::unique_ptr<io_loop> loop;
+    // stop() writes here: an eventfd lives as long as the worker, so that a
+    // signal handler can always use it.
+    int stop_fd = -1;
+    std::thread thread;
+    bool started = false;
+};
+
+namespace {
+
+void check(const worker_options& o) {
+    auto fail = [](const std::string& why) { throw std::invalid_argument("worker: " + why); };
+    if (o.service.empty() || o.service.find('@') != std::string::npos ||
+        o.service.starts_with("mmi.")) {
+        fail("service name must be non-empty, without '@', and not start with 'mmi.'");
+    }
+    if (o.brokers.empty()) {
+        fail("at least one broker endpoint is needed");
+    }
+    if (o.concurrency < 1 || o.liveness < 1 || o.heartbeat.count() <= 0) {
+        fail("concurrency, liveness and heartbeat must be positive");
+    }
+    if (o.reconnect_min.count() <= 0 || o.reconnect_max < o.reconnect_min) {
+        fail("reconnect_min must be positive and at most reconnect_max");
+    }
+}
+
+}  // namespace
+
+worker::worker(worker_options options) : impl_(std::make_unique<impl>()) {
+    check(options);
+    impl_->options = std::move(options);
+    impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->stop_fd < 0) {
+        throw std::system_error(errno, std::generic_category(), "eventfd");
+    }
+}
+
+worker::~worker() {
+    stop();
+    wait();
+    ::close(impl_->stop_fd);
+}
+
+void worker::handle(std::string method, handler fn, run_on where) {
+    handler_entry entry;
+    entry.type = handler_entry::kind::sync;
+    entry.where = where;
+    entry.sync = std::move(fn);
+    impl_->handlers.add(std::move(method), std::move(entry));
+}
+
+void worker::handle_async(std::string method, async_handler fn) {
+    handler_entry entry;
+    entry.type = handler_entry::kind::async;
+    entry.where = run_on::io_thread;
+    entry.async = std::move(fn);
+    impl_->handlers.add(std::move(method), std::move(entry));
+}
+
+void worker::handle_raw(raw_handler fn, run_on where) {
+    handler_entry entry;
+    entry.type = handler_entry::kind::raw;
+    entry.where = where;
+    entry.raw = std::move(fn);
+    impl_->handlers.set_raw(std::move(entry));
+}
+
+worker_hooks& worker::hooks() noexcept { return impl_->state->hooks; }
+
+void worker::start() {
+    if (impl_->started) {
+        throw std::logic_error("worker: start() called twice");
+    }
+    if (!impl_->handlers.has_methods() && impl_->handlers.raw() == nullptr) {
+        throw std::logic_error("worker: no handler registered");
+    }
+    impl_->started = true;
+    impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
+    impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
+                                            impl_->handlers, *impl_->pool, impl_->stop_fd);
+    impl_->thread = std::thread([this] { impl_->loop->run(); });
+}
+
+void worker::stop() noexcept {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(impl_->stop_fd, &one, sizeof one);
+}
+
+void worker::wait() {
+    if (impl_->thread.joinable()) {
+        impl_->thread.join();
+    }
+    // Handler threads finish what they hold; their replies have nowhere to go.
+    impl_->pool.reset();
+    impl_->loop.reset();
+}
+
+void worker::run() {
+    start();
+    wait();
+}
+
+worker_stats worker::stats() const noexcept { return impl_->state->stats.snapshot(); }
+
+const worker_options& worker::options() const noexcept { return impl_->options; }
+
+std::string worker::announced_name() const {
+    const auto& o = impl_->options;
+    return o.version.empty() ? o.service : o.service + "@" + o.version;
+}
+
+}  // namespace skynet
