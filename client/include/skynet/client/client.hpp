@@ -1,0 +1,130 @@
+#pragma once
+// skynet::client: calls services through brokers. Every call ends with
+// exactly one outcome (DESIGN.md): a reply, or an error with a code.
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <zmq.hpp>
+
+#include "skynet/bus/bson.hpp"
+#include "skynet/bus/call_context.hpp"
+#include "skynet/bus/errc.hpp"
+#include "skynet/bus/frames.hpp"
+#include "skynet/bus/result.hpp"
+#include "skynet/bus/unique_function.hpp"
+
+namespace skynet {
+
+struct client_options {
+    std::vector<std::string> brokers;  // endpoints, such as tcp://127.0.0.1:5555
+    std::string name = "client";       // this caller in origins: "host/pid/name"
+    // A broker silent this long is pinged; silent `liveness` times as long,
+    // it is dead: its calls move to another broker.
+    std::chrono::milliseconds heartbeat{1000};
+    int liveness = 3;
+    std::chrono::milliseconds default_timeout{5000};
+};
+
+struct call_options {
+    std::chrono::milliseconds timeout{0};  // 0: the client's default
+    // Safe to run twice: the bus may re-run it when a worker or broker dies.
+    bool idempotent = false;
+    // Further attempts after UNAVAILABLE or OVERLOADED (the request did not
+    // run), with exponential backoff, within the deadline and a retry budget.
+    int retries = 0;
+    std::string_view version;  // empty: any version of the service
+    // The request being served, when calling from a handler: the call keeps
+    // within its deadline and names it as parent.
+    const bus::call_context* parent = nullptr;
+};
+
+// A reply. It owns its frames; views it returns live as long as it does.
+class reply {
+public:
+    reply() = default;
+    explicit reply(bus::frames body) : body_(std::move(body)) {}
+
+    // The result document of an envelope reply (empty for raw replies).
+    bus::bson_view result() const noexcept;
+    // The body frames: [header, result] for envelope replies, or the frames a
+    // plain MDP worker sent.
+    std::span<const zmq::message_t> frames() const noexcept { return body_; }
+    bus::frames take_frames() && { return std::move(body_); }
+
+private:
+    bus::frames body_;
+};
+
+using call_result = bus::result<reply>;
+using call_callback = bus::unique_function<void(call_result)>;
+
+// Thrown by call_or_throw(): a call that ended in an error code.
+class call_error : public std::runtime_error {
+public:
+    explicit call_error(bus::error e);
+    bus::errc code() const noexcept { return error_.code; }
+    const bus::error& error() const noexcept { return error_; }
+
+private:
+    bus::error error_;
+};
+
+struct client_stats {
+    std::uint64_t calls = 0;          // calls started
+    std::uint64_t attempts = 0;       // requests sent (retries and failovers included)
+    std::uint64_t replies = 0;        // calls ended with a reply
+    std::uint64_t errors = 0;         // calls ended with an error code
+    std::uint64_t late_replies = 0;   // replies to calls already ended, dropped
+    std::uint64_t malformed = 0;      // messages from brokers dropped as malformed
+    std::uint64_t brokers_lost = 0;   // times a broker was declared dead
+    std::uint64_t in_flight = 0;      // calls not yet ended
+};
+
+// One client may be shared by any number of threads. Callbacks run on the
+// client's own network thread: they must not block, and must not make
+// synchronous calls on this client (that throws std::logic_error).
+class client {
+public:
+    // Throws std::invalid_argument if no broker is given.
+    explicit client(client_options options);
+    ~client();  // ends every call still running with UNAVAILABLE
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    // A call through our envelope: `params` in, the result document out.
+    call_result call(std::string_view service, std::string_view method,
+                     const bus::bson_view& params, const call_options& options = {});
+    reply call_or_throw(std::string_view service, std::string_view method,
+                        const bus::bson_view& params, const call_options& options = {});
+    // The same, answered through `done` on the client's thread.
+    void call_async(std::string_view service, std::string_view method,
+                    const bus::bson_view& params, const call_options& options,
+                    call_callback done);
+    std::future<call_result> call_future(std::string_view service, std::string_view method,
+                                         const bus::bson_view& params,
+                                         const call_options& options = {});
+
+    // A plain 7/MDP call: frames in, the reply's frames out, for services
+    // with a raw handler or plain MDP workers. One socket per call in flight.
+    call_result call_raw(std::string_view service, bus::frames body,
+                         const call_options& options = {});
+    void call_raw_async(std::string_view service, bus::frames body, const call_options& options,
+                        call_callback done);
+
+    client_stats stats() const noexcept;
+    const client_options& options() const noexcept;
+
+private:
+    class engine;
+    std::unique_ptr<engine> engine_;
+    client_options options_;
+};
+
+}  // namespace skynet

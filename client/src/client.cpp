@@ -1,0 +1,153 @@
+#include "skynet/client/client.hpp"
+
+#include <atomic>
+#include <optional>
+
+#include "engine.hpp"
+
+namespace skynet {
+
+class client::engine : public client_detail::engine {
+    using client_detail::engine::engine;
+};
+
+namespace {
+
+std::string service_name(std::string_view service, std::string_view version) {
+    std::string name(service);
+    if (!version.empty()) {
+        name.append("@").append(version);
+    }
+    return name;
+}
+
+// Fills what every call shares: the deadline (the caller's budget, within the
+// parent's), idempotency, retries and the parent's names.
+client_detail::submission prepare(const client_options& defaults, std::string_view service,
+                                  const call_options& options, call_callback&& done) {
+    client_detail::submission s;
+    s.service = service_name(service, options.version);
+    const auto now = bus::clock::now();
+    const auto timeout = options.timeout.count() > 0 ? options.timeout : defaults.default_timeout;
+    s.deadline = now + timeout;
+    if (options.parent != nullptr) {
+        s.deadline = std::min(s.deadline, options.parent->deadline);
+        s.parent_id = std::string(options.parent->request_id);
+        s.traceparent = std::string(options.parent->traceparent);
+    }
+    s.idempotent = options.idempotent;
+    s.retries = std::max(options.retries, 0);
+    s.done = std::move(done);
+    return s;
+}
+
+// Waits on the calling thread for a call's one outcome.
+class sync_waiter {
+public:
+    call_callback callback() {
+        return [this](call_result r) {
+            result_.emplace(std::move(r));
+            done_.store(true, std::memory_order_release);
+            done_.notify_one();
+        };
+    }
+    call_result wait() {
+        done_.wait(false, std::memory_order_acquire);
+        return std::move(*result_);
+    }
+
+private:
+    std::optional<call_result> result_;
+    std::atomic<bool> done_{false};
+};
+
+}  // namespace
+
+bus::bson_view reply::result() const noexcept {
+    if (body_.size() != 2) {
+        return {};
+    }
+    auto view = bus::bson_view::from_frame(body_[1]);
+    return view ? *view : bus::bson_view{};
+}
+
+call_error::call_error(bus::error e)
+    : std::runtime_error(std::string(bus::to_string(e.code)) + ": " + e.detail),
+      error_(std::move(e)) {}
+
+client::client(client_options options) : options_(std::move(options)) {
+    if (options_.brokers.empty()) {
+        throw std::invalid_argument("client: at least one broker endpoint is needed");
+    }
+    if (options_.heartbeat.count() <= 0 || options_.liveness < 1) {
+        throw std::invalid_argument("client: heartbeat and liveness must be positive");
+    }
+    engine_ = std::make_unique<engine>(options_);
+}
+
+client::~client() = default;
+
+void client::call_async(std::string_view service, std::string_view method,
+                        const bus::bson_view& params, const call_options& options,
+                        call_callback done) {
+    auto s = prepare(options_, service, options, std::move(done));
+    s.method = std::string(method);
+    s.params = zmq::message_t(params.data(), params.size());
+    engine_->submit(std::move(s));
+}
+
+call_result client::call(std::string_view service, std::string_view method,
+                         const bus::bson_view& params, const call_options& options) {
+    if (engine_->on_engine_thread()) {
+        throw std::logic_error("client: synchronous call from a client callback would deadlock");
+    }
+    sync_waiter waiter;
+    call_async(service, method, params, options, waiter.callback());
+    return waiter.wait();
+}
+
+reply client::call_or_throw(std::string_view service, std::string_view method,
+                            const bus::bson_view& params, const call_options& options) {
+    auto outcome = call(service, method, params, options);
+    if (!outcome) {
+        throw call_error(std::move(outcome).err());
+    }
+    return std::move(outcome).value();
+}
+
+std::future<call_result> client::call_future(std::string_view service, std::string_view method,
+                                             const bus::bson_view& params,
+                                             const call_options& options) {
+    std::promise<call_result> promise;
+    auto future = promise.get_future();
+    call_async(service, method, params, options,
+               [p = std::move(promise)](call_result r) mutable { p.set_value(std::move(r)); });
+    return future;
+}
+
+void client::call_raw_async(std::string_view service, bus::frames body,
+                            const call_options& options, call_callback done) {
+    if (body.empty()) {
+        body.emplace_back();  // 7/MDP: a request has one body frame at least
+    }
+    auto s = prepare(options_, service, options, std::move(done));
+    s.raw = true;
+    s.raw_body = std::move(body);
+    engine_->submit(std::move(s));
+}
+
+call_result client::call_raw(std::string_view service, bus::frames body,
+                             const call_options& options) {
+    if (engine_->on_engine_thread()) {
+        throw std::logic_error("client: synchronous call from a client callback would deadlock");
+    }
+    sync_waiter waiter;
+    call_raw_async(service, std::move(body), options, waiter.callback());
+    return waiter.wait();
+}
+
+client_stats client::stats() const noexcept { return engine_->stats(); }
+
+const client_options& client::options() const noexcept { return options_; }
+
+}  // namespace skynet

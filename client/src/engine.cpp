@@ -1,0 +1,173 @@
+#include "engine.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "skynet/bus/origin.hpp"
+
+namespace skynet::client_detail {
+
+namespace {
+constexpr int batch = 256;
+// How often the loop looks at unsent calls and broker health at most.
+constexpr std::chrono::milliseconds unsent_tick{5};
+}  // namespace
+
+engine::engine(const client_options& options)
+    : options_(options),
+      origin_(bus::make_origin(options.name)),
+      log_(bus::logger_for("client")),
+      jitter_(static_cast<std::uint32_t>(getpid()) ^
+              static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    if (wake_fd_ < 0) {
+        throw std::system_error(errno, std::generic_category(), "eventfd");
+    }
+    const auto now = bus::clock::now();
+    links_.resize(options_.brokers.size());
+    for (std::size_t i = 0; i < links_.size(); ++i) {
+        links_[i].endpoint = options_.brokers[i];
+        links_[i].last_heard = now;
+        reset_socket(links_[i]);
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+engine::~engine() {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        stopping_ = true;
+    }
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+    thread_.join();
+    ::close(wake_fd_);
+}
+
+bool engine::on_engine_thread() const noexcept {
+    return std::this_thread::get_id() == thread_.get_id();
+}
+
+void engine::submit(submission&& s) {
+    if (on_engine_thread()) {
+        deferred_.push_back(std::move(s));  // started once the callback returns
+        return;
+    }
+    bool was_empty = false;
+    {
+        std::lock_guard lock(inbox_mutex_);
+        if (stopping_) {
+            // Not started: answered here, on the caller's thread.
+            s.done(bus::error{bus::errc::unavailable, "client is closing"});
+            return;
+        }
+        was_empty = inbox_.empty();
+        inbox_.push_back(std::move(s));
+    }
+    if (was_empty) {  // one wake-up per batch
+        std::uint64_t one = 1;
+        [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+    }
+}
+
+client_stats engine::stats() const noexcept {
+    auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
+    return {get(stats_.calls),        get(stats_.attempts),  get(stats_.replies),
+            get(stats_.errors),       get(stats_.late_replies), get(stats_.malformed),
+            get(stats_.brokers_lost), get(stats_.in_flight)};
+}
+
+void engine::take_submissions(time_point now) {
+    std::uint64_t count = 0;
+    [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+    {
+        std::lock_guard lock(inbox_mutex_);
+        std::swap(taken_, inbox_);  // both keep their capacity
+    }
+    for (auto& s : taken_) {
+        start_call(std::move(s), now);
+    }
+    taken_.clear();
+}
+
+void engine::run() {
+    auto next_check = bus::clock::now();
+    for (;;) {
+        if (items_dirty_) {
+            rebuild_poll_items();
+        }
+        auto now = bus::clock::now();
+        auto wake_at = next_check;
+        if (!deadlines_.empty()) {
+            wake_at = std::min(wake_at, deadlines_.top().when);
+        }
+        if (!unsent_.empty() || !deferred_.empty()) {
+            wake_at = std::min(wake_at, now + (deferred_.empty() ? unsent_tick : milliseconds(0)));
+        }
+        auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
+        try {
+            zmq::poll(items_.data(), items_.size(), milliseconds(std::max<std::int64_t>(wait, 0)));
+        } catch (const zmq::error_t& e) {
+            if (e.num() != EINTR) {
+                throw;
+            }
+        }
+        now = bus::clock::now();
+        if ((items_[0].revents & ZMQ_POLLIN) != 0) {
+            take_submissions(now);
+            std::lock_guard lock(inbox_mutex_);
+            if (stopping_) {
+                break;
+            }
+        }
+        for (std::size_t i = 1; i < items_.size(); ++i) {
+            if ((items_[i].revents & ZMQ_POLLIN) == 0) {
+                continue;
+            }
+            if (i <= links_.size()) {
+                on_link_message(i - 1, now);
+            } else {
+                on_raw_message(i - 1 - links_.size(), now);
+            }
+        }
+        while (!deferred_.empty()) {
+            auto batch_of_calls = std::move(deferred_);
+            deferred_.clear();
+            for (auto& s : batch_of_calls) {
+                start_call(std::move(s), now);
+            }
+        }
+        send_unsent(now);
+        expire(now);
+        if (now >= next_check) {
+            check_links(now);
+            next_check = now + std::min(options_.heartbeat, milliseconds(100));
+        }
+    }
+    // Closing: every call still running gets its one outcome.
+    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
+        if (calls_.at(i).in_use) {
+            finish(calls_.at(i), bus::error{bus::errc::unavailable, "client is closing"});
+        }
+    }
+    for (auto& s : deferred_) {
+        s.done(bus::error{bus::errc::unavailable, "client is closing"});
+    }
+}
+
+void engine::rebuild_poll_items() {
+    items_.clear();
+    items_.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
+    for (auto& link : links_) {
+        items_.push_back({link.socket->handle(), 0, ZMQ_POLLIN, 0});
+    }
+    for (auto& raw : raw_sockets_) {
+        items_.push_back({raw->socket.handle(), 0, ZMQ_POLLIN, 0});
+    }
+    items_dirty_ = false;
+}
+
+}  // namespace skynet::client_detail

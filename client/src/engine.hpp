@@ -1,0 +1,128 @@
+#pragma once
+// The client's network thread. It owns every socket: one DEALER per broker
+// for envelope calls, many in flight and matched by request_id, and a pool of
+// DEALERs for raw calls, one call each (plain MDP has nothing to match by).
+// Other threads hand it calls through a queue; it answers through callbacks.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <spdlog/logger.h>
+#include <thread>
+#include <vector>
+
+#include "call_table.hpp"
+#include "skynet/bus/logging.hpp"
+#include "skynet/bus/mdp.hpp"
+#include "skynet/client/client.hpp"
+
+namespace skynet::client_detail {
+
+// A call as handed over by the calling thread: everything copied, so that
+// the caller's buffers may go.
+struct submission {
+    bool raw = false;
+    std::string service;
+    std::string method;
+    zmq::message_t params;
+    bus::frames raw_body;
+    time_point deadline;
+    bool idempotent = false;
+    int retries = 0;
+    std::string parent_id;
+    std::string traceparent;
+    call_callback done;
+};
+
+struct broker_link {
+    std::string endpoint;
+    std::optional<zmq::socket_t> socket;
+    bool up = true;  // not declared dead
+    time_point last_heard{};
+    time_point last_ping{};
+};
+
+struct raw_socket {
+    zmq::socket_t socket;
+    int link = -1;
+    int call = -1;  // the slot of the call using it; -1: idle
+};
+
+struct engine_counters {
+    std::atomic<std::uint64_t> calls{0}, attempts{0}, replies{0}, errors{0}, late_replies{0},
+        malformed{0}, brokers_lost{0}, in_flight{0};
+};
+
+class engine {
+public:
+    explicit engine(const client_options& options);
+    ~engine();  // ends every call with UNAVAILABLE
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // Any thread. From the engine's own thread (a callback), the call starts
+    // once the callback has returned.
+    void submit(submission&& s);
+    bool on_engine_thread() const noexcept;
+    client_stats stats() const noexcept;
+
+private:
+    void run();
+    void take_submissions(time_point now);
+    void start_call(submission&& s, time_point now);
+
+    // Attempts (calls.cpp).
+    void try_send(pending_call& call, time_point now);
+    bool send_envelope(pending_call& call, broker_link& link, time_point now);
+    bool send_raw(pending_call& call, int link, time_point now);
+    void on_reply(pending_call& call, call_result&& outcome, time_point now);
+    void retry_later(pending_call& call, time_point now);
+    void finish(pending_call& call, call_result&& outcome);
+    void send_unsent(time_point now);
+    void expire(time_point now);
+
+    // Brokers (links.cpp).
+    void on_link_message(std::size_t link, time_point now);
+    void on_raw_message(std::size_t index, time_point now);
+    void check_links(time_point now);
+    void lose_link(std::size_t link, time_point now);
+    zmq::socket_t connect_dealer(const std::string& endpoint);
+    void reset_socket(broker_link& link);
+    int acquire_raw_socket(int link);
+    void release_raw_socket(int index, bool reusable);
+    void heard(std::size_t link, time_point now);
+    void rebuild_poll_items();
+
+    const client_options options_;
+    const std::string origin_;
+    std::shared_ptr<spdlog::logger> log_;
+    bus::log_limiter malformed_log_;
+    engine_counters stats_;
+    zmq::context_t context_{1};
+    std::vector<broker_link> links_;
+    std::vector<std::unique_ptr<raw_socket>> raw_sockets_;
+    std::vector<int> idle_raw_;
+    call_table calls_;
+    deadline_heap deadlines_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> unsent_;
+    std::vector<zmq_pollitem_t> items_;
+    bool items_dirty_ = true;
+    bus::frames in_;
+    bus::frames out_;
+    std::size_t next_link_ = 0;
+    double retry_tokens_ = 10;
+    std::minstd_rand jitter_;
+
+    // Handed over from other threads.
+    std::mutex inbox_mutex_;
+    std::vector<submission> inbox_;  // guarded by inbox_mutex_
+    std::vector<submission> taken_;
+    std::vector<submission> deferred_;  // submitted by callbacks, engine thread only
+    bool stopping_ = false;             // guarded by inbox_mutex_
+    int wake_fd_;
+    std::thread thread_;
+};
+
+}  // namespace skynet::client_detail

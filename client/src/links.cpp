@@ -1,0 +1,179 @@
+// Brokers from the client's side: their sockets, what comes back on them,
+// and noticing when one stops answering.
+#include "engine.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace skynet::client_detail {
+
+namespace mdp = bus::mdp;
+
+zmq::socket_t engine::connect_dealer(const std::string& endpoint) {
+    zmq::socket_t socket(context_, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);  // what a dead broker did not take is dropped
+    // Sends fail at once while not connected, instead of queueing for a
+    // broker that may never come back; the call goes to another broker.
+    socket.set(zmq::sockopt::immediate, 1);
+    socket.set(zmq::sockopt::sndhwm, 100000);
+    socket.set(zmq::sockopt::rcvhwm, 100000);
+    socket.connect(endpoint);
+    items_dirty_ = true;
+    return socket;
+}
+
+void engine::reset_socket(broker_link& link) { link.socket = connect_dealer(link.endpoint); }
+
+void engine::heard(std::size_t index, time_point now) {
+    auto& link = links_[index];
+    link.last_heard = now;
+    if (!link.up) {
+        link.up = true;
+        log_->info("broker answering again broker={}", link.endpoint);
+    }
+}
+
+void engine::on_link_message(std::size_t index, time_point now) {
+    auto& link = links_[index];
+    auto* socket = &*link.socket;
+    for (int n = 0; n < 256 && socket == &*link.socket && bus::recv_frames(*socket, in_); ++n) {
+        auto decoded = mdp::decode_at_client(in_);
+        if (!decoded) {
+            stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+            if (malformed_log_.allow(now)) {
+                log_->warn("dropped malformed reply broker={} reason=\"{}\"", link.endpoint,
+                           decoded.err().detail);
+            }
+            continue;
+        }
+        heard(index, now);
+        if (decoded->service.starts_with("mmi.")) {
+            continue;  // an answer to our ping: hearing it was the point
+        }
+        auto header = decoded->body.size() == 2
+                          ? bus::rpc::decode_reply_header(decoded->body[0])
+                          : bus::result<bus::rpc::reply_header>(
+                                bus::error{bus::errc::bad_request, "reply is not two frames"});
+        if (!header) {
+            stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        auto* call = calls_.find_by_id(header->request_id);
+        if (call == nullptr || call->raw) {
+            // Its call has ended (a timeout, or an earlier reply won).
+            stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        if (header->code == bus::errc::ok) {
+            bus::frames body;
+            body.reserve(2);
+            body.push_back(std::move(decoded->body[0]));
+            body.push_back(std::move(decoded->body[1]));
+            on_reply(*call, reply(std::move(body)), now);
+        } else {
+            on_reply(*call, bus::error{header->code, std::string(header->error)}, now);
+        }
+    }
+}
+
+void engine::on_raw_message(std::size_t index, time_point now) {
+    auto& raw = *raw_sockets_[index];
+    if (!bus::recv_frames(raw.socket, in_)) {
+        return;
+    }
+    auto decoded = mdp::decode_at_client(in_);
+    if (!decoded) {
+        stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    heard(static_cast<std::size_t>(raw.link), now);
+    auto* call = raw.call >= 0 ? &calls_.at(static_cast<std::size_t>(raw.call)) : nullptr;
+    if (call == nullptr || !call->in_use || call->raw_socket != static_cast<int>(index)) {
+        stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    bus::frames body;
+    for (auto& frame : decoded->body) {
+        body.push_back(std::move(frame));
+    }
+    // The broker answers a raw call's failures in our envelope; anything
+    // else is the plain worker's reply, passed on as it came.
+    if (body.size() == 2) {
+        auto header = bus::rpc::decode_reply_header(body[0]);
+        if (header && header->code != bus::errc::ok && header->request_id.empty()) {
+            on_reply(*call, bus::error{header->code, std::string(header->error)}, now);
+            return;
+        }
+    }
+    on_reply(*call, reply(std::move(body)), now);
+}
+
+void engine::check_links(time_point now) {
+    const auto dead_after = options_.heartbeat * options_.liveness;
+    for (std::size_t i = 0; i < links_.size(); ++i) {
+        auto& link = links_[i];
+        const auto silent = now - link.last_heard;
+        if (link.up && silent >= dead_after) {
+            lose_link(i, now);
+        } else if (silent >= options_.heartbeat && now - link.last_ping >= options_.heartbeat) {
+            // 8/MMI: any broker answers mmi.service; the answer proves it alive.
+            link.last_ping = now;
+            out_.clear();
+            mdp::put_client_header(out_, "mmi.service");
+            out_.push_back(bus::frame_of("mmi.ping"));
+            bus::send_frames(*link.socket, out_, true);
+        }
+    }
+}
+
+// A broker silent past its liveness is dead to us. What it held: idempotent
+// calls go to another broker, others end in WORKER_LOST (they may have run).
+void engine::lose_link(std::size_t index, time_point now) {
+    auto& link = links_[index];
+    link.up = false;
+    stats_.brokers_lost.fetch_add(1, std::memory_order_relaxed);
+    log_->warn("broker not answering broker={}", link.endpoint);
+    reset_socket(link);
+    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
+        auto& call = calls_.at(i);
+        if (!call.in_use || call.link != static_cast<int>(index)) {
+            continue;
+        }
+        if (call.raw_socket >= 0) {
+            release_raw_socket(call.raw_socket, false);
+            call.raw_socket = -1;
+        }
+        if (call.idempotent) {
+            ++call.redispatches;
+            call.link = -1;
+            call.unsent_since = now;
+            call.next_attempt = now;
+            unsent_.emplace_back(call.index, call.generation);
+        } else {
+            finish(call, bus::error{bus::errc::worker_lost, "broker stopped answering"});
+        }
+    }
+}
+
+int engine::acquire_raw_socket(int link) {
+    for (std::size_t k = 0; k < idle_raw_.size(); ++k) {
+        const int index = idle_raw_[k];
+        if (raw_sockets_[index]->link == link) {
+            idle_raw_.erase(idle_raw_.begin() + static_cast<std::ptrdiff_t>(k));
+            return index;
+        }
+    }
+    raw_sockets_.push_back(std::make_unique<raw_socket>(
+        raw_socket{connect_dealer(links_[link].endpoint), link, -1}));
+    return static_cast<int>(raw_sockets_.size() - 1);
+}
+
+void engine::release_raw_socket(int index, bool reusable) {
+    auto& raw = *raw_sockets_[index];
+    raw.call = -1;
+    if (!reusable) {
+        // A late reply could still arrive on it: start over on a new socket.
+        raw.socket = connect_dealer(links_[raw.link].endpoint);
+    }
+    idle_raw_.push_back(index);
+}
+
+}  // namespace skynet::client_detail
