@@ -48,7 +48,9 @@ bson_t* scratch() {
 }
 
 void append_utf8(bson_t* doc, std::string_view key, std::string_view value) {
-    bson_append_utf8(doc, key.data(), static_cast<int>(key.size()), value.data(),
+    // libbson appends null, not "", for a null pointer: an empty view may have one.
+    bson_append_utf8(doc, key.data(), static_cast<int>(key.size()),
+                     value.data() != nullptr ? value.data() : "",
                      static_cast<int>(value.size()));
 }
 

@@ -30,6 +30,9 @@ struct connection {
     std::optional<zmq::socket_t> socket;
     phase state = phase::closed;
     std::uint32_t credit = 1;  // granted by the broker
+    // Draining: mmi.pause sent, its answer not yet in. Requests the broker
+    // sent before it took the pause arrive before that answer.
+    bool pause_pending = false;
     time_point last_heard{};
     time_point last_sent{};
     time_point reopen_at{};

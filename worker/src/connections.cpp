@@ -90,6 +90,7 @@ void io_loop::lose(connection& c, time_point now, std::string_view why) {
     }
     c.socket.reset();  // linger 0: what it still queued belongs to a dead dialog
     c.state = connection::phase::closed;
+    c.pause_pending = false;
     items_dirty_ = true;
     worker_counters::add(state_->stats.reconnects);
     // Backoff with jitter, so that workers of a failed broker do not all come
@@ -124,8 +125,12 @@ void io_loop::on_message(connection& c, time_point now) {
 }
 
 void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point now) {
+    if (reply.service == "mmi.pause") {
+        c.pause_pending = false;  // "200", or "501" from a plain broker
+        return;
+    }
     if (reply.service != "mmi.credit" || c.state != connection::phase::negotiating) {
-        return;  // mmi.pause's answer, or a late one: nothing to do
+        return;  // a late answer: nothing to do
     }
     const auto status = bus::view_of(reply.body[0]);
     if (status == "200" && reply.body.size() >= 2) {

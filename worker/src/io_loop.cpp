@@ -79,8 +79,7 @@ void io_loop::run() {
             on_tick(now);
             next_tick_ = now + tick;
         }
-        if (phase_ == phase::draining &&
-            (state_->stats.in_flight.load() == 0 || now >= drain_deadline_)) {
+        if (phase_ == phase::draining && (drained() || now >= drain_deadline_)) {
             finish(now);
         }
     }
@@ -122,8 +121,20 @@ void io_loop::begin_drain(time_point now) {
     for (auto& c : connections_) {
         if (c->state == connection::phase::serving) {
             send_client_request(*c, "mmi.pause", "", now);
+            c->pause_pending = true;
         }
     }
+}
+
+bool io_loop::drained() const noexcept {
+    // A request still on its way from a broker is not in in_flight yet: wait
+    // until every broker has acknowledged the pause, so that none is lost.
+    for (const auto& c : connections_) {
+        if (c->pause_pending) {
+            return false;
+        }
+    }
+    return state_->stats.in_flight.load() == 0;
 }
 
 void io_loop::finish(time_point now) {

@@ -57,6 +57,7 @@ private:
 
     // Stopping (io_loop.cpp).
     void begin_drain(time_point now);
+    bool drained() const noexcept;
     void finish(time_point now);
     void rebuild_poll_items();
 

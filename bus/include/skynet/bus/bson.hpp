@@ -25,6 +25,13 @@ class bson_view {
 public:
     // The empty document.
     bson_view() noexcept;
+    // A static bson_t points into itself (its buffer pointer addresses its own
+    // `alloc` field), so a plain memberwise copy would dangle: copies re-init.
+    bson_view(const bson_view& other) noexcept { init(other.data(), other.size()); }
+    bson_view& operator=(const bson_view& other) noexcept {
+        init(other.data(), other.size());
+        return *this;
+    }
 
     // A view over bytes that hold one BSON document whose length prefix and
     // terminator agree with `size`. Elements are checked as they are read, so
@@ -58,6 +65,9 @@ public:
     bool empty() const noexcept { return bson_count_keys(&bson_) == 0; }
 
 private:
+    void init(const std::uint8_t* data, std::size_t size) noexcept {
+        bson_init_static(&bson_, data, size);
+    }
     bson_t bson_;
 };
 
