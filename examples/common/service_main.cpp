@@ -1,0 +1,68 @@
+#include "service_main.hpp"
+
+#include <atomic>
+#include <iostream>
+
+#include "skynet/bus/logging.hpp"
+#include "skynet/bus/signals.hpp"
+
+namespace skynet::examples {
+
+namespace po = bus::po;
+
+void add_worker_options(bus::option_parser& parser, int default_concurrency) {
+    parser.add()
+        ("broker", po::value<std::vector<std::string>>()->composing()->default_value(
+             {"tcp://127.0.0.1:5555"}, "tcp://127.0.0.1:5555"),
+         "broker endpoint to serve on (repeat for several)")
+        ("version", po::value<std::string>()->default_value("1.0"),
+         "version announced as name@version")
+        ("concurrency", po::value<int>()->default_value(default_concurrency),
+         "handlers that may run at once")
+        ("credit", po::value<std::uint32_t>()->default_value(0),
+         "requests a broker may hand this worker at once (0: concurrency)")
+        ("heartbeat-ms", po::value<int>()->default_value(2500),
+         "heartbeat interval; match the broker's --heartbeat-ms");
+}
+
+worker_options worker_options_from(const bus::option_parser& parser, std::string service) {
+    worker_options options;
+    options.service = std::move(service);
+    options.version = parser.get<std::string>("version");
+    options.brokers = parser.get<std::vector<std::string>>("broker");
+    options.concurrency = parser.get<int>("concurrency");
+    options.credit = parser.get<std::uint32_t>("credit");
+    options.heartbeat = std::chrono::milliseconds(parser.get<int>("heartbeat-ms"));
+    return options;
+}
+
+int serve(worker_options options, const std::function<void(worker&)>& setup) {
+    // First, so that every thread started below blocks the signals and only
+    // the watcher takes them.
+    std::atomic<worker*> running{nullptr};
+    bus::signal_watcher signals([&](int) {
+        if (auto* w = running.load()) {
+            w->stop();
+        }
+    });
+    auto log = bus::logger_for("service");
+    try {
+        worker w(std::move(options));
+        setup(w);
+        w.start();
+        running.store(&w);
+        if (signals.last_signal() != 0) {
+            w.stop();  // the signal came while we were starting
+        }
+        log->info("serving {} on {} broker(s)", w.announced_name(), w.options().brokers.size());
+        w.wait();
+        running.store(nullptr);
+        log->info("stopped {}", w.announced_name());
+    } catch (const std::exception& e) {
+        std::cerr << "cannot serve: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace skynet::examples

@@ -1,0 +1,49 @@
+// fibonacci-client: asks the fibonacci service for fib(n) and prints it.
+// Exit status: 0 with an answer, 2 for bad options, 10 + the error code
+// otherwise (14 TIMEOUT, 12 UNKNOWN_SERVICE, ...), so scripts can tell why.
+#include <iostream>
+
+#include "skynet/bus/options.hpp"
+#include "skynet/client/client.hpp"
+
+int main(int argc, char** argv) {
+    using namespace skynet;
+    namespace po = bus::po;
+    bus::option_parser parser("fibonacci-client", "prints fib(n), asked of the fibonacci service");
+    parser.add()
+        ("broker", po::value<std::vector<std::string>>()->composing()->default_value(
+             {"tcp://127.0.0.1:5555"}, "tcp://127.0.0.1:5555"),
+         "broker endpoint (repeat for several: failover)")
+        ("n", po::value<std::int64_t>()->default_value(20), "which Fibonacci number")
+        ("timeout-ms", po::value<int>()->default_value(10000), "time budget of the call")
+        ("version", po::value<std::string>()->default_value(""), "only this version of the service");
+    parser.parse_or_exit(argc, argv);
+
+    client_options options;
+    options.brokers = parser.get<std::vector<std::string>>("broker");
+    options.name = "fibonacci-client";
+    client bus_client(options);
+
+    auto n = parser.get<std::int64_t>("n");
+    auto version = parser.get<std::string>("version");
+    call_options call;
+    call.timeout = std::chrono::milliseconds(parser.get<int>("timeout-ms"));
+    call.idempotent = true;
+    call.version = version;
+    bus::bson_doc params;
+    params.add_int64("n", n);
+    auto outcome = bus_client.call("fibonacci", "Index", params.view(), call);
+    if (!outcome) {
+        std::cerr << "fibonacci-client: " << bus::to_string(outcome.code()) << ": "
+                  << outcome.err().detail << "\n";
+        return 10 + static_cast<int>(outcome.code());
+    }
+    auto value = outcome->result().get_int64("result");
+    if (!value) {
+        std::cerr << "fibonacci-client: the reply has no result: " << outcome->result().to_json()
+                  << "\n";
+        return 10 + static_cast<int>(bus::errc::service_error);
+    }
+    std::cout << "fibonacci(" << n << ") = " << *value << "\n";
+    return 0;
+}
