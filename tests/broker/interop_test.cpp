@@ -1,0 +1,99 @@
+// Any Majordomo peer works with ours: a plain 7/MDP client and worker,
+// written from the spec with raw frames, talk through our broker to our
+// worker and our client. mmi.* answers as 8/MMI says.
+#include <gtest/gtest.h>
+
+#include "support/broker_fixture.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+#include "support/plain_mdp.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::unique_ptr<worker> start_echo(const std::string& broker) {
+    auto w = std::make_unique<worker>(fast_worker_options("echo", broker));
+    w->handle_raw([](std::span<const zmq::message_t> body) {
+        bus::frames reply;
+        for (const auto& f : body) {
+            reply.emplace_back(f.data(), f.size());
+        }
+        return reply;
+    });
+    w->start();
+    return w;
+}
+
+TEST(interop, plain_client_gets_its_frames_back_from_our_echo_worker) {
+    running_broker broker;
+    client ours(fast_client_options(broker.endpoint()));
+    auto echo = start_echo(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(ours, "echo"));
+
+    plain_client plain(broker.context(), broker.endpoint());
+    auto reply = plain.request("echo", {"hello", "two", std::string("\0bin", 4)}, 10s);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(*reply, (frame_list{"hello", "two", std::string("\0bin", 4)}));
+}
+
+TEST(interop, our_raw_call_is_answered_by_a_plain_worker) {
+    running_broker broker;
+    client ours(fast_client_options(broker.endpoint()));
+    plain_worker plain(broker.context(), broker.endpoint(), "legacy");
+    ASSERT_TRUE(wait_for_service(ours, "legacy"));
+
+    bus::frames body;
+    body.emplace_back(std::string("ping"));
+    body.emplace_back(std::string("tail"));
+    auto outcome = ours.call_raw("legacy", std::move(body));
+    ASSERT_TRUE(outcome.ok()) << outcome.err().detail;
+    ASSERT_EQ(outcome->frames().size(), 2u);
+    EXPECT_EQ(outcome->frames()[0].to_string(), "plain:ping");
+    EXPECT_EQ(outcome->frames()[1].to_string(), "tail");
+    EXPECT_EQ(plain.requests(), 1);
+}
+
+TEST(interop, mmi_service_says_200_404_and_501) {
+    running_broker broker;
+    plain_client plain(broker.context(), broker.endpoint());
+    client ours(fast_client_options(broker.endpoint()));
+    auto echo = start_echo(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(ours, "echo"));
+
+    EXPECT_EQ(plain.request("mmi.service", {"echo"}, 10s), frame_list{"200"});
+    EXPECT_EQ(plain.request("mmi.service", {"nobody"}, 10s), frame_list{"404"});
+    EXPECT_EQ(plain.request("mmi.nonsense", {"x"}, 10s), frame_list{"501"});
+}
+
+TEST(interop, mmi_services_lists_services_with_workers) {
+    running_broker broker;
+    client ours(fast_client_options(broker.endpoint()));
+    auto echo = start_echo(broker.endpoint());
+    plain_worker plain(broker.context(), broker.endpoint(), "legacy");
+    ASSERT_TRUE(wait_for_service(ours, "echo"));
+    ASSERT_TRUE(wait_for_service(ours, "legacy"));
+
+    plain_client asker(broker.context(), broker.endpoint());
+    auto reply = asker.request("mmi.services", {""}, 10s);
+    ASSERT_TRUE(reply.has_value());
+    ASSERT_FALSE(reply->empty());
+    EXPECT_EQ((*reply)[0], "200");
+    std::vector<std::string> names(reply->begin() + 1, reply->end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "echo"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "legacy"), names.end());
+}
+
+TEST(interop, plain_worker_replaced_by_disconnect_is_gone) {
+    running_broker broker;
+    client ours(fast_client_options(broker.endpoint()));
+    {
+        plain_worker plain(broker.context(), broker.endpoint(), "brief");
+        ASSERT_TRUE(wait_for_service(ours, "brief"));
+    }  // sends DISCONNECT
+    EXPECT_TRUE(wait_for_no_service(ours, "brief"));
+}
+
+}  // namespace
+}  // namespace skynet::testing

@@ -1,0 +1,199 @@
+// The outcome contract: every call ends with one reply or one coded error,
+// whatever the worker does (throws, stalls, dies) and however full the queue.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "support/broker_fixture.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+#include "support/process.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A worker whose "Hold" handler waits on a gate; one request at a time.
+struct held_worker {
+    held_worker(const std::string& broker, const std::string& service) {
+        w = std::make_unique<worker>(fast_worker_options(service, broker));
+        w->handle("Hold", [this](const request& req) {
+            ++runs;
+            release.wait(req.deadline() + std::chrono::seconds(5));
+            return bus::bson_doc{};
+        });
+        w->handle("Fail", [](const request&) -> bus::bson_doc {
+            throw std::runtime_error("the disk is on fire");
+        });
+        w->handle("Refuse", [](const request&) -> bus::bson_doc {
+            throw service_failure(bus::errc::unauthorized, "not you");
+        });
+        w->start();
+    }
+    ~held_worker() { release.open(); }
+    gate release;
+    std::atomic<int> runs{0};
+    std::unique_ptr<worker> w;
+};
+
+call_options with_timeout(std::chrono::milliseconds t) {
+    call_options options;
+    options.timeout = t;
+    return options;
+}
+
+TEST(outcomes, a_handler_exception_arrives_as_service_error) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    held_worker held(broker.endpoint(), "fragile");
+    ASSERT_TRUE(wait_for_service(c, "fragile"));
+
+    auto outcome = c.call("fragile", "Fail", bus::bson_view{});
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.code(), bus::errc::service_error);
+    EXPECT_EQ(outcome.err().detail, "the disk is on fire");
+
+    outcome = c.call("fragile", "Refuse", bus::bson_view{});
+    EXPECT_EQ(outcome.code(), bus::errc::unauthorized);
+    EXPECT_THROW((void)c.call_or_throw("fragile", "Fail", bus::bson_view{}), call_error);
+}
+
+TEST(outcomes, an_unknown_method_is_unknown_method) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    held_worker held(broker.endpoint(), "fragile");
+    ASSERT_TRUE(wait_for_service(c, "fragile"));
+    EXPECT_EQ(c.call("fragile", "NoSuchMethod", bus::bson_view{}).code(),
+              bus::errc::unknown_method);
+}
+
+TEST(outcomes, a_service_nobody_serves_ends_in_unknown_service_before_the_deadline) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    // The broker waits unknown_service_wait (1 s) for a worker, far less than
+    // the call's 60 s: an answer at all proves it did not wait for the deadline.
+    auto outcome = c.call("ghost", "Anything", bus::bson_view{}, with_timeout(60s));
+    EXPECT_EQ(outcome.code(), bus::errc::unknown_service);
+    EXPECT_EQ(broker.stats().unknown_service, 1u);
+}
+
+TEST(outcomes, a_request_that_outlives_its_deadline_ends_in_timeout) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    held_worker held(broker.endpoint(), "slow");
+    ASSERT_TRUE(wait_for_service(c, "slow"));
+
+    auto outcome = c.call("slow", "Hold", bus::bson_view{}, with_timeout(300ms));
+    EXPECT_EQ(outcome.code(), bus::errc::timeout);
+}
+
+TEST(outcomes, a_queued_request_whose_deadline_passes_is_never_dispatched) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    held_worker held(broker.endpoint(), "slow");
+    ASSERT_TRUE(wait_for_service(c, "slow"));
+
+    auto first = c.call_future("slow", "Hold", bus::bson_view{}, with_timeout(30s));
+    ASSERT_TRUE(eventually([&] { return held.runs == 1; }));
+    // Queued behind the held one; its budget runs out in the queue.
+    auto queued = c.call("slow", "Hold", bus::bson_view{}, with_timeout(200ms));
+    EXPECT_EQ(queued.code(), bus::errc::timeout);
+    ASSERT_TRUE(eventually([&] { return broker.stats().expired == 1; }));
+    held.release.open();
+    EXPECT_TRUE(first.get().ok());
+    EXPECT_EQ(held.runs, 1);
+}
+
+TEST(outcomes, a_full_queue_answers_overloaded_and_loses_nothing) {
+    auto options = fast_broker_options();
+    options.max_queue = 3;
+    running_broker broker(options);
+    client c(fast_client_options(broker.endpoint()));
+    held_worker held(broker.endpoint(), "narrow");
+    ASSERT_TRUE(wait_for_service(c, "narrow"));
+
+    std::vector<std::future<call_result>> accepted;
+    accepted.push_back(c.call_future("narrow", "Hold", bus::bson_view{}, with_timeout(30s)));
+    ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 1; }));
+    for (int i = 0; i < 3; ++i) {
+        accepted.push_back(c.call_future("narrow", "Hold", bus::bson_view{}, with_timeout(30s)));
+    }
+    ASSERT_TRUE(eventually([&] { return broker.stats().queued == 3; }));
+
+    auto refused = c.call("narrow", "Hold", bus::bson_view{}, with_timeout(30s));
+    EXPECT_EQ(refused.code(), bus::errc::overloaded);
+    EXPECT_EQ(broker.stats().overloaded, 1u);
+
+    held.release.open();
+    for (auto& f : accepted) {
+        EXPECT_TRUE(f.get().ok());
+    }
+    EXPECT_EQ(held.runs, 4);
+}
+
+std::unique_ptr<child_process> start_sleeper(const std::string& broker) {
+    return std::make_unique<child_process>(
+        "sleeper-service", std::vector<std::string>{"--broker", broker, "--heartbeat-ms", "100",
+                                                    "--log-level", "warn"});
+}
+
+TEST(outcomes, a_killed_worker_is_dropped_within_its_liveness) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    auto sleeper = start_sleeper(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "sleeper"));
+
+    sleeper->signal(SIGKILL);
+    // Heartbeat 100 ms × liveness 3: gone long before the generous deadline.
+    EXPECT_TRUE(wait_for_no_service(c, "sleeper"));
+    EXPECT_EQ(broker.stats().workers, 0u);
+}
+
+TEST(outcomes, a_request_on_a_killed_worker_ends_in_worker_lost_at_once) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    auto sleeper = start_sleeper(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "sleeper"));
+
+    bus::bson_doc params;
+    params.add_int64("ms", 60000);
+    auto pending = c.call_future("sleeper", "Sleep", params.view(), with_timeout(120s));
+    ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 1; }));
+    sleeper->signal(SIGKILL);
+    // Not idempotent: never run twice, so WORKER_LOST, long before 120 s.
+    ASSERT_EQ(pending.wait_for(generous), std::future_status::ready);
+    EXPECT_EQ(pending.get().code(), bus::errc::worker_lost);
+}
+
+TEST(outcomes, an_idempotent_request_moves_to_another_worker) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    auto doomed = start_sleeper(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "sleeper"));
+
+    bus::bson_doc params;
+    params.add_int64("ms", 60000);
+    call_options options = with_timeout(60s);
+    options.idempotent = true;
+    auto pending = c.call_future("sleeper", "Sleep", params.view(), options);
+    ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 1; }));
+    // The survivor answers at once and says it re-ran the request.
+    worker survivor(fast_worker_options("sleeper", broker.endpoint()));
+    survivor.handle("Sleep", [](const request& req) {
+        bus::bson_doc result;
+        result.add_int32("retry", req.retry());
+        return result;
+    });
+    survivor.start();
+    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+    doomed->signal(SIGKILL);
+
+    auto outcome = pending.get();
+    ASSERT_TRUE(outcome.ok()) << outcome.err().detail;
+    EXPECT_EQ(outcome->result().get_int32("retry"), 1);
+    EXPECT_EQ(broker.stats().redispatched, 1u);
+}
+
+}  // namespace
+}  // namespace skynet::testing

@@ -1,0 +1,120 @@
+// The RPC envelope: headers round-trip, broken or foreign BSON is refused,
+// and the broker's in-place rewrites keep the document valid.
+#include <gtest/gtest.h>
+
+#include "skynet/bus/bson.hpp"
+#include "skynet/bus/envelope.hpp"
+
+namespace rpc = skynet::bus::rpc;
+using skynet::bus::bson_doc;
+using skynet::bus::errc;
+
+namespace {
+
+rpc::request_header sample_header() {
+    rpc::request_header h;
+    h.method = "Index";
+    h.request_id = "00000000000000a1";
+    h.origin = "host/42/test";
+    h.retry = 2;
+    h.timeout_ms = 1500;
+    h.idempotent = true;
+    h.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    h.parent = "00000000000000f0";
+    return h;
+}
+
+TEST(envelope, request_header_round_trips) {
+    auto frame = rpc::encode_request_header(sample_header());
+    auto decoded = rpc::decode_request_header(frame);
+    ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
+    EXPECT_EQ(decoded->method, "Index");
+    EXPECT_EQ(decoded->request_id, "00000000000000a1");
+    EXPECT_EQ(decoded->origin, "host/42/test");
+    EXPECT_EQ(decoded->retry, 2);
+    EXPECT_EQ(decoded->timeout_ms, 1500);
+    EXPECT_TRUE(decoded->idempotent);
+    EXPECT_EQ(decoded->traceparent.substr(0, 3), "00-");
+    EXPECT_EQ(decoded->parent, "00000000000000f0");
+}
+
+TEST(envelope, reply_header_round_trips) {
+    rpc::reply_header h{"id-1", errc::service_error, "division by zero"};
+    auto frame = rpc::encode_reply_header(h);
+    auto decoded = rpc::decode_reply_header(frame);
+    ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
+    EXPECT_EQ(decoded->request_id, "id-1");
+    EXPECT_EQ(decoded->code, errc::service_error);
+    EXPECT_EQ(decoded->error, "division by zero");
+}
+
+TEST(envelope, headers_missing_required_fields_are_refused) {
+    bson_doc no_method;
+    no_method.add_string("request_id", "x");
+    auto frame = std::move(no_method).to_frame();
+    EXPECT_FALSE(rpc::decode_request_header(frame).ok());
+
+    bson_doc wrong_type;
+    wrong_type.add_int32("method", 5).add_string("request_id", "x");
+    frame = std::move(wrong_type).to_frame();
+    EXPECT_FALSE(rpc::decode_request_header(frame).ok());
+
+    bson_doc unknown_code;
+    unknown_code.add_string("request_id", "x").add_int32("code", 99);
+    frame = std::move(unknown_code).to_frame();
+    EXPECT_FALSE(rpc::decode_reply_header(frame).ok());
+}
+
+TEST(envelope, garbage_bytes_are_refused) {
+    for (std::string bytes : {std::string(), std::string("hello"), std::string(4, '\0'),
+                              std::string("\x05\0\0\0\0", 5) + "x",
+                              std::string("\xff\xff\xff\x7f\0", 5)}) {
+        zmq::message_t frame(bytes.data(), bytes.size());
+        EXPECT_FALSE(rpc::decode_request_header(frame).ok());
+        EXPECT_FALSE(rpc::decode_reply_header(frame).ok());
+        EXPECT_FALSE(rpc::peek_request(frame).has_value());
+    }
+}
+
+TEST(envelope, truncated_header_is_refused) {
+    auto frame = rpc::encode_request_header(sample_header());
+    std::string bytes = frame.to_string();
+    for (std::size_t cut = 1; cut < bytes.size(); cut += 3) {
+        // Keep the length prefix honest about the new size, so the decoder has
+        // to find the damage inside the elements.
+        std::string truncated = bytes.substr(0, bytes.size() - cut);
+        auto size = static_cast<std::uint32_t>(truncated.size());
+        std::memcpy(truncated.data(), &size, 4);
+        truncated.back() = '\0';
+        zmq::message_t damaged(truncated.data(), truncated.size());
+        auto decoded = rpc::decode_request_header(damaged);
+        if (decoded.ok()) {
+            // Only cuts that leave whole elements may decode; they keep the method.
+            EXPECT_EQ(decoded->method, "Index");
+        }
+    }
+}
+
+TEST(envelope, broker_rewrites_timeout_and_retry_in_place) {
+    auto frame = rpc::encode_request_header(sample_header());
+    ASSERT_TRUE(rpc::rewrite_timeout(frame, 700));
+    ASSERT_TRUE(rpc::rewrite_retry(frame, 5));
+    auto meta = rpc::peek_request(frame);
+    ASSERT_TRUE(meta.has_value());
+    EXPECT_EQ(meta->timeout_ms, 700);
+    EXPECT_TRUE(meta->idempotent);
+    EXPECT_EQ(rpc::peek_retry(frame), 5);
+    auto decoded = rpc::decode_request_header(frame);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->timeout_ms, 700);
+    EXPECT_EQ(decoded->retry, 5);
+}
+
+TEST(envelope, empty_document_frame_is_valid_bson) {
+    auto frame = rpc::empty_document_frame();
+    auto view = skynet::bus::bson_view::from_frame(frame);
+    ASSERT_TRUE(view.ok());
+    EXPECT_TRUE(view->empty());
+}
+
+}  // namespace

@@ -1,0 +1,91 @@
+// Options: the command line wins over SKYNET_* variables, which win over the
+// config file; bad input is one clear error.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "skynet/bus/options.hpp"
+
+using skynet::bus::option_parser;
+using skynet::bus::options_error;
+namespace po = skynet::bus::po;
+
+namespace {
+
+struct scoped_env {
+    scoped_env(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+    ~scoped_env() { ::unsetenv(name_); }
+    const char* name_;
+};
+
+option_parser make_parser() {
+    option_parser parser("test", "a test program");
+    parser.add()("bind", po::value<std::string>()->default_value("tcp://*:5555"), "bind");
+    return parser;
+}
+
+std::filesystem::path write_config(const std::string& text) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("skynet-options-" + std::to_string(::getpid()) + ".ini");
+    std::ofstream(path) << text;
+    return path;
+}
+
+TEST(options, defaults_apply_without_any_source) {
+    auto parser = make_parser();
+    const char* argv[] = {"test"};
+    ASSERT_TRUE(parser.parse(1, argv));
+    EXPECT_EQ(parser.get<std::string>("bind"), "tcp://*:5555");
+    EXPECT_EQ(parser.common().log_level, "info");
+}
+
+TEST(options, command_line_beats_environment_beats_config) {
+    auto config = write_config("bind = tcp://*:1\nregion = from-config\nhost = from-config\n");
+    scoped_env env_region("SKYNET_REGION", "from-env");
+    scoped_env env_bind("SKYNET_BIND", "tcp://*:2");
+    auto parser = make_parser();
+    std::string config_arg = "--config=" + config.string();
+    const char* argv[] = {"test", config_arg.c_str(), "--bind", "tcp://*:3"};
+    ASSERT_TRUE(parser.parse(4, argv));
+    EXPECT_EQ(parser.get<std::string>("bind"), "tcp://*:3");
+    EXPECT_EQ(parser.common().region, "from-env");
+    EXPECT_EQ(parser.common().host, "from-config");
+    std::filesystem::remove(config);
+}
+
+TEST(options, bad_input_is_one_clear_error) {
+    {
+        auto parser = make_parser();
+        const char* argv[] = {"test", "--no-such-option"};
+        EXPECT_THROW(parser.parse(2, argv), options_error);
+    }
+    {
+        auto parser = make_parser();
+        const char* argv[] = {"test", "--log-level", "loud"};
+        try {
+            (void)parser.parse(3, argv);
+            FAIL() << "a bad level was accepted";
+        } catch (const options_error& e) {
+            EXPECT_NE(std::string(e.what()).find("log-level"), std::string::npos);
+        }
+    }
+    {
+        auto parser = make_parser();
+        const char* argv[] = {"test", "--config", "/nonexistent/skynet.ini"};
+        EXPECT_THROW(parser.parse(3, argv), options_error);
+    }
+}
+
+TEST(options, help_returns_false) {
+    auto parser = make_parser();
+    const char* argv[] = {"test", "--help"};
+    testing::internal::CaptureStdout();
+    EXPECT_FALSE(parser.parse(2, argv));
+    auto printed = testing::internal::GetCapturedStdout();
+    EXPECT_NE(printed.find("--bind"), std::string::npos);
+    EXPECT_NE(printed.find("--redis"), std::string::npos);
+}
+
+}  // namespace

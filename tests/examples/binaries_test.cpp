@@ -1,0 +1,108 @@
+// The shipped binaries as users run them: --help, bad options, a plain MDP
+// client through skynet-broker and echo-service, graceful SIGTERM.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "support/broker_fixture.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+#include "support/plain_mdp.hpp"
+#include "support/process.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::vector<std::string> binaries = {"skynet-broker", "echo-service", "sleeper-service",
+                                           "fibonacci-service", "fibonacci-client"};
+
+TEST(binaries, every_binary_has_help) {
+    for (const auto& name : binaries) {
+        auto run = run_program(name, {"--help"});
+        EXPECT_EQ(run.status, 0) << name;
+        EXPECT_NE(run.out.find("--log-level"), std::string::npos) << name;
+        EXPECT_NE(run.out.find("--config"), std::string::npos) << name;
+    }
+}
+
+TEST(binaries, a_bad_option_is_one_line_and_status_2) {
+    for (const auto& name : binaries) {
+        auto run = run_program(name, {"--no-such-option"});
+        EXPECT_EQ(run.status, 2) << name;
+        EXPECT_EQ(run.err.rfind(name + ": ", 0), 0u) << name << " said: " << run.err;
+        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    }
+    auto run = run_program("skynet-broker", {"--liveness", "0"});
+    EXPECT_EQ(run.status, 2);
+}
+
+TEST(binaries, a_broker_that_cannot_bind_says_why) {
+    auto run = run_program("skynet-broker", {"--bind", "nonsense://here"});
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find("nonsense://here"), std::string::npos) << run.err;
+}
+
+struct cluster {
+    cluster() : endpoint(loopback_endpoint(free_port())) {
+        broker = std::make_unique<child_process>(
+            "skynet-broker", std::vector<std::string>{"--bind", endpoint, "--heartbeat-ms", "100",
+                                                      "--log-level", "warn"});
+    }
+    std::unique_ptr<child_process> service(const std::string& name) {
+        return std::make_unique<child_process>(
+            name, std::vector<std::string>{"--broker", endpoint, "--heartbeat-ms", "100",
+                                           "--log-level", "warn"});
+    }
+    std::string endpoint;
+    std::unique_ptr<child_process> broker;
+};
+
+TEST(binaries, a_plain_client_gets_its_frames_back_from_echo_service) {
+    cluster c;
+    auto echo = c.service("echo-service");
+    client ours(fast_client_options(c.endpoint));
+    ASSERT_TRUE(wait_for_service(ours, "echo"));
+
+    zmq::context_t context(1);
+    plain_client plain(context, c.endpoint);
+    auto reply = plain.request("echo", {"hello", "world"}, 10s);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(*reply, (frame_list{"hello", "world"}));
+}
+
+TEST(binaries, sigterm_lets_a_worker_finish_what_it_holds) {
+    running_broker broker;
+    child_process sleeper("sleeper-service", {"--broker", broker.endpoint(), "--heartbeat-ms",
+                                              "100", "--log-level", "warn"});
+    client ours(fast_client_options(broker.endpoint()));
+    ASSERT_TRUE(wait_for_service(ours, "sleeper"));
+
+    bus::bson_doc params;
+    params.add_int64("ms", 1000);
+    call_options options;
+    options.timeout = 30s;
+    auto pending = ours.call_future("sleeper", "Sleep", params.view(), options);
+    // Sent to the worker (maybe not yet read by it): SIGTERM must not lose it.
+    ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 1; }));
+    sleeper.signal(SIGTERM);
+    auto outcome = pending.get();
+    ASSERT_TRUE(outcome.ok()) << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
+    EXPECT_EQ(outcome->result().get_int64("slept_ms"), 1000);
+    EXPECT_EQ(sleeper.wait_exit(generous), 0);
+    // It said DISCONNECT rather than going silent: gone without a lost worker.
+    EXPECT_TRUE(wait_for_no_service(ours, "sleeper"));
+    EXPECT_EQ(broker.stats().workers_lost, 0u);
+}
+
+TEST(binaries, sigterm_to_the_broker_ends_it_cleanly) {
+    cluster c;
+    client ours(fast_client_options(c.endpoint));
+    ASSERT_TRUE(eventually([&] { return mmi_service(ours, "x") == "404"; }));
+    c.broker->signal(SIGTERM);
+    EXPECT_EQ(c.broker->wait_exit(generous), 0);
+}
+
+}  // namespace
+}  // namespace skynet::testing

@@ -1,0 +1,71 @@
+#include "bus_helpers.hpp"
+
+#include <algorithm>
+
+#include "eventually.hpp"
+
+namespace skynet::testing {
+
+worker_options fast_worker_options(const std::string& service, const std::string& broker,
+                                   const std::string& version) {
+    worker_options options;
+    options.service = service;
+    options.version = version;
+    options.brokers = {broker};
+    options.concurrency = 1;
+    options.heartbeat = std::chrono::milliseconds(100);
+    options.liveness = 3;
+    options.drain_timeout = std::chrono::milliseconds(2000);
+    return options;
+}
+
+client_options fast_client_options(const std::string& broker) {
+    client_options options;
+    options.brokers = {broker};
+    options.name = "test";
+    options.heartbeat = std::chrono::milliseconds(200);
+    return options;
+}
+
+std::string mmi_service(client& c, const std::string& service) {
+    bus::frames body;
+    body.emplace_back(service.data(), service.size());
+    call_options options;
+    options.timeout = std::chrono::milliseconds(2000);
+    auto outcome = c.call_raw("mmi.service", std::move(body), options);
+    if (!outcome || outcome->frames().empty()) {
+        return "error";
+    }
+    return outcome->frames()[0].to_string();
+}
+
+bool wait_for_service(client& c, const std::string& service) {
+    return eventually([&] { return mmi_service(c, service) == "200"; });
+}
+
+bool wait_for_no_service(client& c, const std::string& service) {
+    return eventually([&] { return mmi_service(c, service) == "404"; });
+}
+
+void gate::open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    opened_.notify_all();
+}
+
+bool gate::wait(bus::time_point deadline) {
+    // time_point::max() (no budget) would overflow inside wait_until.
+    deadline = std::min(deadline, bus::clock::now() + std::chrono::minutes(1));
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    bool opened = opened_.wait_until(lock, deadline, [&] { return open_; });
+    --waiting_;
+    return opened;
+}
+
+int gate::waiting() const {
+    std::lock_guard lock(mutex_);
+    return waiting_;
+}
+
+}  // namespace skynet::testing
