@@ -156,6 +156,16 @@ void engine::run() {
     for (auto& s : deferred_) {
         s.done(bus::error{bus::errc::unavailable, "client is closing"});
     }
+    // Submitted while we were stopping (after the last take, before the
+    // destructor set stopping_): never started, but owed an outcome too.
+    {
+        std::lock_guard lock(inbox_mutex_);
+        std::swap(taken_, inbox_);
+    }
+    for (auto& s : taken_) {
+        s.done(bus::error{bus::errc::unavailable, "client is closing"});
+    }
+    taken_.clear();
 }
 
 void engine::rebuild_poll_items() {

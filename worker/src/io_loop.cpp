@@ -28,6 +28,10 @@ io_loop::io_loop(const worker_options& options, std::string announced,
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())) {}
 
 void io_loop::run() {
+    // Before any READY goes out, so that `registered` never precedes it.
+    if (state_->hooks.started) {
+        state_->hooks.started();
+    }
     for (const auto& endpoint : options_.brokers) {
         if (options_.plain) {
             add_plain_connections(endpoint);
@@ -38,9 +42,6 @@ void io_loop::run() {
     auto now = bus::clock::now();
     for (auto& c : connections_) {
         open(*c, now);
-    }
-    if (state_->hooks.started) {
-        state_->hooks.started();
     }
     const auto tick = std::min(options_.heartbeat, std::chrono::milliseconds(100));
     while (phase_ != phase::done) {
