@@ -75,7 +75,7 @@ TEST(outcomes, a_service_nobody_serves_ends_in_unknown_service_before_the_deadli
     // the call's 60 s: an answer at all proves it did not wait for the deadline.
     auto outcome = c.call("ghost", "Anything", bus::bson_view{}, with_timeout(60s));
     EXPECT_EQ(outcome.code(), bus::errc::unknown_service);
-    EXPECT_EQ(broker.stats().unknown_service, 1u);
+    EXPECT_TRUE(eventually([&] { return broker.stats().unknown_service == 1; }));
 }
 
 TEST(outcomes, a_request_that_outlives_its_deadline_ends_in_timeout) {
@@ -123,7 +123,7 @@ TEST(outcomes, a_full_queue_answers_overloaded_and_loses_nothing) {
 
     auto refused = c.call("narrow", "Hold", bus::bson_view{}, with_timeout(30s));
     EXPECT_EQ(refused.code(), bus::errc::overloaded);
-    EXPECT_EQ(broker.stats().overloaded, 1u);
+    EXPECT_TRUE(eventually([&] { return broker.stats().overloaded == 1; }));
 
     held.release.open();
     for (auto& f : accepted) {

@@ -71,8 +71,8 @@ void plain_worker::serve(zmq::context_t& context, const std::string& broker,
             frame_list reply{"", "MDPW01", "\x03", (*message)[3], ""};
             reply.push_back("plain:" + (*message)[5]);
             reply.insert(reply.end(), message->begin() + 6, message->end());
+            ++requests_;  // before the reply, so that whoever got it sees the count
             send_strings(socket, reply);
-            ++requests_;
         }
         if (std::chrono::steady_clock::now() >= next_heartbeat) {
             send_strings(socket, {"", "MDPW01", "\x04"});
