@@ -139,13 +139,13 @@ result<bson_doc> bson_doc::from_json(std::string_view json) {
         return error{errc::bad_request, std::string("invalid JSON: ") + failure.message};
     }
     bson_doc doc;
-    bson_destroy(std::exchange(doc.doc_, parsed));
+    doc.adopt(parsed);
     return doc;
 }
 
 bson_doc bson_doc::copy_of(const bson_view& view) {
     bson_doc doc;
-    bson_destroy(std::exchange(doc.doc_, bson_copy(view.get())));
+    doc.adopt(bson_copy(view.get()));
     return doc;
 }
 
@@ -189,7 +189,11 @@ bson_view bson_doc::view() const {
 
 zmq::message_t bson_doc::to_frame() && {
     std::uint32_t length = 0;
-    std::uint8_t* bytes = bson_destroy_with_steal(std::exchange(doc_, nullptr), true, &length);
+    // Plain assignments, not std::exchange: its template drops bson_t's
+    // alignment attribute and clang warns about the pointer it returns.
+    bson_t* owned = doc_;
+    doc_ = nullptr;
+    std::uint8_t* bytes = bson_destroy_with_steal(owned, true, &length);
     return zmq::message_t(bytes, length, [](void* data, void*) { bson_free(data); });
 }
 

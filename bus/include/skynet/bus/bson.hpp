@@ -115,6 +115,13 @@ public:
     bson_t* get() noexcept { return doc_; }
 
 private:
+    // Takes ownership of `replacement`, freeing the document held so far.
+    void adopt(bson_t* replacement) noexcept {
+        bson_t* old = doc_;
+        doc_ = replacement;
+        bson_destroy(old);
+    }
+
     bson_t* doc_;
 };
 
