@@ -1,0 +1,11 @@
+#pragma once
+// skynet-bench --child ROLE: see child_roles.cpp.
+
+#include "options.hpp"
+
+namespace skynet::bench {
+
+// Runs one child role until the parent closes our stdin. Returns the exit status.
+int run_child(const child_options& options);
+
+}  // namespace skynet::bench

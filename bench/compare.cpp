@@ -1,0 +1,107 @@
+#include "compare.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+namespace skynet::bench {
+
+namespace {
+
+constexpr std::chrono::seconds setup_limit{10};
+const std::string echo_service = "bench-echo";
+
+run_result failed(std::string label, std::string why) {
+    run_result r;
+    r.label = std::move(label);
+    r.note = std::move(why);
+    return r;
+}
+
+}  // namespace
+
+load_plan warm_up_plan(load_plan plan) {
+    plan.requests = 0;
+    plan.seconds = std::min(0.2, plan.seconds / 5);
+    return plan;
+}
+
+load_plan plan_from(const bench_options& options, int callers, int inflight, std::size_t size) {
+    load_plan p;
+    p.callers = callers;
+    p.inflight = inflight;
+    p.size = size;
+    p.seconds = options.seconds;
+    p.requests = options.requests;
+    p.idempotent = options.idempotent;
+    return p;
+}
+
+run_result run_relay(const relay_case& c, const load_plan& plan) {
+    // A context (and so an I/O thread) for every party, relay, each worker
+    // and each caller, as if each were its own process: so are ours.
+    zmq::context_t relay_context(1);
+    relay r(relay_context, c.mode);
+    std::vector<std::unique_ptr<relay_worker>> workers;
+    for (int i = 0; i < c.workers; ++i) {
+        workers.push_back(
+            std::make_unique<relay_worker>(r.endpoint(), c.connections));
+    }
+    const auto expected = static_cast<std::uint64_t>(c.workers * c.connections);
+    if (!wait_until([&] { return r.workers() >= expected; }, setup_limit)) {
+        return failed(c.label, "relay workers did not connect");
+    }
+    const raw_target target{r.endpoint(), false, {}};
+    run_raw_load(target, warm_up_plan(plan));
+    const auto cpu0 = r.cpu();
+    auto result = run_raw_load(target, plan);
+    result.broker_cpu = r.cpu() - cpu0;
+    result.label = c.label;
+    return result;
+}
+
+run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan) {
+    std::optional<inproc_broker> local;
+    if (options.broker.empty()) {
+        local.emplace();
+    }
+    const auto endpoint = local ? local->endpoint() : options.broker;
+    if (!options.service.empty()) {
+        // Someone else's service: a plain MDP caller, like for like with any broker.
+        const raw_target target{endpoint, true, options.service};
+        run_raw_load(target, warm_up_plan(plan));
+        auto r = run_raw_load(target, plan);
+        r.label = "plain MDP client";
+        return r;
+    }
+    echo_workers workers(endpoint, echo_service, ours);
+    if (!workers.wait_ready(setup_limit) || !warm_up(endpoint, echo_service, setup_limit)) {
+        return failed("skynet", "our echo worker did not answer within 10 s");
+    }
+    run_skynet_load(endpoint, echo_service, warm_up_plan(plan));
+    const auto cpu0 = local ? local->cpu() : std::chrono::nanoseconds(0);
+    auto result = run_skynet_load(endpoint, echo_service, plan);
+    if (local) {
+        result.broker_cpu = local->cpu() - cpu0;
+    }
+    return result;
+}
+
+scenario_result run_comparison(const bench_options& options, const comparison& c) {
+    scenario_result s;
+    s.name = c.name;
+    s.description = c.description;
+    for (const auto& b : c.baselines) {
+        s.runs.push_back(run_relay(b, c.plan));
+    }
+    s.reference = c.reference;
+    auto ours = run_ours(options, c.ours, c.plan);
+    if (ours.label.empty()) {
+        ours.label = c.our_label;
+    }
+    s.runs.push_back(std::move(ours));
+    s.measured = static_cast<int>(s.runs.size()) - 1;
+    return s;
+}
+
+}  // namespace skynet::bench

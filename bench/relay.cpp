@@ -1,0 +1,156 @@
+#include "relay.hpp"
+
+#include <deque>
+
+#include "skynet/bus/frames.hpp"
+
+namespace skynet::bench {
+
+namespace {
+
+constexpr std::chrono::milliseconds poll_interval{50};  // how soon stop is seen
+constexpr int batch = 1024;
+
+void tune(zmq::socket_t& socket) {
+    socket.set(zmq::sockopt::sndhwm, 100000);
+    socket.set(zmq::sockopt::rcvhwm, 100000);
+    socket.set(zmq::sockopt::linger, 0);
+}
+
+// The relay's state: ready worker connections, and requests waiting for one.
+struct relay_state {
+    relay_mode mode;
+    std::vector<zmq::message_t> workers;     // unlimited: round robin over these
+    std::size_t next = 0;
+    std::deque<zmq::message_t> ready;        // one per connection: idle workers
+    std::deque<bus::frames> waiting;         // one per connection: queued requests
+    bus::frames out;
+};
+
+void to_worker(zmq::socket_t& router, relay_state& s, zmq::message_t&& worker, bus::frames& in) {
+    s.out.clear();
+    s.out.push_back(std::move(worker));
+    s.out.emplace_back();
+    for (auto& frame : in) {
+        s.out.push_back(std::move(frame));  // client identity, then the body
+    }
+    bus::send_frames(router, s.out);
+}
+
+zmq::message_t copy_of(const zmq::message_t& m) {
+    zmq::message_t c;
+    c.copy(const_cast<zmq::message_t&>(m));
+    return c;
+}
+
+void on_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
+    if (s.mode == relay_mode::unlimited) {
+        if (!s.workers.empty()) {
+            auto& w = s.workers[s.next++ % s.workers.size()];
+            to_worker(router, s, copy_of(w), in);
+        }
+        return;
+    }
+    if (s.ready.empty()) {
+        s.waiting.push_back(std::move(in));
+        return;
+    }
+    auto w = std::move(s.ready.front());
+    s.ready.pop_front();
+    to_worker(router, s, std::move(w), in);
+}
+
+void on_worker(zmq::socket_t& router, relay_state& s, bus::frames& in,
+               std::atomic<std::uint64_t>& workers) {
+    auto identity = std::move(in[0]);
+    if (in.size() >= 4) {  // identity "" client body: a reply goes to its client
+        s.out.clear();
+        for (std::size_t i = 2; i < in.size(); ++i) {
+            s.out.push_back(std::move(in[i]));
+        }
+        bus::send_frames(router, s.out);
+    } else if (s.mode == relay_mode::unlimited) {
+        s.workers.push_back(std::move(identity));
+        workers.store(s.workers.size());
+        return;
+    } else {
+        workers.fetch_add(1);
+    }
+    if (s.mode == relay_mode::one_per_connection) {
+        if (s.waiting.empty()) {
+            s.ready.push_back(std::move(identity));
+            return;
+        }
+        auto next = std::move(s.waiting.front());
+        s.waiting.pop_front();
+        to_worker(router, s, std::move(identity), next);
+    }
+}
+
+}  // namespace
+
+relay::relay(zmq::context_t& context, relay_mode mode)
+    : mode_(mode), router_(context, zmq::socket_type::router) {
+    tune(router_);
+    router_.bind("tcp://127.0.0.1:*");
+    endpoint_ = router_.get(zmq::sockopt::last_endpoint);
+    thread_ = std::thread([this] { run(router_); });
+    cpu_ = thread_cpu_clock(thread_.native_handle());
+}
+
+relay::~relay() {
+    stop_ = true;
+    thread_.join();
+}
+
+void relay::run(zmq::socket_t& router) {
+    relay_state s{mode_, {}, 0, {}, {}, {}};
+    bus::frames in;
+    zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
+    while (!stop_.load(std::memory_order_relaxed)) {
+        zmq::poll(&item, 1, poll_interval);
+        for (int n = 0; n < batch && bus::recv_frames(router, in); ++n) {
+            if (in.size() >= 2 && in[1].size() == 0) {
+                on_worker(router, s, in, workers_);
+            } else if (in.size() >= 2) {
+                on_client(router, s, in);
+            }
+        }
+    }
+}
+
+relay_worker::relay_worker(const std::string& endpoint, int connections) {
+    for (int i = 0; i < connections; ++i) {
+        auto& socket = sockets_.emplace_back(context_, zmq::socket_type::dealer);
+        tune(socket);
+        socket.connect(endpoint);
+        socket.send(zmq::message_t(), zmq::send_flags::none);  // ready
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+relay_worker::~relay_worker() {
+    stop_ = true;
+    thread_.join();
+}
+
+void relay_worker::run() {
+    std::vector<zmq::pollitem_t> items;
+    for (auto& socket : sockets_) {
+        items.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+    }
+    bus::frames message;
+    while (!stop_.load(std::memory_order_relaxed)) {
+        zmq::poll(items.data(), items.size(), poll_interval);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if ((items[i].revents & ZMQ_POLLIN) == 0) {
+                continue;
+            }
+            for (int n = 0; n < batch && bus::recv_frames(sockets_[i], message); ++n) {
+                bus::send_frames(sockets_[i], message);  // "" client body, as it came
+            }
+        }
+    }
+}
+
+}  // namespace skynet::bench
