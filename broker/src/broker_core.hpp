@@ -75,7 +75,9 @@ private:
     worker_peer* find_worker(std::string_view identity) noexcept;
 
     // Time (timers.cpp).
-    void heartbeat_workers(time_point now);
+    void call_roll(time_point now);
+    void check_worker(worker_peer& w, time_point now);
+    bool sweep_due(const service& svc, time_point now) const noexcept;
     void sweep_queues(time_point now);
     void forget_idle_services();
     void malformed(std::string_view identity, const bus::error& why, time_point now);
@@ -98,10 +100,13 @@ private:
     inflight_table inflight_;
     std::vector<service*> waiting_services_;  // services whose queue may be non-empty
     std::vector<worker_peer*> scratch_workers_;
+    // Every worker, least recently checked first: each tick checks a slice,
+    // so heartbeats and expiry cost the same every tick, not a burst.
+    roll_call roll_;
     bus::frames sending_;  // a queued request on its way to a worker
     std::uint64_t next_sequence_ = 0;
     std::size_t queued_total_ = 0;
-    time_point next_heartbeat_{};
+    time_point next_forget_{};
     bool draining_ = false;
 };
 

@@ -61,6 +61,7 @@ void broker_core::route(service& svc, zmq::message_t&& client, std::span<zmq::me
     }
     slot.enqueued_at = now;
     slot.deadline = deadline;
+    svc.earliest_deadline = std::min(svc.earliest_deadline, deadline);
     slot.sequence = next_sequence_++;
     slot.idempotent = idempotent;
     stats_.queued.set(++queued_total_);

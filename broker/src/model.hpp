@@ -57,9 +57,11 @@ struct worker_peer {
     time_point expiry;        // dead if nothing heard by then
     time_point last_sent;     // for heartbeats only when otherwise silent
     inflight_list held;
+    list_hook<worker_peer> roll_hook;  // on the broker's roll call
 
     bool has_credit() const noexcept { return !paused && holding < credit; }
 };
+using roll_call = intrusive_list<worker_peer, &worker_peer::roll_hook>;
 
 struct service {
     explicit service(std::string n) : name(std::move(n)) {}
@@ -69,6 +71,9 @@ struct service {
     std::size_t workers = 0;      // of any version, for a bare name
     time_point no_workers_since;  // when workers last became zero
     bool waiting = false;         // on the broker's list of services to sweep
+    // No queued request expires before this: the sweep skips the queue until
+    // then (or until the unknown-service wait of its oldest request ends).
+    time_point earliest_deadline = time_point::max();
 };
 
 }  // namespace skynet::broker_detail

@@ -28,6 +28,7 @@ public:
     queued_request& push_back();
     // Precondition: !empty().
     queued_request& front() noexcept { return slots_[head_]; }
+    const queued_request& oldest() const noexcept { return slots_[head_]; }
     void pop_front() noexcept;
 
     // Removes every request for which `take` returns true, in order, keeping

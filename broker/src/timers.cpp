@@ -14,22 +14,30 @@ std::chrono::milliseconds broker_core::tick_interval() const noexcept {
 
 void broker_core::on_tick(time_point now) {
     sweep_queues(now);
-    if (now >= next_heartbeat_) {
-        next_heartbeat_ = now + options_.heartbeat;
-        heartbeat_workers(now);
+    call_roll(now);
+    if (now >= next_forget_) {
+        next_forget_ = now + options_.heartbeat;
         forget_idle_services();
+        std::erase_if(pending_credits_,
+                      [&](const auto& entry) { return entry.second.expires <= now; });
     }
 }
 
-void broker_core::heartbeat_workers(time_point now) {
+void broker_core::call_roll(time_point now) {
+    // Enough workers per tick that each is checked once per heartbeat.
+    const auto ticks = std::max<std::int64_t>(options_.heartbeat / tick_interval(), 1);
+    // Never more than the roll holds: a worker seen twice would be removed twice.
+    auto slice = std::min(roll_.size(), roll_.size() / static_cast<std::size_t>(ticks) + 1);
     scratch_workers_.clear();
-    for (auto& [identity, w] : workers_) {
-        if (w->expiry <= now) {
-            scratch_workers_.push_back(w.get());
-        } else if (now - w->last_sent >= options_.heartbeat) {
+    for (; slice > 0 && !roll_.empty(); --slice) {
+        auto& w = *roll_.front();
+        roll_.move_to_back(w);
+        if (w.expiry <= now) {
+            scratch_workers_.push_back(&w);
+        } else if (now - w.last_sent >= options_.heartbeat) {
             // 7/MDP: heartbeats only when nothing else was sent.
-            out_.command(w->identity, mdp::command::heartbeat);
-            w->last_sent = now;
+            out_.command(w.identity, mdp::command::heartbeat);
+            w.last_sent = now;
         }
     }
     for (auto* w : scratch_workers_) {
@@ -40,11 +48,26 @@ void broker_core::heartbeat_workers(time_point now) {
         stats_.workers_lost.add();
         remove_worker(*w, now);
     }
-    std::erase_if(pending_credits_, [&](const auto& entry) { return entry.second.expires <= now; });
+}
+
+bool broker_core::sweep_due(const service& svc, time_point now) const noexcept {
+    if (now >= svc.earliest_deadline) {
+        return true;
+    }
+    // Arrival order: if the oldest has not waited long enough, none has.
+    if (svc.workers != 0 || svc.queue.empty()) {
+        return false;
+    }
+    const auto since = std::max(svc.queue.oldest().enqueued_at, svc.no_workers_since);
+    return now - since >= options_.unknown_service_wait;
 }
 
 void broker_core::sweep_queues(time_point now) {
     std::erase_if(waiting_services_, [&](service* svc) {
+        if (!sweep_due(*svc, now)) {
+            return false;
+        }
+        svc->earliest_deadline = time_point::max();
         svc->queue.remove_if([&](queued_request& r) {
             if (r.deadline <= now) {
                 stats_.expired.add();
@@ -59,6 +82,7 @@ void broker_core::sweep_queues(time_point now) {
                 stats_.unknown_service.add();
                 return true;
             }
+            svc->earliest_deadline = std::min(svc->earliest_deadline, r.deadline);
             return false;
         });
         if (svc->queue.empty()) {

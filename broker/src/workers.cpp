@@ -43,6 +43,7 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
     for (int i = 0; i < w.entry_count; ++i) {
         ++w.entries[i].svc->workers;
     }
+    roll_.push_back(w);
     workers_.emplace(w.identity, std::move(peer));
     stats_.workers.set(workers_.size());
     log_->info("worker joined service={} credit={} workers={}", w.announced, w.credit,
@@ -127,6 +128,7 @@ void broker_core::remove_worker(worker_peer& w, time_point now) {
     }
     // Take the worker out of the table first: recovering its requests may
     // dispatch them, and must not find it.
+    roll_.erase(w);
     auto owned = std::move(workers_.find(w.identity)->second);
     workers_.erase(w.identity);
     stats_.workers.set(workers_.size());
