@@ -6,6 +6,7 @@
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
+#include "support/plain_broker.hpp"
 #include "support/plain_mdp.hpp"
 
 namespace skynet::testing {
@@ -93,6 +94,44 @@ TEST(interop, plain_worker_replaced_by_disconnect_is_gone) {
         ASSERT_TRUE(wait_for_service(ours, "brief"));
     }  // sends DISCONNECT
     EXPECT_TRUE(wait_for_no_service(ours, "brief"));
+}
+
+}  // namespace
+}  // namespace skynet::testing
+
+namespace skynet::testing {
+namespace {
+
+// The other direction: our worker (asking for credit) and our client behind
+// a broker that is not ours and knows nothing of credit.
+TEST(interop, our_worker_and_client_work_through_a_plain_broker) {
+    plain_broker other;
+    auto options = fast_worker_options("square", other.endpoint());
+    options.heartbeat = std::chrono::milliseconds(250);  // the plain broker's interval
+    options.concurrency = 2;
+    options.credit = 16;  // refused with 501: falls back to plain connections
+    worker w(options);
+    w.handle("Square", [](const request& req) {
+        auto n = req.params().get_int64("n").value_or(0);
+        bus::bson_doc result;
+        result.add_int64("value", n * n);
+        return result;
+    });
+    w.start();
+    client c(fast_client_options(other.endpoint()));
+    ASSERT_TRUE(wait_for_service(c, "square"));
+
+    std::vector<std::future<call_result>> calls;
+    for (int n = 0; n < 50; ++n) {
+        bus::bson_doc params;
+        params.add_int64("n", n);
+        calls.push_back(c.call_future("square", "Square", params.view()));
+    }
+    for (int n = 0; n < 50; ++n) {
+        auto outcome = calls[n].get();
+        ASSERT_TRUE(outcome.ok()) << n << ": " << outcome.err().detail;
+        EXPECT_EQ(outcome->result().get_int64("value"), n * n);
+    }
 }
 
 }  // namespace
