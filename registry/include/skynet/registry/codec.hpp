@@ -1,0 +1,57 @@
+#pragma once
+// The Redis hash of one instance: field/value pairs of text, encoded by the
+// owner and decoded by anyone who reads the registry.
+//
+// decode_instance reads bytes anyone could have written into Redis, so it
+// never throws or crashes on them: garbage is an error, and unknown fields are
+// ignored, so that newer writers may add some.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "skynet/bus/result.hpp"
+#include "skynet/registry/instance.hpp"
+
+namespace skynet::registry {
+
+using field_pair = std::pair<std::string, std::string>;
+using field_view = std::pair<std::string_view, std::string_view>;
+
+// Field names in the hash. Numbers are decimal text, `registered` is "1" or
+// "0", `methods` is comma-separated.
+namespace field {
+inline constexpr std::string_view id = "id";
+inline constexpr std::string_view kind = "kind";
+inline constexpr std::string_view service = "service";
+inline constexpr std::string_view version = "version";
+inline constexpr std::string_view region = "region";
+inline constexpr std::string_view host = "host";
+inline constexpr std::string_view pid = "pid";
+inline constexpr std::string_view endpoint = "endpoint";
+inline constexpr std::string_view broker = "broker";
+inline constexpr std::string_view registered = "registered";
+inline constexpr std::string_view started_at = "started_at";
+inline constexpr std::string_view updated_at = "updated_at";
+inline constexpr std::string_view methods = "methods";
+inline constexpr std::string_view requests = "requests";
+inline constexpr std::string_view errors = "errors";
+inline constexpr std::string_view latency_avg_us = "latency_avg_us";
+inline constexpr std::string_view latency_p99_us = "latency_p99_us";
+inline constexpr std::string_view last_request_at = "last_request_at";
+inline constexpr std::string_view clients = "clients";
+}  // namespace field
+
+// Every field of `record`, in a fixed order. A method name holding ',' is
+// dropped (it could not be told apart from two names).
+std::vector<field_pair> encode_instance(const instance& record);
+
+// The record these pairs describe. `id` and `kind` are required and must be
+// valid; every number present must be a whole decimal number in range;
+// `registered` must be "1" or "0" (or "true"/"false"). Returns bad_request
+// naming the first bad field. Never throws.
+bus::result<instance> decode_instance(std::span<const field_view> fields) noexcept;
+
+}  // namespace skynet::registry

@@ -1,0 +1,60 @@
+#pragma once
+// One live process in the registry (DESIGN.md "Registry in Redis"): a broker,
+// a worker or a host daemon, with what tools show about it and the figures it
+// publishes. Plain values: copy them, compare them, keep them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skynet::registry {
+
+enum class instance_kind : std::uint8_t { broker, worker, daemon };
+
+// The wire spelling: "broker", "worker", "daemon".
+std::string_view to_string(instance_kind kind) noexcept;
+// The kind with this spelling, or nothing.
+std::optional<instance_kind> kind_from_string(std::string_view text) noexcept;
+
+// What a worker publishes every few seconds. Times are wall-clock
+// milliseconds since the Unix epoch (0: never), so that any host can read
+// them; latencies are microseconds of handling time.
+struct instance_stats {
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t latency_avg_us = 0;
+    std::uint64_t latency_p99_us = 0;
+    std::int64_t last_request_at = 0;
+    std::uint64_t clients = 0;
+
+    friend bool operator==(const instance_stats&, const instance_stats&) = default;
+};
+
+struct instance {
+    std::string id;  // unique in the registry, never empty
+    instance_kind kind = instance_kind::worker;
+    std::string service;   // a worker's service name, without "@version"
+    std::string version;   // a worker's version; may be empty
+    std::string region;
+    std::string host;
+    std::int64_t pid = 0;
+    std::string endpoint;  // where a broker listens; empty for workers
+    std::string broker;    // the broker endpoint(s) a worker is on
+    bool registered = true;  // false: alive but not taking new work
+    std::int64_t started_at = 0;  // wall-clock ms since the epoch
+    std::int64_t updated_at = 0;  // wall-clock ms of the last change of content
+    std::vector<std::string> methods;  // what a worker serves; no ',' in a name
+    instance_stats stats;
+
+    friend bool operator==(const instance&, const instance&) = default;
+};
+
+// A fresh id, unique across hosts and restarts: "<kind>-<host>-<pid>-<random hex>".
+std::string make_instance_id(instance_kind kind, std::string_view host);
+
+// Wall-clock milliseconds since the Unix epoch: the unit of every *_at field.
+std::int64_t wall_clock_ms() noexcept;
+
+}  // namespace skynet::registry
