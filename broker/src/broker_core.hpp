@@ -80,6 +80,7 @@ private:
     bool sweep_due(const service& svc, time_point now) const noexcept;
     void sweep_queues(time_point now);
     void forget_idle_services();
+    void report_services();
     void malformed(std::string_view identity, const bus::error& why, time_point now);
 
     struct pending_credit {
@@ -108,6 +109,7 @@ private:
     std::size_t queued_total_ = 0;
     time_point next_forget_{};
     bool draining_ = false;
+    bool services_changed_ = false;  // for on_services_changed, at the next tick
 };
 
 }  // namespace skynet::broker_detail

@@ -1,35 +1,44 @@
-// skynet-broker: a Majordomo (7/MDP/0.1) broker.
+// skynet-broker: a Majordomo (7/MDP/0.1) broker; with --redis, registered in
+// the registry for clients and workers of its region to find.
 #include <atomic>
 #include <iostream>
+#include <memory>
 
+#include "registration.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/bus/logging.hpp"
 #include "skynet/bus/options.hpp"
 #include "skynet/bus/signals.hpp"
 
-int main(int argc, char** argv) {
-    using namespace skynet;
-    namespace po = bus::po;
-    bus::option_parser parser("skynet-broker", "a Majordomo (7/MDP/0.1) service broker");
+namespace {
+
+using namespace skynet;
+namespace po = bus::po;
+
+void add_options(bus::option_parser& parser) {
     broker_options defaults;
+    auto ms = [](std::chrono::milliseconds d) { return static_cast<int>(d.count()); };
     parser.add()
         ("bind", po::value<std::string>()->default_value(defaults.bind),
          "endpoint for clients and workers")
-        ("heartbeat-ms", po::value<int>()->default_value(static_cast<int>(defaults.heartbeat.count())),
+        ("heartbeat-ms", po::value<int>()->default_value(ms(defaults.heartbeat)),
          "heartbeat interval, both ways")
         ("liveness", po::value<int>()->default_value(defaults.liveness),
          "heartbeats missed before a worker is dead")
         ("max-queue", po::value<std::size_t>()->default_value(defaults.max_queue),
          "requests waiting per service before OVERLOADED")
-        ("unknown-service-ms",
-         po::value<int>()->default_value(static_cast<int>(defaults.unknown_service_wait.count())),
+        ("unknown-service-ms", po::value<int>()->default_value(ms(defaults.unknown_service_wait)),
          "how long a request waits for a service nobody serves before UNKNOWN_SERVICE")
         ("max-credit", po::value<std::uint32_t>()->default_value(defaults.max_credit),
          "most requests one worker connection may hold")
-        ("drain-ms", po::value<int>()->default_value(static_cast<int>(defaults.drain_timeout.count())),
-         "on SIGTERM, how long in-flight requests get to finish");
-    parser.parse_or_exit(argc, argv);
+        ("drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
+         "on SIGTERM, how long in-flight requests get to finish")
+        ("advertise", po::value<std::string>(),
+         "endpoint clients and workers dial, as registered with --redis "
+         "(default: --bind, a wildcard address replaced by --host)");
+}
 
+broker_options options_from(const bus::option_parser& parser) {
     broker_options options;
     options.bind = parser.get<std::string>("bind");
     options.heartbeat = std::chrono::milliseconds(parser.get<int>("heartbeat-ms"));
@@ -39,10 +48,24 @@ int main(int argc, char** argv) {
     options.max_credit = parser.get<std::uint32_t>("max-credit");
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0) {
-        std::cerr << "skynet-broker: --heartbeat-ms, --liveness and --max-credit must be positive\n";
-        return 2;
+        throw bus::options_error("--heartbeat-ms, --liveness and --max-credit must be positive");
     }
+    return options;
+}
 
+// Registers the bound broker when --redis was given.
+std::unique_ptr<broker_detail::registration> register_broker(const bus::option_parser& parser,
+                                                             const broker& b) {
+    if (!parser.common().redis_given) {
+        return nullptr;
+    }
+    auto endpoint = parser.has("advertise")
+                        ? parser.get<std::string>("advertise")
+                        : broker_detail::advertised_endpoint(b.endpoint(), parser.common().host);
+    return std::make_unique<broker_detail::registration>(parser.common(), endpoint);
+}
+
+int serve(const bus::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
     // and only the watcher takes them.
     std::atomic<broker*> running{nullptr};
@@ -51,18 +74,42 @@ int main(int argc, char** argv) {
             b->stop();
         }
     });
+    broker_detail::registration* registered = nullptr;
+    if (parser.common().redis_given) {
+        // Set before run() calls them: the broker binds first, so that the
+        // registry gets the port actually bound.
+        options.on_worker_lost = [&](std::string_view id) { registered->worker_lost(id); };
+        options.on_services_changed = [&](const std::vector<std::string>& services) {
+            registered->services_changed(services);
+        };
+    }
     zmq::context_t context(1);
+    broker b(options, context);  // binds, or throws zmq::error_t
+    auto registration = register_broker(parser, b);
+    registered = registration.get();
+    running.store(&b);
+    if (signals.last_signal() != 0) {
+        b.stop();  // asked to stop while we were starting
+    }
+    b.run();
+    running.store(nullptr);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bus::option_parser parser("skynet-broker", "a Majordomo (7/MDP/0.1) service broker");
+    add_options(parser);
+    parser.parse_or_exit(argc, argv);
     try {
-        broker b(options, context);
-        running.store(&b);
-        if (signals.last_signal() != 0) {
-            b.stop();  // asked to stop while we were starting
-        }
-        b.run();
-        running.store(nullptr);
+        return serve(parser, options_from(parser));
+    } catch (const bus::options_error& e) {
+        std::cerr << "skynet-broker: " << e.what() << " (try --help)\n";
+        return 2;
     } catch (const zmq::error_t& e) {
-        std::cerr << "skynet-broker: cannot serve on " << options.bind << ": " << e.what() << "\n";
+        std::cerr << "skynet-broker: cannot serve on " << parser.get<std::string>("bind") << ": "
+                  << e.what() << "\n";
         return 1;
     }
-    return 0;
 }

@@ -1,5 +1,7 @@
 // What time does in the broker: heartbeats, dead workers, requests that waited
 // too long, and shutdown.
+#include <algorithm>
+
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
 
@@ -15,6 +17,7 @@ std::chrono::milliseconds broker_core::tick_interval() const noexcept {
 void broker_core::on_tick(time_point now) {
     sweep_queues(now);
     call_roll(now);
+    report_services();
     if (now >= next_forget_) {
         next_forget_ = now + options_.heartbeat;
         forget_idle_services();
@@ -46,8 +49,26 @@ void broker_core::call_roll(time_point now) {
                                                                          expiry_window_)
                        .count());
         stats_.workers_lost.add();
+        if (options_.on_worker_lost) {
+            options_.on_worker_lost(w->identity);
+        }
         remove_worker(*w, now);
     }
+}
+
+void broker_core::report_services() {
+    if (!services_changed_ || !options_.on_services_changed) {
+        return;
+    }
+    services_changed_ = false;
+    std::vector<std::string> names;
+    for (const auto& [name, svc] : services_) {
+        if (svc->workers > 0) {
+            names.push_back(name);
+        }
+    }
+    std::sort(names.begin(), names.end());
+    options_.on_services_changed(names);
 }
 
 bool broker_core::sweep_due(const service& svc, time_point now) const noexcept {

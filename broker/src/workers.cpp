@@ -41,7 +41,9 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
         w.entries[w.entry_count++] = ready_entry{&w, base, {}};
     }
     for (int i = 0; i < w.entry_count; ++i) {
-        ++w.entries[i].svc->workers;
+        if (w.entries[i].svc->workers++ == 0) {
+            services_changed_ = true;
+        }
     }
     roll_.push_back(w);
     workers_.emplace(w.identity, std::move(peer));
@@ -124,6 +126,7 @@ void broker_core::remove_worker(worker_peer& w, time_point now) {
         auto* svc = w.entries[i].svc;
         if (--svc->workers == 0) {
             svc->no_workers_since = now;
+            services_changed_ = true;
         }
     }
     // Take the worker out of the table first: recovering its requests may

@@ -75,6 +75,7 @@ bool option_parser::parse(int argc, const char* const* argv) {
         throw options_error(e.what());
     }
     common_.redis = values_["redis"].as<std::string>();
+    common_.redis_given = !values_["redis"].defaulted();
     common_.region = values_["region"].as<std::string>();
     common_.host = values_["host"].as<std::string>();
     common_.log_level = values_["log-level"].as<std::string>();

@@ -11,7 +11,7 @@ using bus::errc;
 using bus::error;
 using bus::result;
 
-std::string join_methods(const std::vector<std::string>& methods) {
+std::string join_names(const std::vector<std::string>& methods) {
     std::string out;
     for (const auto& name : methods) {
         if (name.empty() || name.find(',') != std::string::npos) {
@@ -25,7 +25,7 @@ std::string join_methods(const std::vector<std::string>& methods) {
     return out;
 }
 
-std::vector<std::string> split_methods(std::string_view text) {
+std::vector<std::string> split_names(std::string_view text) {
     std::vector<std::string> out;
     while (!text.empty()) {
         auto comma = text.find(',');
@@ -97,7 +97,9 @@ result<instance> decode_fields(std::span<const field_view> fields) {
         if (auto* text = text_field(record, name)) {
             text->assign(value);
         } else if (name == field::methods) {
-            record.methods = split_methods(value);
+            record.methods = split_names(value);
+        } else if (name == field::services) {
+            record.services = split_names(value);
         } else if (!decode_field(record, name, value)) {
             return bad_field(name, "has a bad value");
         }
@@ -129,7 +131,8 @@ std::vector<field_pair> encode_instance(const instance& record) {
         {std::string(field::registered), record.registered ? "1" : "0"},
         {std::string(field::started_at), std::to_string(record.started_at)},
         {std::string(field::updated_at), std::to_string(record.updated_at)},
-        {std::string(field::methods), join_methods(record.methods)},
+        {std::string(field::methods), join_names(record.methods)},
+        {std::string(field::services), join_names(record.services)},
         {std::string(field::requests), std::to_string(s.requests)},
         {std::string(field::errors), std::to_string(s.errors)},
         {std::string(field::latency_avg_us), std::to_string(s.latency_avg_us)},

@@ -89,3 +89,24 @@ TEST(options, help_returns_false) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(options, redis_counts_as_given_only_when_set) {
+    {
+        auto parser = make_parser();
+        const char* argv[] = {"test"};
+        ASSERT_TRUE(parser.parse(1, argv));
+        EXPECT_FALSE(parser.common().redis_given);
+    }
+    {
+        scoped_env env("SKYNET_REDIS", "redis://127.0.0.1:7000");
+        auto parser = make_parser();
+        const char* argv[] = {"test"};
+        ASSERT_TRUE(parser.parse(1, argv));
+        EXPECT_TRUE(parser.common().redis_given);
+        EXPECT_EQ(parser.common().redis, "redis://127.0.0.1:7000");
+    }
+}
+
+}  // namespace

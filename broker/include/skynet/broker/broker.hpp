@@ -6,8 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 #include <zmq.hpp>
 
 namespace skynet {
@@ -30,6 +33,14 @@ struct broker_options {
     // On stop, how long in-flight requests get to finish before their clients
     // are answered and the workers are disconnected.
     std::chrono::milliseconds drain_timeout{2000};
+
+    // Called on the broker's thread; they must not block (hand the news to
+    // another thread, as the registry's registrar does).
+    // A worker went silent past its liveness and was dropped: its routing id.
+    std::function<void(std::string_view identity)> on_worker_lost;
+    // The services that have workers ("name" and "name@version"), sorted,
+    // whenever that set changed; at most once per tick.
+    std::function<void(const std::vector<std::string>& services)> on_services_changed;
 };
 
 // Counters since start, readable from any thread while the broker runs.

@@ -14,6 +14,9 @@ namespace po = boost::program_options;
 
 struct common_options {
     std::string redis;      // registry URL
+    // Set by the command line, environment or config file, not the default:
+    // binaries that can run without a registry use one only when asked.
+    bool redis_given = false;
     std::string region;     // this process's region
     std::string host;       // this machine's name in the registry
     std::string log_level;  // trace, debug, info, warn, error, critical, off

@@ -21,7 +21,7 @@ using field_pair = std::pair<std::string, std::string>;
 using field_view = std::pair<std::string_view, std::string_view>;
 
 // Field names in the hash. Numbers are decimal text, `registered` is "1" or
-// "0", `methods` is comma-separated.
+// "0", `methods` and `services` are comma-separated.
 namespace field {
 inline constexpr std::string_view id = "id";
 inline constexpr std::string_view kind = "kind";
@@ -36,6 +36,7 @@ inline constexpr std::string_view registered = "registered";
 inline constexpr std::string_view started_at = "started_at";
 inline constexpr std::string_view updated_at = "updated_at";
 inline constexpr std::string_view methods = "methods";
+inline constexpr std::string_view services = "services";
 inline constexpr std::string_view requests = "requests";
 inline constexpr std::string_view errors = "errors";
 inline constexpr std::string_view latency_avg_us = "latency_avg_us";

@@ -46,6 +46,9 @@ struct instance {
     std::int64_t started_at = 0;  // wall-clock ms since the epoch
     std::int64_t updated_at = 0;  // wall-clock ms of the last change of content
     std::vector<std::string> methods;  // what a worker serves; no ',' in a name
+    // What a broker has workers for ("name" and "name@version"), so that
+    // clients find the brokers of a service.
+    std::vector<std::string> services;
     instance_stats stats;
 
     friend bool operator==(const instance&, const instance&) = default;

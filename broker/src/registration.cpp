@@ -1,0 +1,54 @@
+#include "registration.hpp"
+
+#include <unistd.h>
+
+#include "skynet/bus/logging.hpp"
+#include "skynet/registry/redis_url.hpp"
+
+namespace skynet::broker_detail {
+
+registration::registration(const bus::common_options& common, std::string endpoint) {
+    auto settings = registry::options_from_url(common.redis);
+    if (!settings) {
+        throw bus::options_error("--redis: " + settings.err().detail);
+    }
+    registry::instance record;
+    record.id = registry::make_instance_id(registry::instance_kind::broker, common.host);
+    record.kind = registry::instance_kind::broker;
+    record.region = common.region;
+    record.host = common.host;
+    record.pid = ::getpid();
+    record.endpoint = std::move(endpoint);
+    id_ = record.id;
+    bus::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
+                                    record.endpoint, record.region, common.redis);
+    registrar_ = std::make_unique<registry::registrar>(*settings, std::move(record));
+}
+
+void registration::services_changed(const std::vector<std::string>& services) {
+    registrar_->update([&](registry::instance& r) { r.services = services; });
+}
+
+void registration::worker_lost(std::string_view identity) {
+    if (auto id = worker_instance_id(identity); !id.empty()) {
+        registrar_->remove_other(std::string(id));
+    }
+}
+
+std::string advertised_endpoint(std::string_view bound, std::string_view host) {
+    for (std::string_view wildcard : {"//*:", "//0.0.0.0:", "//[::]:"}) {
+        if (auto at = bound.find(wildcard); at != std::string_view::npos) {
+            return std::string(bound.substr(0, at + 2)) + std::string(host) +
+                   std::string(bound.substr(at + wildcard.size() - 1));
+        }
+    }
+    return std::string(bound);
+}
+
+std::string_view worker_instance_id(std::string_view identity) noexcept {
+    auto slash = identity.find('/');
+    auto id = identity.substr(0, slash);
+    return slash != std::string_view::npos && id.starts_with("worker-") ? id : std::string_view{};
+}
+
+}  // namespace skynet::broker_detail

@@ -1,0 +1,75 @@
+// skynet-broker --redis: the broker registers itself with the services it
+// has workers for, and leaves the registry when it stops.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "skynet/registry/connection.hpp"
+#include "skynet/registry/redis_url.hpp"
+#include "support/eventually.hpp"
+#include "support/plain_mdp.hpp"
+#include "support/process.hpp"
+#include "support/redis_server.hpp"
+
+namespace skynet::testing {
+namespace {
+
+std::vector<registry::instance> brokers_in(registry::connection& registry,
+                                           const std::string& region) {
+    auto found = registry.find({.region = region, .kind = registry::instance_kind::broker});
+    return found ? *found : std::vector<registry::instance>{};
+}
+
+TEST(broker_registration, a_broker_registers_its_services_and_leaves_on_stop) {
+    redis_server redis;
+    auto registry = registry::connection::open(*registry::options_from_url(redis.url()));
+    ASSERT_TRUE(registry.ok()) << registry.err().detail;
+    auto endpoint = loopback_endpoint(free_port());
+    child_process broker("skynet-broker", {"--bind", endpoint, "--redis", redis.url(), "--region",
+                                           "eu", "--heartbeat-ms", "100", "--log-level", "warn"});
+    ASSERT_TRUE(eventually([&] { return brokers_in(*registry, "eu").size() == 1; }));
+    auto record = brokers_in(*registry, "eu").front();
+    EXPECT_EQ(record.endpoint, endpoint);
+    EXPECT_EQ(record.pid, broker.pid());
+    EXPECT_TRUE(record.services.empty());
+
+    child_process echo("echo-service", {"--broker", endpoint, "--heartbeat-ms", "100",
+                                        "--log-level", "warn"});
+    EXPECT_TRUE(eventually([&] {
+        auto found = brokers_in(*registry, "eu");
+        return found.size() == 1 &&
+               found.front().services == std::vector<std::string>{"echo", "echo@1.0"};
+    }));
+    echo.signal(SIGKILL);
+    EXPECT_TRUE(eventually([&] {
+        auto found = brokers_in(*registry, "eu");
+        return found.size() == 1 && found.front().services.empty();
+    }));
+
+    broker.signal(SIGTERM);
+    EXPECT_EQ(broker.wait_exit(generous), 0);
+    EXPECT_TRUE(brokers_in(*registry, "eu").empty());
+}
+
+TEST(broker_registration, a_bad_redis_url_is_a_clear_error) {
+    auto run = run_program("skynet-broker", {"--bind", loopback_endpoint(free_port()), "--redis",
+                                             "http://nope", "--log-level", "warn"});
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("--redis"), std::string::npos) << run.err;
+}
+
+TEST(broker_registration, an_unreachable_redis_does_not_stop_the_broker) {
+    auto endpoint = loopback_endpoint(free_port());
+    child_process broker("skynet-broker",
+                         {"--bind", endpoint, "--redis",
+                          "redis://127.0.0.1:" + std::to_string(free_port()),
+                          "--log-level", "warn"});
+    // It serves anyway (the registrar keeps trying on its own thread).
+    zmq::context_t context(1);
+    plain_client plain(context, endpoint);
+    EXPECT_EQ(plain.request("mmi.service", {"echo"}, std::chrono::seconds(10)), frame_list{"404"});
+    EXPECT_TRUE(broker.running());
+}
+
+}  // namespace
+}  // namespace skynet::testing
