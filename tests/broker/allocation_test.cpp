@@ -19,17 +19,40 @@ thread_local std::uint64_t allocations_here = 0;
 
 }  // namespace
 
-// Plain operator new only: libstdc++ routes the other non-aligned forms
-// (nothrow, array) through it, and the broker uses no over-aligned types.
-void* operator new(std::size_t size) {
+// GCC sees free() on what it takes for operator new's pointer and warns; here
+// both sides are ours, on malloc.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace {
+
+void* counted_malloc(std::size_t size) noexcept {
     ++allocations_here;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
+    return std::malloc(size == 0 ? 1 : size);
+}
+
+void* counted_or_throw(std::size_t size) {
+    if (void* p = counted_malloc(size)) {
         return p;
     }
     throw std::bad_alloc();
 }
+
+}  // namespace
+
+// Every non-aligned form, so that no allocation (ours or libzmq's) reaches a
+// delete of another family: the sanitizers check that.
+void* operator new(std::size_t size) { return counted_or_throw(size); }
+void* operator new[](std::size_t size) { return counted_or_throw(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return counted_malloc(size);
+}
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace skynet::testing {
 namespace {
