@@ -10,6 +10,9 @@ namespace {
 // The smallest document: a length of 5 and the terminating zero.
 constexpr std::uint8_t empty_document[5] = {5, 0, 0, 0, 0};
 
+// Documents up to this size are copied into their frame rather than handed over.
+constexpr std::uint32_t small_document = 256;
+
 bool find(const bson_t* doc, std::string_view key, bson_iter_t* it) noexcept {
     return bson_iter_init_find_w_len(it, doc, key.data(), static_cast<int>(key.size()));
 }
@@ -188,6 +191,17 @@ bson_view bson_doc::view() const {
 }
 
 zmq::message_t bson_doc::to_frame() && {
+    if (doc_->len <= small_document) {
+        // Stealing a small document copies it out of its bson_t (where
+        // libbson keeps up to 120 bytes) and then allocates ZeroMQ's record of
+        // the free function too: one copy into the frame costs one allocation,
+        // or none up to ZeroMQ's 33 inline bytes.
+        zmq::message_t frame(bson_get_data(doc_), doc_->len);
+        bson_t* owned = doc_;  // plain assignments: see below
+        doc_ = nullptr;
+        bson_destroy(owned);
+        return frame;
+    }
     std::uint32_t length = 0;
     // Plain assignments, not std::exchange: its template drops bson_t's
     // alignment attribute and clang warns about the pointer it returns.

@@ -96,26 +96,8 @@ void engine::take_submissions(time_point now) {
 void engine::run() {
     auto next_check = bus::clock::now();
     for (;;) {
-        if (items_dirty_) {
-            rebuild_poll_items();
-        }
-        auto now = bus::clock::now();
-        auto wake_at = next_check;
-        if (!deadlines_.empty()) {
-            wake_at = std::min(wake_at, deadlines_.top().when);
-        }
-        if (!unsent_.empty() || !deferred_.empty()) {
-            wake_at = std::min(wake_at, now + (deferred_.empty() ? unsent_tick : milliseconds(0)));
-        }
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
-        try {
-            zmq::poll(items_.data(), items_.size(), milliseconds(std::max<std::int64_t>(wait, 0)));
-        } catch (const zmq::error_t& e) {
-            if (e.num() != EINTR) {
-                throw;
-            }
-        }
-        now = bus::clock::now();
+        wait_for_work(next_check);
+        const auto now = bus::clock::now();
         if ((items_[0].revents & ZMQ_POLLIN) != 0) {
             take_submissions(now);
             std::lock_guard lock(inbox_mutex_);
@@ -133,13 +115,7 @@ void engine::run() {
                 on_raw_message(i - 1 - links_.size(), now);
             }
         }
-        while (!deferred_.empty()) {
-            auto batch_of_calls = std::move(deferred_);
-            deferred_.clear();
-            for (auto& s : batch_of_calls) {
-                start_call(std::move(s), now);
-            }
-        }
+        start_deferred(now);
         send_unsent(now);
         expire(now);
         if (now >= next_check) {
@@ -147,14 +123,58 @@ void engine::run() {
             next_check = now + std::min(options_.heartbeat, milliseconds(100));
         }
     }
-    // Closing: every call still running gets its one outcome.
-    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
-        if (calls_.at(i).in_use) {
-            finish(calls_.at(i), bus::error{bus::errc::unavailable, "client is closing"});
+    close_all();
+}
+
+void engine::wait_for_work(time_point next_check) {
+    if (items_dirty_) {
+        rebuild_poll_items();
+    }
+    const auto now = bus::clock::now();
+    auto wake_at = next_check;
+    if (!deadlines_.empty()) {
+        wake_at = std::min(wake_at, deadlines_.top().when);
+    }
+    if (!unsent_.empty() || !deferred_.empty()) {
+        wake_at = std::min(wake_at, now + (deferred_.empty() ? unsent_tick : milliseconds(0)));
+    }
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
+    try {
+        zmq::poll(items_.data(), items_.size(), milliseconds(std::max<std::int64_t>(wait, 0)));
+    } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) {
+            throw;
         }
     }
-    for (auto& s : deferred_) {
-        s.done(bus::error{bus::errc::unavailable, "client is closing"});
+}
+
+// Swapped, not moved out: both vectors keep their capacity, so that calls
+// made from callbacks cost no allocation per batch.
+void engine::start_deferred(time_point now) {
+    while (!deferred_.empty()) {
+        std::swap(starting_, deferred_);
+        for (auto& s : starting_) {
+            start_call(std::move(s), now);
+        }
+        starting_.clear();
+    }
+}
+
+// Closing: every call still running gets its one outcome.
+void engine::close_all() {
+    const bus::error closing{bus::errc::unavailable, "client is closing"};
+    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
+        if (calls_.at(i).in_use) {
+            finish(calls_.at(i), bus::error(closing));
+        }
+    }
+    // Swapped out first: a callback answered here may submit again.
+    while (!deferred_.empty()) {
+        std::swap(starting_, deferred_);
+        for (auto& s : starting_) {
+            s.done(bus::error(closing));
+        }
+        starting_.clear();
     }
     // Submitted while we were stopping (after the last take, before the
     // destructor set stopping_): never started, but owed an outcome too.
@@ -163,7 +183,7 @@ void engine::run() {
         std::swap(taken_, inbox_);
     }
     for (auto& s : taken_) {
-        s.done(bus::error{bus::errc::unavailable, "client is closing"});
+        s.done(bus::error(closing));
     }
     taken_.clear();
 }

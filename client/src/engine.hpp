@@ -70,7 +70,10 @@ public:
 
 private:
     void run();
+    void wait_for_work(time_point next_check);
     void take_submissions(time_point now);
+    void start_deferred(time_point now);
+    void close_all();
     void start_call(submission&& s, time_point now);
 
     // Attempts (calls.cpp).
@@ -120,6 +123,7 @@ private:
     std::vector<submission> inbox_;  // guarded by inbox_mutex_
     std::vector<submission> taken_;
     std::vector<submission> deferred_;  // submitted by callbacks, engine thread only
+    std::vector<submission> starting_;  // the batch of deferred_ being started
     bool stopping_ = false;             // guarded by inbox_mutex_
     int wake_fd_;
     std::thread thread_;

@@ -2,6 +2,9 @@
 // exactly one outcome for every call even when the client goes away.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <functional>
+
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
@@ -127,6 +130,50 @@ TEST(client, destroying_the_client_ends_every_call_once) {
     EXPECT_EQ(outcomes, 5);
     EXPECT_EQ(unavailable, 5);
     release.open();
+}
+
+// Calls made from callbacks start in batches once the callbacks return; a
+// callback of any size, inline or on the heap, runs exactly once.
+TEST(client, calls_made_from_callbacks_each_end_once) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    auto w = start_square({broker.endpoint()});
+    ASSERT_TRUE(wait_for_service(c, "square"));
+
+    constexpr int chains = 50;
+    constexpr int links = 20;
+    std::atomic<int> right{0};
+    std::atomic<int> ended{0};
+    std::function<void(int, int)> next = [&](int chain, int left) {
+        bus::bson_doc params;
+        params.add_int64("n", left);
+        std::array<char, 256> bulk{};  // too big to be kept inline
+        bulk[0] = static_cast<char>(chain);
+        auto on_reply = [&, chain, left, bulk](call_result r) {
+            right += r && r->result().get_int64("value") == left * left && bulk[0] == chain;
+            ++ended;
+            if (left > 1) {
+                next(chain, left - 1);
+            }
+        };
+        if (left % 2 == 0) {
+            c.call_async("square", "Square", params.view(), {}, std::move(on_reply));
+        } else {  // a small callback, kept inline
+            c.call_async("square", "Square", params.view(), {},
+                         [&, chain, left](call_result r) {
+                             right += r && r->result().get_int64("value") == left * left;
+                             ++ended;
+                             if (left > 1) {
+                                 next(chain, left - 1);
+                             }
+                         });
+        }
+    };
+    for (int chain = 0; chain < chains; ++chain) {
+        next(chain, links);
+    }
+    ASSERT_TRUE(eventually([&] { return ended.load() == chains * links; }, 20s));
+    EXPECT_EQ(right, chains * links);
 }
 
 TEST(client, no_broker_at_all_is_unavailable_not_silence) {

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "skynet/bus/envelope.hpp"
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
@@ -207,6 +208,49 @@ TEST(worker, it_comes_back_when_its_broker_restarts) {
     EXPECT_TRUE(c.call("phoenix", "Ping", bus::bson_view{}).ok());
     EXPECT_GE(registrations, 2);
     EXPECT_GE(w.stats().reconnects, 1u);
+}
+
+// Params are checked as a document (length prefix, terminator) when they
+// arrive, and element by element only as the handler reads them.
+TEST(worker, params_that_are_not_a_document_are_a_bad_request) {
+    running_broker broker;
+    worker w(fast_worker_options("reader", broker.endpoint()));
+    w.handle("Read", [](const request& req) {
+        bus::bson_doc result;
+        result.add_int64("n", req.params().get_int64("n").value_or(-1));
+        return result;
+    }, run_on::io_thread);
+    w.start();
+    client c(fast_client_options(broker.endpoint()));
+    ASSERT_TRUE(wait_for_service(c, "reader"));
+
+    auto send = [&](zmq::message_t params) {
+        bus::rpc::request_header header;
+        header.method = "Read";
+        header.request_id = "id-1";
+        header.origin = "test";
+        bus::frames body;
+        body.push_back(bus::rpc::encode_request_header(header));
+        body.push_back(std::move(params));
+        auto outcome = c.call_raw("reader", std::move(body));
+        EXPECT_TRUE(outcome.ok());
+        auto frames = outcome ? outcome->frames() : std::span<const zmq::message_t>{};
+        auto reply = frames.size() == 2 ? bus::rpc::decode_reply_header(frames[0])
+                                        : bus::result<bus::rpc::reply_header>(
+                                              bus::error{bus::errc::bad_request, "no reply"});
+        EXPECT_TRUE(reply.ok());
+        return reply ? reply->code : bus::errc::unavailable;
+    };
+    EXPECT_EQ(send(bus::frame_of("not bson at all")), bus::errc::bad_request);
+    // A length prefix that disagrees with the frame.
+    EXPECT_EQ(send(bus::frame_of(std::string_view("\x20\0\0\0\0", 5))), bus::errc::bad_request);
+    // A well-framed document whose element claims more bytes than there are:
+    // it reaches the handler, whose read finds nothing.
+    const char corrupt[] = "\x0f\0\0\0\x02n\0\x7f\0\0\0ab\0\0";  // a string of 127 bytes?
+    EXPECT_EQ(send(bus::frame_of(std::string_view(corrupt, 15))), bus::errc::ok);
+    bus::bson_doc good;
+    good.add_int64("n", 7);
+    EXPECT_EQ(send(std::move(good).to_frame()), bus::errc::ok);
 }
 
 TEST(worker, bad_options_are_refused) {
