@@ -43,20 +43,24 @@ void engine::start_call(submission&& s, time_point now) {
 // so a call never waits in a queue for a broker that is down.
 void engine::try_send(pending_call& call, time_point now) {
     const auto n = links_.size();
-    for (int pass = 0; pass < 2; ++pass) {
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto i = (next_link_ + k) % n;
-            if (links_[i].up != (pass == 0)) {
-                continue;
-            }
-            bool sent = call.raw ? send_raw(call, static_cast<int>(i), now)
-                                 : send_envelope(call, links_[i], now);
-            if (sent) {
-                next_link_ = i + 1;
-                call.link = static_cast<int>(i);
-                ++call.attempts;
-                stats_.attempts.fetch_add(1, std::memory_order_relaxed);
-                return;
+    // The best-suited brokers first; among equals, live ones before those
+    // declared dead, round robin.
+    for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
+        for (int pass = 0; pass < 2; ++pass) {
+            for (std::size_t k = 0; k < n; ++k) {
+                const auto i = (next_link_ + k) % n;
+                if (links_[i].up != (pass == 0) || suitability(links_[i], call) != rank) {
+                    continue;
+                }
+                bool sent = call.raw ? send_raw(call, static_cast<int>(i), now)
+                                     : send_envelope(call, links_[i], now);
+                if (sent) {
+                    next_link_ = i + 1;
+                    call.link = static_cast<int>(i);
+                    ++call.attempts;
+                    stats_.attempts.fetch_add(1, std::memory_order_relaxed);
+                    return;
+                }
             }
         }
     }

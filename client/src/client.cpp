@@ -1,14 +1,55 @@
 #include "skynet/client/client.hpp"
 
 #include <atomic>
+#include <map>
 #include <optional>
 
 #include "engine.hpp"
+#include "skynet/registry/instance_listener.hpp"
+#include "skynet/registry/redis_url.hpp"
 
 namespace skynet {
 
 class client::engine : public client_detail::engine {
     using client_detail::engine::engine;
+};
+
+// Brokers from the registry, handed to the engine as the set changes.
+class client::discovery {
+public:
+    discovery(const client_options& options, client_detail::engine& target) : target_(target) {
+        auto settings = registry::options_from_url(options.redis);
+        if (!settings) {
+            throw std::invalid_argument("client: redis: " + settings.err().detail);
+        }
+        auto seen = [this](const registry::instance& b) {
+            known_[b.id] = {b.endpoint, b.region, b.services};
+            publish();
+        };
+        auto gone = [this](const registry::instance& b) {
+            known_.erase(b.id);
+            publish();
+        };
+        listener_ = std::make_unique<registry::instance_listener>(
+            *settings, registry::query{.kind = registry::instance_kind::broker},
+            registry::listener_callbacks{seen, seen, gone});
+    }
+
+private:
+    // On the listener's thread, one callback at a time: known_ needs no lock.
+    void publish() {
+        std::vector<client_detail::broker_entry> brokers;
+        for (const auto& [id, entry] : known_) {
+            if (!entry.endpoint.empty()) {
+                brokers.push_back(entry);
+            }
+        }
+        target_.set_directory(std::move(brokers));
+    }
+
+    client_detail::engine& target_;
+    std::map<std::string, client_detail::broker_entry> known_;  // by instance id
+    std::unique_ptr<registry::instance_listener> listener_;
 };
 
 namespace {
@@ -76,16 +117,22 @@ call_error::call_error(bus::error e)
       error_(std::move(e)) {}
 
 client::client(client_options options) : options_(std::move(options)) {
-    if (options_.brokers.empty()) {
-        throw std::invalid_argument("client: at least one broker endpoint is needed");
+    if (options_.brokers.empty() && options_.redis.empty()) {
+        throw std::invalid_argument(
+            "client: at least one broker endpoint is needed, or a registry to find them in");
     }
     if (options_.heartbeat.count() <= 0 || options_.liveness < 1) {
         throw std::invalid_argument("client: heartbeat and liveness must be positive");
     }
     engine_ = std::make_unique<engine>(options_);
+    if (options_.brokers.empty()) {
+        discovery_ = std::make_unique<discovery>(options_, *engine_);
+    }
 }
 
-client::~client() = default;
+client::~client() {
+    discovery_.reset();  // first: its callbacks reach into the engine
+}
 
 void client::call_async(std::string_view service, std::string_view method,
                         const bus::bson_view& params, const call_options& options,

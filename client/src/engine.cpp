@@ -22,7 +22,8 @@ engine::engine(const client_options& options)
       log_(bus::logger_for("client")),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
-      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      discovering_(options.brokers.empty()) {
     if (wake_fd_ < 0) {
         throw std::system_error(errno, std::generic_category(), "eventfd");
     }
@@ -83,9 +84,14 @@ client_stats engine::stats() const noexcept {
 void engine::take_submissions(time_point now) {
     std::uint64_t count = 0;
     [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+    std::optional<std::vector<broker_entry>> directory;
     {
         std::lock_guard lock(inbox_mutex_);
         std::swap(taken_, inbox_);  // both keep their capacity
+        directory.swap(directory_);
+    }
+    if (directory) {
+        apply_directory(*directory, now);
     }
     for (auto& s : taken_) {
         start_call(std::move(s), now);

@@ -42,6 +42,20 @@ struct broker_link {
     bool up = true;  // not declared dead
     time_point last_heard{};
     time_point last_ping{};
+    // From the registry (clients that discover their brokers): where the
+    // broker is and what it serves. A broker that left the registry is
+    // retired: a last resort while it still answers, and what it holds may
+    // still be answered.
+    std::string region;
+    std::vector<std::string> services;  // sorted
+    bool retired = false;
+};
+
+// A broker as the registry describes it.
+struct broker_entry {
+    std::string endpoint;
+    std::string region;
+    std::vector<std::string> services;
 };
 
 struct raw_socket {
@@ -65,6 +79,9 @@ public:
     // Any thread. From the engine's own thread (a callback), the call starts
     // once the callback has returned.
     void submit(submission&& s);
+    // Any thread: the brokers the registry knows now (clients that discover
+    // their brokers). Links to brokers not in it take no new calls.
+    void set_directory(std::vector<broker_entry> brokers);
     bool on_engine_thread() const noexcept;
     client_stats stats() const noexcept;
 
@@ -72,6 +89,9 @@ private:
     void run();
     void wait_for_work(time_point next_check);
     void take_submissions(time_point now);
+    void apply_directory(std::vector<broker_entry>& brokers, time_point now);
+    // How well a link suits a call: 0 not at all, higher is better.
+    int suitability(const broker_link& link, const pending_call& call) const noexcept;
     void start_deferred(time_point now);
     void close_all();
     void start_call(submission&& s, time_point now);
@@ -125,7 +145,9 @@ private:
     std::vector<submission> deferred_;  // submitted by callbacks, engine thread only
     std::vector<submission> starting_;  // the batch of deferred_ being started
     bool stopping_ = false;             // guarded by inbox_mutex_
+    std::optional<std::vector<broker_entry>> directory_;  // guarded by inbox_mutex_
     int wake_fd_;
+    const bool discovering_;  // no fixed brokers: they come from the registry
     std::thread thread_;
 };
 

@@ -12,9 +12,9 @@ namespace po = bus::po;
 
 void add_worker_options(bus::option_parser& parser, int default_concurrency) {
     parser.add()
-        ("broker", po::value<std::vector<std::string>>()->composing()->default_value(
-             {"tcp://127.0.0.1:5555"}, "tcp://127.0.0.1:5555"),
-         "broker endpoint to serve on (repeat for several)")
+        ("broker", po::value<std::vector<std::string>>()->composing(),
+         "broker endpoint to serve on (repeat for several); default tcp://127.0.0.1:5555, "
+         "or with --redis every broker of --region found in the registry")
         ("version", po::value<std::string>()->default_value("1.0"),
          "version announced as name@version")
         ("concurrency", po::value<int>()->default_value(default_concurrency),
@@ -29,7 +29,16 @@ worker_options worker_options_from(const bus::option_parser& parser, std::string
     worker_options options;
     options.service = std::move(service);
     options.version = parser.get<std::string>("version");
-    options.brokers = parser.get<std::vector<std::string>>("broker");
+    if (parser.has("broker")) {
+        options.brokers = parser.get<std::vector<std::string>>("broker");
+    } else if (!parser.common().redis_given) {
+        options.brokers = {"tcp://127.0.0.1:5555"};
+    }
+    if (parser.common().redis_given) {
+        options.redis = parser.common().redis;
+        options.region = parser.common().region;
+        options.host = parser.common().host;
+    }
     options.concurrency = parser.get<int>("concurrency");
     options.credit = parser.get<std::uint32_t>("credit");
     options.heartbeat = std::chrono::milliseconds(parser.get<int>("heartbeat-ms"));

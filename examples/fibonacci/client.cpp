@@ -11,16 +11,23 @@ int main(int argc, char** argv) {
     namespace po = bus::po;
     bus::option_parser parser("fibonacci-client", "prints fib(n), asked of the fibonacci service");
     parser.add()
-        ("broker", po::value<std::vector<std::string>>()->composing()->default_value(
-             {"tcp://127.0.0.1:5555"}, "tcp://127.0.0.1:5555"),
-         "broker endpoint (repeat for several: failover)")
+        ("broker", po::value<std::vector<std::string>>()->composing(),
+         "broker endpoint (repeat for several: failover); default tcp://127.0.0.1:5555, or "
+         "with --redis the brokers of --region found in the registry")
         ("n", po::value<std::int64_t>()->default_value(20), "which Fibonacci number")
         ("timeout-ms", po::value<int>()->default_value(10000), "time budget of the call")
         ("version", po::value<std::string>()->default_value(""), "only this version of the service");
     parser.parse_or_exit(argc, argv);
 
     client_options options;
-    options.brokers = parser.get<std::vector<std::string>>("broker");
+    if (parser.has("broker")) {
+        options.brokers = parser.get<std::vector<std::string>>("broker");
+    } else if (parser.common().redis_given) {
+        options.redis = parser.common().redis;
+        options.region = parser.common().region;
+    } else {
+        options.brokers = {"tcp://127.0.0.1:5555"};
+    }
     options.name = "fibonacci-client";
     client bus_client(options);
 

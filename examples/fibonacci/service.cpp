@@ -86,10 +86,11 @@ int main(int argc, char** argv) {
         // Waiting handlers hold no thread, so let the broker hand us many.
         options.credit = 16384;
     }
-    auto brokers = options.brokers;
-    return examples::serve(std::move(options), [&brokers](worker& w) {
-        client_options client_opts;
-        client_opts.brokers = brokers;
+    client_options client_opts;
+    client_opts.brokers = options.brokers;  // none: found in the registry, as the worker's are
+    client_opts.redis = options.redis;
+    client_opts.region = options.region;
+    return examples::serve(std::move(options), [client_opts](worker& w) mutable {
         client_opts.name = "fibonacci-service";
         // Owned by the handler, so it lives until the worker is gone.
         auto bus_client = std::make_shared<client>(client_opts);

@@ -33,6 +33,8 @@ struct connection {
     // Draining: mmi.pause sent, its answer not yet in. Requests the broker
     // sent before it took the pause arrive before that answer.
     bool pause_pending = false;
+    // Its broker left the registry: closed for good, unless it comes back.
+    bool retired = false;
     time_point last_heard{};
     time_point last_sent{};
     time_point reopen_at{};

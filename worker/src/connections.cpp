@@ -33,11 +33,12 @@ void io_loop::add_plain_connections(const std::string& endpoint) {
 
 void io_loop::open(connection& c, time_point now) {
     c.socket.emplace(context_, zmq::socket_type::dealer);
+    ++c.epoch;
+    c.socket->set(zmq::sockopt::routing_id, routing_id(c));
     c.socket->set(zmq::sockopt::linger, 0);
     c.socket->set(zmq::sockopt::sndhwm, 100000);
     c.socket->set(zmq::sockopt::rcvhwm, 100000);
     c.socket->connect(c.endpoint);
-    ++c.epoch;
     c.credit = 1;
     c.last_heard = now;
     c.last_sent = now;
@@ -58,6 +59,9 @@ void io_loop::send_ready(connection& c, time_point now) {
     send(c, now);
     c.state = connection::phase::serving;
     log_->info("ready service={} broker={} credit={}", announced_, c.endpoint, c.credit);
+    if (!registered_) {
+        send_client_request(c, "mmi.pause", "", now);  // connected, but no requests yet
+    }
     if (state_->hooks.registered) {
         state_->hooks.registered(c.endpoint);
     }
@@ -160,7 +164,7 @@ void io_loop::on_tick(time_point now) {
         auto& c = *ptr;
         switch (c.state) {
             case connection::phase::closed:
-                if (phase_ == phase::serving && now >= c.reopen_at) {
+                if (phase_ == phase::serving && !c.retired && now >= c.reopen_at) {
                     open(c, now);
                 }
                 break;

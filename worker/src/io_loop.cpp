@@ -32,17 +32,8 @@ void io_loop::run() {
     if (state_->hooks.started) {
         state_->hooks.started();
     }
-    for (const auto& endpoint : options_.brokers) {
-        if (options_.plain) {
-            add_plain_connections(endpoint);
-        } else {
-            add_connection(endpoint, target_credit_ > 1);
-        }
-    }
     auto now = bus::clock::now();
-    for (auto& c : connections_) {
-        open(*c, now);
-    }
+    serve_on(options_.brokers, now);
     const auto tick = std::min(options_.heartbeat, std::chrono::milliseconds(100));
     while (phase_ != phase::done) {
         if (items_dirty_) {
@@ -68,8 +59,11 @@ void io_loop::run() {
         if ((items_[1].revents & ZMQ_POLLIN) != 0) {
             deliver_completions(now);
         }
-        for (std::size_t i = 2; i < items_.size(); ++i) {
-            auto* c = polled_[i - 2];
+        if ((items_[2].revents & ZMQ_POLLIN) != 0) {
+            apply_control(now);
+        }
+        for (std::size_t i = fixed_items; i < items_.size(); ++i) {
+            auto* c = polled_[i - fixed_items];
             // A socket closed earlier in this pass is not read again.
             if ((items_[i].revents & ZMQ_POLLIN) != 0 && c->open() &&
                 c->socket->handle() == items_[i].socket) {
@@ -104,6 +98,7 @@ void io_loop::rebuild_poll_items() {
     polled_.clear();
     items_.push_back({nullptr, stop_fd_, ZMQ_POLLIN, 0});
     items_.push_back({nullptr, state_->completions.fd(), ZMQ_POLLIN, 0});
+    items_.push_back({nullptr, state_->control.fd(), ZMQ_POLLIN, 0});
     for (auto& c : connections_) {
         if (c->open()) {
             items_.push_back({c->socket->handle(), 0, ZMQ_POLLIN, 0});

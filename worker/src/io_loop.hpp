@@ -33,6 +33,11 @@ private:
     // Connections (connections.cpp).
     void add_connection(const std::string& endpoint, bool negotiate);
     void add_plain_connections(const std::string& endpoint);
+    void serve_on(const std::vector<std::string>& endpoints, time_point now);
+    void retire(connection& c, time_point now);
+    void apply_control(time_point now);
+    void set_registered(bool registered, time_point now);
+    std::string routing_id(const connection& c) const;
     void open(connection& c, time_point now);
     void lose(connection& c, time_point now, std::string_view why);
     void send_ready(connection& c, time_point now);
@@ -71,8 +76,10 @@ private:
     zmq::context_t context_{1};
     std::vector<std::unique_ptr<connection>> connections_;
     std::vector<std::string> expanded_;  // endpoints given plain connections after a 501
-    std::vector<zmq_pollitem_t> items_;  // stop fd, completions fd, then sockets
-    std::vector<connection*> polled_;    // the connection of items_[i + 2]
+    // Stop fd, completions fd, control fd, then sockets.
+    static constexpr std::size_t fixed_items = 3;
+    std::vector<zmq_pollitem_t> items_;
+    std::vector<connection*> polled_;  // the connection of items_[i + fixed_items]
     bool items_dirty_ = true;
     bus::frames in_;
     bus::frames out_;
@@ -82,6 +89,7 @@ private:
     time_point drain_deadline_{};
     time_point next_tick_{};
     std::uint32_t target_credit_;
+    bool registered_ = true;  // taking new requests (sky register/unregister)
     std::minstd_rand jitter_;
 };
 

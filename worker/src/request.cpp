@@ -84,10 +84,19 @@ void complete(shared_state& state, reply_route&& route, const request& req, bus:
     if (code != bus::errc::ok) {
         worker_counters::add(state.stats.errors);
     }
+    record_completion(state, req);
     if (state.hooks.method_completed) {
         state.hooks.method_completed(req, bus::clock::now() - req.received_at(), code);
     }
     state.completions.push(completion{std::move(route), std::move(body)});
+}
+
+void record_completion(shared_state& state, const request& req) {
+    const auto took = bus::clock::now() - req.received_at();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+    state.latency.record(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)));
+    state.last_request_ns.store(req.received_at().time_since_epoch().count(),
+                                std::memory_order_relaxed);
 }
 
 }  // namespace worker_detail

@@ -83,6 +83,7 @@ void io_loop::run_inline(connection& c, reply_route&& route, const request& req,
     mdp::put_reply_header(out_, std::move(route.address));
     bus::errc code = bus::errc::ok;
     execute(entry, req, code, out_);
+    record_completion(*state_, req);
     if (state_->hooks.method_completed) {
         state_->hooks.method_completed(req, bus::clock::now() - req.received_at(), code);
     }

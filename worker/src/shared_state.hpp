@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vector>
 
+#include "control_box.hpp"
+#include "latency_histogram.hpp"
 #include "skynet/worker/worker.hpp"
 
 namespace skynet::worker_detail {
@@ -59,7 +61,18 @@ struct shared_state {
     worker_hooks hooks;
     worker_counters stats;
     completion_queue completions;
+    control_box control;
+    // Handling times and the last request's arrival (steady clock, ns), for
+    // the figures the worker publishes in the registry.
+    latency_histogram latency;
+    std::atomic<std::int64_t> last_request_ns{0};
+    // Our routing ids begin with it, so that a broker can name us in the
+    // registry when we die (DESIGN.md).
+    std::string instance_id;
 };
+
+// Counts a finished request's handling time (any thread).
+void record_completion(shared_state& state, const request& req);
 
 // Appends a reply body in our envelope (header + result) to `out`.
 void append_reply(bus::frames& out, std::string_view request_id, bus::errc code,

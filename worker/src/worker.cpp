@@ -11,7 +11,10 @@
 #include "handler_pool.hpp"
 #include "handler_table.hpp"
 #include "io_loop.hpp"
+#include "registration.hpp"
 #include "shared_state.hpp"
+#include "skynet/bus/options.hpp"
+#include "skynet/registry/instance.hpp"
 
 namespace skynet {
 
@@ -23,6 +26,7 @@ struct worker::impl {
     std::shared_ptr<shared_state> state = std::make_shared<shared_state>();
     std::unique_ptr<handler_pool> pool;
     std::unique_ptr<io_loop> loop;
+    std::unique_ptr<registration> registered;  // with options.redis only
     // stop() writes here: an eventfd lives as long as the worker, so that a
     // signal handler can always use it.
     int stop_fd = -1;
@@ -38,8 +42,11 @@ void check(const worker_options& o) {
         o.service.starts_with("mmi.")) {
         fail("service name must be non-empty, without '@', and not start with 'mmi.'");
     }
-    if (o.brokers.empty()) {
-        fail("at least one broker endpoint is needed");
+    if (o.brokers.empty() && o.redis.empty()) {
+        fail("at least one broker endpoint is needed, or a registry to find them in");
+    }
+    if (o.stats_interval.count() <= 0) {
+        fail("stats_interval must be positive");
     }
     if (o.concurrency < 1 || o.liveness < 1 || o.heartbeat.count() <= 0) {
         fail("concurrency, liveness and heartbeat must be positive");
@@ -54,6 +61,9 @@ void check(const worker_options& o) {
 worker::worker(worker_options options) : impl_(std::make_unique<impl>()) {
     check(options);
     impl_->options = std::move(options);
+    const auto& host = impl_->options.host;
+    impl_->state->instance_id = registry::make_instance_id(
+        registry::instance_kind::worker, host.empty() ? bus::local_host_name() : host);
     impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (impl_->stop_fd < 0) {
         throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -104,6 +114,10 @@ void worker::start() {
     impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_fd);
     impl_->thread = std::thread([this] { impl_->loop->run(); });
+    if (!impl_->options.redis.empty()) {
+        impl_->registered = std::make_unique<registration>(
+            impl_->options, impl_->handlers.methods(), impl_->state);
+    }
 }
 
 void worker::stop() noexcept {
@@ -115,6 +129,7 @@ void worker::wait() {
     if (impl_->thread.joinable()) {
         impl_->thread.join();
     }
+    impl_->registered.reset();  // drained: now out of the registry
     // Handler threads finish what they hold; their replies have nowhere to go.
     impl_->pool.reset();
     impl_->loop.reset();
@@ -126,6 +141,15 @@ void worker::run() {
 }
 
 worker_stats worker::stats() const noexcept { return impl_->state->stats.snapshot(); }
+
+void worker::set_registered(bool registered) {
+    impl_->state->control.set_registered(registered);
+    if (impl_->registered) {
+        impl_->registered->set_registered(registered);
+    }
+}
+
+const std::string& worker::instance_id() const noexcept { return impl_->state->instance_id; }
 
 const worker_options& worker::options() const noexcept { return impl_->options; }
 

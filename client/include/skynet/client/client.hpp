@@ -30,6 +30,13 @@ struct client_options {
     std::chrono::milliseconds heartbeat{1000};
     int liveness = 3;
     std::chrono::milliseconds default_timeout{5000};
+    // The registry (DESIGN.md). With no `brokers`, the client finds brokers
+    // in Redis at this URL and follows them as they come and go: each call
+    // goes to a broker of `region` that serves its service, else to one of
+    // another region that does. While Redis is down it keeps the brokers it
+    // knew.
+    std::string redis;
+    std::string region = "local";
 };
 
 struct call_options {
@@ -92,7 +99,8 @@ struct client_stats {
 // synchronous calls on this client (that throws std::logic_error).
 class client {
 public:
-    // Throws std::invalid_argument if no broker is given.
+    // Throws std::invalid_argument if no broker is given and no registry to
+    // find them in, or for an unusable registry URL.
     explicit client(client_options options);
     ~client();  // ends every call still running with UNAVAILABLE
     client(const client&) = delete;
@@ -123,7 +131,9 @@ public:
 
 private:
     class engine;
+    class discovery;
     std::unique_ptr<engine> engine_;
+    std::unique_ptr<discovery> discovery_;  // with options.redis and no brokers
     client_options options_;
 };
 

@@ -38,6 +38,15 @@ struct worker_options {
     std::chrono::milliseconds reconnect_max{5000};
     // On stop, how long in-flight requests get to finish.
     std::chrono::milliseconds drain_timeout{10000};
+
+    // The registry (DESIGN.md). With `redis` set (redis://[:pass@]host:port/db)
+    // the worker registers itself, publishes its figures every
+    // stats_interval, and, given no `brokers`, serves on every broker of its
+    // region found in the registry, following them as they come and go.
+    std::string redis;
+    std::string region = "local";
+    std::string host;  // this machine's name in the registry; empty: its hostname
+    std::chrono::milliseconds stats_interval{2000};
 };
 
 // Where a method's handler runs.
@@ -116,6 +125,13 @@ public:
 
     worker_stats stats() const noexcept;
     const worker_options& options() const noexcept;
+
+    // Taking new requests or not (sky register/unregister): an unregistered
+    // worker stays connected and finishes what it holds, and its brokers send
+    // it nothing new until it is registered again. Any thread.
+    void set_registered(bool registered);
+    // Its id in the registry; its sockets' routing ids begin with it.
+    const std::string& instance_id() const noexcept;
     // "name@version", or "name".
     std::string announced_name() const;
 

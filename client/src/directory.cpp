@@ -1,0 +1,65 @@
+// Brokers found in the registry (clients given no fixed brokers): links come
+// and go with the registry, and each call goes where its service is served,
+// in the client's own region first (DESIGN.md).
+#include <algorithm>
+#include <unistd.h>
+
+#include "engine.hpp"
+
+namespace skynet::client_detail {
+
+void engine::set_directory(std::vector<broker_entry> brokers) {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        directory_ = std::move(brokers);
+    }
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+}
+
+void engine::apply_directory(std::vector<broker_entry>& brokers, time_point now) {
+    for (auto& link : links_) {
+        link.retired = true;  // unless the registry still has it, below
+    }
+    for (auto& entry : brokers) {
+        auto it = std::find_if(links_.begin(), links_.end(),
+                               [&](const broker_link& l) { return l.endpoint == entry.endpoint; });
+        if (it == links_.end()) {
+            // Links are never erased: calls and raw sockets name them by index.
+            auto& link = links_.emplace_back();
+            link.endpoint = entry.endpoint;
+            link.last_heard = now;
+            reset_socket(link);
+            items_dirty_ = true;
+            log_->debug("broker found broker={} region={}", entry.endpoint, entry.region);
+            it = links_.end() - 1;
+        }
+        it->retired = false;
+        it->region = std::move(entry.region);
+        it->services = std::move(entry.services);
+        std::sort(it->services.begin(), it->services.end());
+    }
+}
+
+int engine::suitability(const broker_link& link, const pending_call& call) const noexcept {
+    if (!discovering_) {
+        return 1;  // brokers given by the caller: any of them
+    }
+    const bool serves = std::binary_search(link.services.begin(), link.services.end(),
+                                           call.service);
+    if (link.retired) {
+        // Gone from the registry, but maybe only because Redis lost its data
+        // and the broker has not registered again yet: while it answers, it
+        // is a last resort for what it served.
+        return link.up && serves ? 1 : 0;
+    }
+    const bool home = link.region == options_.region;
+    // A broker of our region that serves it; else one of another region that
+    // does; else one of ours, which answers UNKNOWN_SERVICE after its wait.
+    if (serves) {
+        return home ? 3 : 2;
+    }
+    return home ? 1 : 0;
+}
+
+}  // namespace skynet::client_detail

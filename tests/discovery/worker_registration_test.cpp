@@ -1,0 +1,101 @@
+// Workers in the registry: their record and figures, found brokers followed
+// as they come and go, and removal when they stop or die.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "fixture.hpp"
+#include "skynet/client/client.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using registry::instance_kind;
+
+registry::query workers_of(const std::string& service) {
+    return {.service = service, .kind = instance_kind::worker};
+}
+
+TEST(worker_registration, a_worker_registers_publishes_figures_and_leaves_on_stop) {
+    registry_cluster cluster;
+    auto broker = cluster.start_broker("eu");
+    auto& fib = cluster.start_service("fibonacci-service", "eu");
+    ASSERT_TRUE(eventually([&] { return cluster.find(workers_of("fibonacci")).size() == 1; }));
+    auto record = cluster.find(workers_of("fibonacci")).front();
+    EXPECT_EQ(record.version, "1.0");
+    EXPECT_EQ(record.region, "eu");
+    EXPECT_EQ(record.pid, fib.pid());
+    EXPECT_EQ(record.methods, std::vector<std::string>{"Index"});
+    EXPECT_TRUE(record.registered);
+    ASSERT_TRUE(eventually([&] {
+        auto found = cluster.find(workers_of("fibonacci"));
+        return found.size() == 1 && found.front().broker == broker;
+    }));
+
+    auto run = run_program("fibonacci-client",
+                           {"--redis", cluster.url(), "--region", "eu", "--n", "10"});
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_EQ(run.out, "fibonacci(10) = 55\n");
+    EXPECT_TRUE(eventually([&] {
+        auto found = cluster.find(workers_of("fibonacci"));
+        return found.size() == 1 && found.front().stats.requests >= 177 &&
+               found.front().stats.last_request_at > 0 &&
+               found.front().stats.latency_p99_us >= found.front().stats.latency_avg_us;
+    }));
+
+    fib.signal(SIGTERM);
+    EXPECT_EQ(fib.wait_exit(generous), 0);
+    EXPECT_TRUE(cluster.find(workers_of("fibonacci")).empty());
+}
+
+TEST(worker_registration, a_killed_worker_is_removed_by_its_broker_before_its_lease_ends) {
+    registry_cluster cluster;
+    cluster.start_broker("eu");
+    auto& echo = cluster.start_service("echo-service", "eu");
+    ASSERT_TRUE(eventually([&] {
+        auto found = cluster.find(workers_of("echo"));
+        return found.size() == 1 && !found.front().broker.empty();
+    }));
+    auto brokers = cluster.find({.kind = instance_kind::broker});
+    ASSERT_TRUE(eventually([&] {
+        auto b = cluster.find({.kind = instance_kind::broker});
+        return b.size() == 1 && !b.front().services.empty();
+    }));
+    echo.signal(SIGKILL);
+    // The lease is 10 s; the broker sees the death in 300 ms and says so.
+    EXPECT_TRUE(eventually([&] { return cluster.find(workers_of("echo")).empty(); },
+                           std::chrono::seconds(7)));
+}
+
+TEST(worker_registration, a_worker_follows_the_brokers_of_its_region) {
+    registry_cluster cluster;
+    auto first = cluster.start_broker("eu");
+    cluster.start_broker("us");  // another region: not for this worker
+    cluster.start_service("echo-service", "eu");
+    auto serving_on = [&](const std::string& endpoint) {
+        for (const auto& b : cluster.find({.kind = instance_kind::broker})) {
+            if (b.endpoint == endpoint) {
+                return std::find(b.services.begin(), b.services.end(), "echo") !=
+                       b.services.end();
+            }
+        }
+        return false;
+    };
+    ASSERT_TRUE(eventually([&] { return serving_on(first); }));
+    auto second = cluster.start_broker("eu");
+    EXPECT_TRUE(eventually([&] { return serving_on(second); }));
+
+    cluster.stop_broker(first);
+    client c(fast_client_options(second));
+    EXPECT_EQ(mmi_service(c, "echo"), "200");
+    for (const auto& b : cluster.find({.kind = instance_kind::broker})) {
+        if (b.region == "us") {
+            EXPECT_TRUE(b.services.empty()) << "a worker of eu served on a broker of us";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace skynet::testing

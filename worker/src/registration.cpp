@@ -1,0 +1,167 @@
+#include "registration.hpp"
+
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "skynet/bus/logging.hpp"
+#include "skynet/bus/options.hpp"
+#include "skynet/registry/redis_url.hpp"
+
+namespace skynet::worker_detail {
+
+namespace {
+
+// How long a broker may be missing from the registry before we leave it, and
+// how often that is checked.
+constexpr std::chrono::seconds leave_grace{6};
+constexpr std::chrono::milliseconds leave_check{500};
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        out += out.empty() ? "" : ",";
+        out += name;
+    }
+    return out;
+}
+
+registry::options registry_options(const std::string& url) {
+    auto parsed = registry::options_from_url(url);
+    if (!parsed) {
+        throw std::invalid_argument("worker: redis: " + parsed.err().detail);
+    }
+    return *parsed;
+}
+
+}  // namespace
+
+registration::registration(const worker_options& options, std::vector<std::string> methods,
+                           std::shared_ptr<shared_state> state)
+    : options_(options), state_(std::move(state)) {
+    const auto settings = registry_options(options.redis);
+    registry::instance record;
+    record.id = state_->instance_id;
+    record.kind = registry::instance_kind::worker;
+    record.service = options.service;
+    record.version = options.version;
+    record.region = options.region;
+    record.host = options.host.empty() ? bus::local_host_name() : options.host;
+    record.pid = ::getpid();
+    record.broker = joined(options.brokers);
+    record.methods = std::move(methods);
+    registrar_ = std::make_unique<registry::registrar>(settings, std::move(record));
+    if (options.brokers.empty()) {
+        registry::query brokers_of_region{.region = options.region,
+                                          .kind = registry::instance_kind::broker};
+        registry::listener_callbacks callbacks{
+            [this](const registry::instance& b) { broker_seen(b); },
+            [this](const registry::instance& b) { broker_seen(b); },
+            [this](const registry::instance& b) { broker_gone(b); }};
+        listener_ = std::make_unique<registry::instance_listener>(settings, brokers_of_region,
+                                                                   std::move(callbacks));
+    }
+    figures_thread_ = std::thread([this] { publish_figures(); });
+}
+
+registration::~registration() {
+    {
+        std::lock_guard lock(figures_mutex_);
+        stopping_ = true;
+    }
+    figures_wake_.notify_all();
+    figures_thread_.join();
+    listener_.reset();
+    registrar_.reset();  // removes the record
+}
+
+void registration::broker_seen(const registry::instance& broker) {
+    std::lock_guard lock(brokers_mutex_);
+    leaving_.erase(broker.id);
+    if (broker.endpoint.empty()) {
+        return;
+    }
+    auto previous = brokers_.find(broker.id);
+    if (previous == brokers_.end() || previous->second != broker.endpoint) {
+        brokers_.insert_or_assign(broker.id, broker.endpoint);
+        serve_on_known_brokers();
+    }
+}
+
+void registration::broker_gone(const registry::instance& broker) {
+    // Not at once: a Redis restart that lost its data reports every broker
+    // removed until it registers again (within lease/3 and a backoff).
+    // Leaving a live broker would cost the requests we hold there.
+    std::lock_guard lock(brokers_mutex_);
+    if (brokers_.count(broker.id) != 0) {
+        leaving_[broker.id] = bus::clock::now() + leave_grace;
+    }
+}
+
+void registration::leave_gone_brokers() {
+    std::lock_guard lock(brokers_mutex_);
+    const auto now = bus::clock::now();
+    bool changed = false;
+    for (auto it = leaving_.begin(); it != leaving_.end();) {
+        if (it->second <= now) {
+            changed = brokers_.erase(it->first) != 0 || changed;
+            it = leaving_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (changed) {
+        serve_on_known_brokers();
+    }
+}
+
+void registration::serve_on_known_brokers() {
+    std::vector<std::string> endpoints;
+    for (const auto& [id, endpoint] : brokers_) {
+        if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) {
+            endpoints.push_back(endpoint);
+        }
+    }
+    std::sort(endpoints.begin(), endpoints.end());
+    bus::logger_for("worker")->info("brokers of region={} now: {}", options_.region,
+                                    joined(endpoints));
+    registrar_->update([&](registry::instance& r) { r.broker = joined(endpoints); });
+    state_->control.set_brokers(std::move(endpoints));
+}
+
+void registration::publish_figures() {
+    auto earlier = state_->latency.take();
+    std::unique_lock lock(figures_mutex_);
+    auto next_figures = bus::clock::now() + options_.stats_interval;
+    while (!figures_wake_.wait_for(lock, leave_check, [&] { return stopping_; })) {
+        leave_gone_brokers();
+        if (bus::clock::now() < next_figures) {
+            continue;
+        }
+        next_figures = bus::clock::now() + options_.stats_interval;
+        auto later = state_->latency.take();
+        auto figures = worker_detail::latency_histogram::between(earlier, later);
+        earlier = later;
+        if (later.requests == last_figures_count_) {
+            figures = last_figures_;  // an idle interval: keep the last figures seen
+        }
+        last_figures_ = figures;
+        last_figures_count_ = later.requests;
+        registry::instance_stats stats;
+        const auto counters = state_->stats.snapshot();
+        stats.requests = counters.requests;
+        stats.errors = counters.errors;
+        stats.latency_avg_us = figures.average_us;
+        stats.latency_p99_us = figures.p99_us;
+        if (auto last = state_->last_request_ns.load(std::memory_order_relaxed); last != 0) {
+            // Steady time to wall time: the same age, counted back from now.
+            const auto age = bus::clock::now().time_since_epoch() - std::chrono::nanoseconds(last);
+            stats.last_request_at =
+                registry::wall_clock_ms() -
+                std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+        }
+        registrar_->set_stats(stats);
+    }
+}
+
+}  // namespace skynet::worker_detail
