@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, starts a broker and the
-# example services on free loopback ports, sends requests, shows the results
-# and the cluster it built, kills a worker to show the bus routing around it,
-# and stops everything it started.
+# The main job: installs what is missing, builds, starts a redis-server, a
+# broker and the example services on free loopback ports (registered in
+# Redis, finding each other there), sends requests, shows the results and the
+# cluster it built, kills a worker to show the bus routing around it, and
+# stops everything it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/deps.sh
 echo "== building (Release) in build/"
-SKYNET_TARGETS="skynet-broker echo-service sleeper-service fibonacci-service fibonacci-client" \
+SKYNET_TARGETS="skynet-broker echo-service sleeper-service fibonacci-service fibonacci-client sky" \
   bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 bin=$root/build/bin
 logs=$(mktemp -d /tmp/skynet-demo.XXXXXX)
 
 pids=()
-names=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # Services first, so that they leave the registry while it is still there.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
@@ -36,47 +37,60 @@ start() {  # start NAME BINARY ARGS...; the pid is left in $last_pid
   "$@" >"$logs/$name.log" 2>&1 &
   last_pid=$!
   pids+=("$last_pid")
-  names+=("$name")
 }
 
-port=$(free_port)
-broker=tcp://127.0.0.1:$port
-echo "== starting a broker on $broker and the example services (logs in $logs)"
-start broker "$bin/skynet-broker" --bind "$broker"
-start echo-service "$bin/echo-service" --broker "$broker"
-start sleeper-service "$bin/sleeper-service" --broker "$broker"
-start fibonacci-service-1 "$bin/fibonacci-service" --broker "$broker"
-doomed=$last_pid
-start fibonacci-service-2 "$bin/fibonacci-service" --broker "$broker"
-
-# Ready once a call gets through (UNKNOWN_SERVICE, status 12, until then).
+redis_port=$(free_port)
+redis=redis://127.0.0.1:$redis_port
+start redis-server redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no
 for _ in $(seq 100); do
-  "$bin/fibonacci-client" --broker "$broker" --n 1 --timeout-ms 2000 >/dev/null 2>&1 && break
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+broker=tcp://127.0.0.1:$(free_port)
+export SKYNET_REDIS=$redis SKYNET_REGION=demo
+echo "== registry $redis; broker $broker; region demo (logs in $logs)"
+start broker "$bin/skynet-broker" --bind "$broker"
+# No --broker: the services find the brokers of their region in the registry.
+start echo-service "$bin/echo-service"
+start sleeper-service "$bin/sleeper-service"
+start fibonacci-service-1 "$bin/fibonacci-service"
+doomed=$last_pid
+start fibonacci-service-2 "$bin/fibonacci-service" --version 1.1
+
+# Ready once a call gets through (UNKNOWN_SERVICE or UNAVAILABLE until then).
+for _ in $(seq 100); do
+  "$bin/fibonacci-client" --n 1 --timeout-ms 2000 >/dev/null 2>&1 && break
   sleep 0.1
 done
 
 echo
-echo "== the cluster"
-printf '%-22s %-8s %s\n' PROCESS PID ENDPOINT
-for i in "${!pids[@]}"; do
-  printf '%-22s %-8s %s\n' "${names[$i]}" "${pids[$i]}" "$broker"
-done
-
-echo
-echo "== requests"
+echo "== requests (fibonacci-client finds the broker in the registry too)"
 for n in 1 5 10 20; do
-  "$bin/fibonacci-client" --broker "$broker" --n "$n"
+  "$bin/fibonacci-client" --n "$n"
 done
 echo "-- a budget too short for fib(20), which fans out into ~21,900 nested calls:"
 status=0
-"$bin/fibonacci-client" --broker "$broker" --n 20 --timeout-ms 5 2>&1 || status=$?
+"$bin/fibonacci-client" --n 20 --timeout-ms 5 2>&1 || status=$?
 echo "   exit status $status (10 + TIMEOUT 4)"
+echo "-- through sky, with JSON in and out:"
+"$bin/sky" call fibonacci Index '{"n": 15}'
+
+echo
+echo "== the cluster, as the registry sees it (sky topology)"
+sleep 2.5  # one stats interval, so that the figures show the requests above
+"$bin/sky" topology
 
 echo
 echo "== killing fibonacci-service-1 (pid $doomed, SIGKILL): the bus routes around it"
 kill -KILL "$doomed"
 wait "$doomed" 2>/dev/null || true
-"$bin/fibonacci-client" --broker "$broker" --n 20
+"$bin/fibonacci-client" --n 20
+# Its broker saw it die through heartbeats and removed it from the registry.
+for _ in $(seq 50); do
+  "$bin/sky" --service fibonacci instances 2>/dev/null | grep -q "$doomed" || break
+  sleep 0.1
+done
+"$bin/sky" --service fibonacci instances
 
 echo
 echo "== stopping everything (SIGTERM: workers finish what they hold, then DISCONNECT)"

@@ -55,14 +55,15 @@ broker_options options_from(const bus::option_parser& parser) {
 
 // Registers the bound broker when --redis was given.
 std::unique_ptr<broker_detail::registration> register_broker(const bus::option_parser& parser,
-                                                             const broker& b) {
+                                                             broker& b) {
     if (!parser.common().redis_given) {
         return nullptr;
     }
     auto endpoint = parser.has("advertise")
                         ? parser.get<std::string>("advertise")
                         : broker_detail::advertised_endpoint(b.endpoint(), parser.common().host);
-    return std::make_unique<broker_detail::registration>(parser.common(), endpoint);
+    return std::make_unique<broker_detail::registration>(parser.common(), endpoint,
+                                                         [&b] { b.stop(); });
 }
 
 int serve(const bus::option_parser& parser, broker_options options) {

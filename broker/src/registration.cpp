@@ -7,7 +7,8 @@
 
 namespace skynet::broker_detail {
 
-registration::registration(const bus::common_options& common, std::string endpoint) {
+registration::registration(const bus::common_options& common, std::string endpoint,
+                           std::function<void()> stop) {
     auto settings = registry::options_from_url(common.redis);
     if (!settings) {
         throw bus::options_error("--redis: " + settings.err().detail);
@@ -23,6 +24,11 @@ registration::registration(const bus::common_options& common, std::string endpoi
     bus::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
                                     record.endpoint, record.region, common.redis);
     registrar_ = std::make_unique<registry::registrar>(*settings, std::move(record));
+    registry::command_handlers handlers;
+    handlers.stop = stop;
+    handlers.restart = stop;  // a host daemon restarts what exits
+    handlers.log_level = [](const std::string& level) { return bus::try_set_log_level(level); };
+    registrar_->handle_commands(std::move(handlers));
 }
 
 void registration::services_changed(const std::vector<std::string>& services) {

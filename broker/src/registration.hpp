@@ -6,6 +6,7 @@
 // Everything here is handed to the registrar's thread: the broker's loop
 // never waits on Redis (DESIGN.md).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,8 +19,10 @@ namespace skynet::broker_detail {
 
 class registration {
 public:
-    // Throws options_error for a --redis URL that cannot be parsed.
-    registration(const bus::common_options& common, std::string endpoint);
+    // Throws options_error for a --redis URL that cannot be parsed. `stop`
+    // asks the broker to drain and exit (sky stop and restart).
+    registration(const bus::common_options& common, std::string endpoint,
+                 std::function<void()> stop);
 
     void services_changed(const std::vector<std::string>& services);
     void worker_lost(std::string_view identity);

@@ -55,4 +55,12 @@ void set_log_level(std::string_view level) {
     spdlog::set_level(level_of(level));
 }
 
+bool try_set_log_level(std::string_view level) noexcept {
+    if (!is_log_level(level)) {
+        return false;
+    }
+    spdlog::set_level(level_of(level));
+    return true;
+}
+
 }  // namespace skynet::bus

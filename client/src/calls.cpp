@@ -115,6 +115,13 @@ void engine::on_reply(pending_call& call, call_result&& outcome, time_point now)
         release_raw_socket(call.raw_socket, true);
         call.raw_socket = -1;
     }
+    if (outcome.code() == bus::errc::unknown_service && better_broker_known(call)) {
+        // Sent to a broker that did not serve it (the registry had not told
+        // us of one that does yet); it did not run. Now we know better.
+        call.link = -1;
+        try_send(call, now);
+        return;
+    }
     if (!outcome && bus::is_retryable(outcome.code()) && call.retries_left > 0 &&
         retry_tokens_ >= 1) {
         retry_tokens_ -= 1;  // a budget, so that retries cannot multiply an outage

@@ -62,4 +62,16 @@ int engine::suitability(const broker_link& link, const pending_call& call) const
     return home ? 1 : 0;
 }
 
+
+
+bool engine::better_broker_known(const pending_call& call) const noexcept {
+    if (!discovering_ || call.link < 0) {
+        return false;
+    }
+    const auto used = suitability(links_[static_cast<std::size_t>(call.link)], call);
+    return std::any_of(links_.begin(), links_.end(), [&](const broker_link& link) {
+        return link.up && suitability(link, call) > std::max(used, 1);
+    });
+}
+
 }  // namespace skynet::client_detail

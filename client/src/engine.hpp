@@ -92,6 +92,9 @@ private:
     void apply_directory(std::vector<broker_entry>& brokers, time_point now);
     // How well a link suits a call: 0 not at all, higher is better.
     int suitability(const broker_link& link, const pending_call& call) const noexcept;
+    // True if a live broker now suits `call` better than the one it went to
+    // (one that serves its service, where the last did not).
+    bool better_broker_known(const pending_call& call) const noexcept;
     void start_deferred(time_point now);
     void close_all();
     void start_call(submission&& s, time_point now);

@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "command_listener.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/logging.hpp"
 #include "skynet/registry/connection.hpp"
@@ -37,6 +38,10 @@ struct registrar::impl {
     std::optional<bus::error> last_error;
     std::vector<std::string> removals;  // other instances' records to remove
 
+    // Guards commands: created by the first handle_commands(), from any thread.
+    mutable std::mutex commands_mutex;
+    std::unique_ptr<detail::command_listener> commands;
+
     std::thread thread;  // last: starts once everything above exists
 
     impl(options o, instance r, registrar_settings s)
@@ -55,6 +60,11 @@ struct registrar::impl {
     }
 
     void stop(bool abandon) {
+        {
+            // Joined first: a command arriving now finds its handler's owner alive.
+            std::lock_guard lock(commands_mutex);
+            commands.reset();
+        }
         {
             std::lock_guard lock(mutex);
             stopping = true;
@@ -234,6 +244,29 @@ void registrar::remove_other(std::string id) {
 }
 
 void registrar::update(const std::function<void(instance&)>& change) { impl_->change(change); }
+
+void registrar::handle_commands(command_handlers handlers) {
+    std::lock_guard lock(impl_->commands_mutex);
+    if (impl_->commands) {
+        impl_->commands->set_handlers(std::move(handlers));
+        return;
+    }
+    std::string id;
+    {
+        std::lock_guard record_lock(impl_->mutex);
+        if (impl_->stopping) {
+            return;  // abandoned: a crashed process takes no commands either
+        }
+        id = impl_->record.id;
+    }
+    impl_->commands = std::make_unique<detail::command_listener>(
+        impl_->opts, std::move(id), std::move(handlers), impl_->settings.max_backoff);
+}
+
+bool registrar::commands_subscribed() const {
+    std::lock_guard lock(impl_->commands_mutex);
+    return impl_->commands && impl_->commands->subscribed();
+}
 
 instance registrar::record() const {
     std::lock_guard lock(impl_->mutex);

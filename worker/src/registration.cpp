@@ -37,7 +37,7 @@ registry::options registry_options(const std::string& url) {
 }  // namespace
 
 registration::registration(const worker_options& options, std::vector<std::string> methods,
-                           std::shared_ptr<shared_state> state)
+                           std::shared_ptr<shared_state> state, std::function<void()> stop)
     : options_(options), state_(std::move(state)) {
     const auto settings = registry_options(options.redis);
     registry::instance record;
@@ -51,6 +51,7 @@ registration::registration(const worker_options& options, std::vector<std::strin
     record.broker = joined(options.brokers);
     record.methods = std::move(methods);
     registrar_ = std::make_unique<registry::registrar>(settings, std::move(record));
+    take_commands(std::move(stop));
     if (options.brokers.empty()) {
         registry::query brokers_of_region{.region = options.region,
                                           .kind = registry::instance_kind::broker};
@@ -73,6 +74,23 @@ registration::~registration() {
     figures_thread_.join();
     listener_.reset();
     registrar_.reset();  // removes the record
+}
+
+void registration::take_commands(std::function<void()> stop) {
+    // On the registrar's command thread: each only asks and returns.
+    registry::command_handlers handlers;
+    handlers.register_ = [this] {
+        state_->control.set_registered(true);
+        registrar_->set_registered(true);
+    };
+    handlers.unregister = [this] {
+        state_->control.set_registered(false);
+        registrar_->set_registered(false);
+    };
+    handlers.stop = stop;
+    handlers.restart = stop;  // a host daemon restarts what exits; none: it stays stopped
+    handlers.log_level = [](const std::string& level) { return bus::try_set_log_level(level); };
+    registrar_->handle_commands(std::move(handlers));
 }
 
 void registration::broker_seen(const registry::instance& broker) {

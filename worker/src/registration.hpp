@@ -7,6 +7,7 @@
 // have threads of their own, and this class one more for the figures.
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,8 +24,9 @@ namespace skynet::worker_detail {
 class registration {
 public:
     // Throws std::invalid_argument for an unusable options.redis URL.
+    // `stop` asks the worker for a graceful stop (sky stop and restart).
     registration(const worker_options& options, std::vector<std::string> methods,
-                 std::shared_ptr<shared_state> state);
+                 std::shared_ptr<shared_state> state, std::function<void()> stop);
     ~registration();  // removes the record
     registration(const registration&) = delete;
     registration& operator=(const registration&) = delete;
@@ -33,6 +35,7 @@ public:
     registry::registrar& registrar() noexcept { return *registrar_; }
 
 private:
+    void take_commands(std::function<void()> stop);
     void publish_figures();
     void broker_seen(const registry::instance& broker);
     void broker_gone(const registry::instance& broker);

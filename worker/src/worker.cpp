@@ -116,7 +116,7 @@ void worker::start() {
     impl_->thread = std::thread([this] { impl_->loop->run(); });
     if (!impl_->options.redis.empty()) {
         impl_->registered = std::make_unique<registration>(
-            impl_->options, impl_->handlers.methods(), impl_->state);
+            impl_->options, impl_->handlers.methods(), impl_->state, [this] { stop(); });
     }
 }
 

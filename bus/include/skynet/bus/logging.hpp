@@ -19,6 +19,10 @@ std::shared_ptr<spdlog::logger> logger_for(std::string_view component);
 // std::invalid_argument for a name that is not a level.
 void set_log_level(std::string_view level);
 
+// set_log_level() for input from outside (sky log LEVEL): false, and nothing
+// changed, for a name that is not a level.
+bool try_set_log_level(std::string_view level) noexcept;
+
 // True if `level` is one of trace, debug, info, warn, error, critical, off.
 bool is_log_level(std::string_view level) noexcept;
 

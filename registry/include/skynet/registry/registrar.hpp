@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "skynet/bus/result.hpp"
+#include "skynet/registry/commands.hpp"
 #include "skynet/registry/instance.hpp"
 #include "skynet/registry/redis_url.hpp"
 
@@ -58,6 +59,15 @@ public:
     // Redis is away, the lease removes it. Any thread may call it.
     void remove_other(std::string id);
 
+    // Takes commands addressed to this instance (commands.hpp): the first
+    // call subscribes to `<prefix>commands:<id>` on a thread of its own,
+    // which calls `handlers` and acknowledges each command; later calls
+    // replace the handlers. Subscribes again by itself after Redis comes
+    // back. Any thread may call it; it never waits on Redis.
+    void handle_commands(command_handlers handlers);
+    // True while commands can reach this instance (subscribed).
+    bool commands_subscribed() const;
+
     // The record as the owner last set it.
     instance record() const;
     // True while the last write reached Redis.
@@ -65,8 +75,9 @@ public:
     // Why the last write failed; nothing while online.
     std::optional<bus::error> last_error() const;
 
-    // Stops refreshing and leaves the record to expire, as a crash would
-    // (for tests, and for a process about to exec itself).
+    // Stops refreshing and taking commands, and leaves the record to
+    // expire, as a crash would (for tests, and for a process about to exec
+    // itself).
     void abandon();
 
 private:

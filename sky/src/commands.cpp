@@ -1,0 +1,85 @@
+#include "commands.hpp"
+
+#include <ostream>
+
+#include "exit_codes.hpp"
+
+namespace skynet::sky {
+
+const std::vector<command_spec>& command_table() {
+    static const std::vector<command_spec> table{
+        {"services", "", "services with their versions, instances and regions", run_services},
+        {"versions", "", "each service@version with its instances", run_versions},
+        {"hosts", "", "hosts with their brokers and workers", run_hosts},
+        {"regions", "", "regions with their hosts, brokers and workers", run_regions},
+        {"instances", "", "every matching instance, one a line", run_instances},
+        {"topology", "", "region > host > service@version > instance, with stats", run_topology},
+        {"methods", "", "the methods each service serves", run_methods},
+        {"register", "", "matching workers take new requests again", run_register},
+        {"unregister", "", "matching workers stop taking new requests, stay alive",
+         run_unregister},
+        {"stop", "", "matching instances finish what they hold and exit", run_stop},
+        {"restart", "", "matching instances exit to be restarted by their host daemon",
+         run_restart},
+        {"log", "LEVEL", "set the log level of matching instances", run_log},
+        {"call", "SERVICE METHOD ['JSON']", "call a method through a broker, print the reply",
+         run_call},
+        {"watch", "", "print instances as they come, change and go (until Ctrl-C)", run_watch},
+        {"complete", "LINE", "completion candidates for LINE (for the bash script)",
+         run_complete},
+    };
+    return table;
+}
+
+const command_spec* find_command(std::string_view name) {
+    for (const auto& spec : command_table()) {
+        if (spec.name == name) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+int run_command(session& s, const invocation& inv) {
+    const auto* spec = find_command(inv.command);
+    if (spec == nullptr) {
+        throw usage_error("unknown command '" + inv.command + "' (try sky help)");
+    }
+    return spec->run(s, inv);
+}
+
+void print_help(std::ostream& out, bool in_shell) {
+    out << (in_shell ? "commands (filters and options as on the command line):\n"
+                     : "usage: sky [filters] [options] COMMAND [ARGS]\n\ncommands:\n");
+    for (const auto& spec : command_table()) {
+        if (spec.name == "complete") {
+            continue;
+        }
+        auto head = std::string(spec.name) + (spec.arguments.empty() ? "" : " ") +
+                    std::string(spec.arguments);
+        out << "  " << head << std::string(head.size() < 32 ? 32 - head.size() : 1, ' ')
+            << spec.summary << '\n';
+    }
+    if (in_shell) {
+        out << "  set FILTER VALUE                filter every later command (service, version,\n"
+               "                                  host, region, kind, registered)\n"
+               "  unset FILTER|all                drop a filter\n"
+               "  filters                         show the filters in force\n"
+               "  help, exit, quit\n";
+    } else {
+        out << "  cli                             an interactive shell with history and "
+               "completion\n  help                            this text\n";
+    }
+    out << "\nfilters: --service S --version V --host H --region R --kind broker|worker|daemon\n"
+           "         --registered[=yes|no]\n"
+           "options: --redis URL (default SKYNET_REDIS or redis://127.0.0.1:6379) --prefix P\n"
+           "         --json --all --yes --timeout 3s --history FILE\n"
+           "unregister, stop and restart refuse to run without a filter unless given --all.\n"
+           "\nexit status: 0 ok, 1 failed or cancelled, 2 bad usage or JSON, 3 registry\n"
+           "unreachable, 4 no instance matches the filters, 5 some instances failed or did\n"
+           "not answer in time; call: 10 + the bus error code (12 no such service,\n"
+           "13 no such method, 14 timeout, 15 unavailable, 18 service error).\n";
+    out.flush();
+}
+
+}  // namespace skynet::sky

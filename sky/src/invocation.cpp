@@ -1,0 +1,218 @@
+#include "invocation.hpp"
+
+#include <boost/program_options.hpp>
+#include <cctype>
+
+namespace skynet::sky {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description visible_options() {
+    po::options_description d("options");
+    d.add_options()
+        ("help,h", "print help and exit")
+        ("redis", po::value<std::string>(),
+         "registry URL (default: SKYNET_REDIS or redis://127.0.0.1:6379)")
+        ("prefix", po::value<std::string>(), "registry key prefix (default skynet:)")
+        ("service", po::value<std::string>(), "only instances of this service")
+        ("version", po::value<std::string>(), "only this version")
+        ("host", po::value<std::string>(), "only instances on this host")
+        ("region", po::value<std::string>(), "only instances in this region")
+        ("kind", po::value<std::string>(), "only brokers, workers or daemons")
+        ("registered", po::value<std::string>()->implicit_value("yes"),
+         "only registered instances (--registered=no: only unregistered ones)")
+        ("json", po::bool_switch(), "print JSON for scripts")
+        ("all", po::bool_switch(), "act on every instance when no filter is given")
+        ("yes,y", po::bool_switch(), "do not ask for confirmation")
+        ("timeout", po::value<std::string>(), "how long to wait: 500ms, 3s (call, steering)")
+        ("history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)");
+    return d;
+}
+
+std::optional<std::string> text_of(const po::variables_map& v, const char* name) {
+    if (v.count(name) == 0) {
+        return std::nullopt;
+    }
+    auto text = v[name].as<std::string>();
+    if (text.empty()) {
+        throw usage_error(std::string("--") + name + " needs a value");
+    }
+    return text;
+}
+
+bool yes_or_no(const std::string& text) {
+    if (text == "yes" || text == "true" || text == "1") {
+        return true;
+    }
+    if (text == "no" || text == "false" || text == "0") {
+        return false;
+    }
+    throw usage_error("--registered takes yes or no, not '" + text + "'");
+}
+
+filters filters_of(const po::variables_map& v) {
+    filters f;
+    f.service = text_of(v, "service");
+    f.version = text_of(v, "version");
+    f.host = text_of(v, "host");
+    f.region = text_of(v, "region");
+    if (auto kind = text_of(v, "kind")) {
+        f.kind = registry::kind_from_string(*kind);
+        if (!f.kind) {
+            throw usage_error("--kind takes broker, worker or daemon, not '" + *kind + "'");
+        }
+    }
+    if (auto registered = text_of(v, "registered")) {
+        f.registered = yes_or_no(*registered);
+    }
+    return f;
+}
+
+}  // namespace
+
+bool filters::empty() const noexcept {
+    return !service && !version && !host && !region && !kind && !registered;
+}
+
+registry::query filters::to_query() const {
+    return registry::query{region, host, service, version, kind, registered};
+}
+
+std::string filters::describe() const {
+    std::string out;
+    auto add = [&](std::string_view name, std::string_view value) {
+        if (!out.empty()) {
+            out.append(" ");
+        }
+        out.append("--").append(name);
+        if (!value.empty()) {
+            out.append(" ").append(value);
+        }
+    };
+    for (auto [name, value] : {std::pair{"service", &service}, std::pair{"version", &version},
+                               std::pair{"host", &host}, std::pair{"region", &region}}) {
+        if (*value) {
+            add(name, **value);
+        }
+    }
+    if (kind) {
+        add("kind", registry::to_string(*kind));
+    }
+    if (registered) {
+        add(*registered ? "registered" : "registered=no", {});
+    }
+    return out;
+}
+
+void filters::inherit(const filters& sticky) {
+    service = service ? service : sticky.service;
+    version = version ? version : sticky.version;
+    host = host ? host : sticky.host;
+    region = region ? region : sticky.region;
+    kind = kind ? kind : sticky.kind;
+    registered = registered ? registered : sticky.registered;
+}
+
+invocation parse_invocation(const std::vector<std::string>& words) {
+    po::options_description all = visible_options();
+    all.add_options()("words", po::value<std::vector<std::string>>());
+    po::positional_options_description positional;
+    positional.add("words", -1);
+    po::variables_map v;
+    try {
+        po::store(po::command_line_parser(words).options(all).positional(positional).run(), v);
+        po::notify(v);
+    } catch (const po::error& e) {
+        throw usage_error(e.what());
+    }
+    invocation inv;
+    if (v.count("words") != 0) {
+        inv.args = v["words"].as<std::vector<std::string>>();
+        inv.command = inv.args.front();
+        inv.args.erase(inv.args.begin());
+    }
+    inv.filter = filters_of(v);
+    inv.redis = text_of(v, "redis");
+    inv.prefix = text_of(v, "prefix");
+    inv.history = text_of(v, "history");
+    if (auto t = text_of(v, "timeout")) {
+        inv.timeout = parse_duration(*t);
+    }
+    inv.json = v["json"].as<bool>();
+    inv.all = v["all"].as<bool>();
+    inv.yes = v["yes"].as<bool>();
+    inv.help = v.count("help") != 0;
+    return inv;
+}
+
+std::vector<std::string> split_words(const std::string& line) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        char c = line[i];
+        if (quote != 0) {
+            if (c == quote) {
+                quote = 0;
+            } else if (c == '\\' && quote == '"' && i + 1 < line.size()) {
+                word += line[++i];
+            } else {
+                word += c;
+            }
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == '\\' && i + 1 < line.size()) {
+            word += line[++i];
+            in_word = true;
+        } else if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+            if (in_word) {
+                words.push_back(std::exchange(word, {}));
+            }
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quote != 0) {
+        throw usage_error(std::string("unterminated ") + quote + " quote");
+    }
+    if (in_word) {
+        words.push_back(word);
+    }
+    return words;
+}
+
+std::chrono::milliseconds parse_duration(const std::string& text) {
+    std::size_t used = 0;
+    long long number = -1;
+    try {
+        number = std::stoll(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    auto unit = text.substr(used);
+    if (used == 0 || number < 0 || (unit != "" && unit != "ms" && unit != "s")) {
+        throw usage_error("a duration is a number with ms or s, such as 500ms or 3s, not '" +
+                          text + "'");
+    }
+    return std::chrono::milliseconds(unit == "s" ? number * 1000 : number);
+}
+
+const std::vector<std::string>& option_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        auto described = visible_options();
+        for (const auto& option : described.options()) {
+            out.push_back("--" + option->long_name());
+        }
+        return out;
+    }();
+    return names;
+}
+
+}  // namespace skynet::sky

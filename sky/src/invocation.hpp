@@ -1,0 +1,65 @@
+#pragma once
+// One sky command as typed: the command word, its arguments, the filters and
+// options, from the command line or a line of the shell. Parsed with
+// Boost.Program_options, so both accept the same spellings.
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "skynet/registry/query.hpp"
+
+namespace skynet::sky {
+
+// Bad input: one line, printed as "sky: <what>".
+class usage_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct filters {
+    std::optional<std::string> service, version, host, region;
+    std::optional<registry::instance_kind> kind;
+    std::optional<bool> registered;
+
+    bool empty() const noexcept;
+    // The query these filters ask for.
+    registry::query to_query() const;
+    // "--service fibonacci --region eu", for messages; "" when empty.
+    std::string describe() const;
+    // Fills every filter unset here from `sticky` (the shell's `set`).
+    void inherit(const filters& sticky);
+};
+
+struct invocation {
+    std::string command;             // empty: none given
+    std::vector<std::string> args;   // the words after the command
+    filters filter;
+    std::optional<std::string> redis;   // --redis, if given
+    std::optional<std::string> prefix;  // --prefix, if given
+    std::optional<std::string> history; // --history, if given (cli)
+    std::optional<std::chrono::milliseconds> timeout;
+    bool json = false;
+    bool all = false;
+    bool yes = false;
+    bool help = false;
+};
+
+// Parses the words after "sky" (or a line of the shell). Options may come
+// before or after the command. Throws usage_error.
+invocation parse_invocation(const std::vector<std::string>& words);
+
+// Splits a shell line into words: blanks separate them, '...' and "..."
+// quote (a backslash escapes the next character outside single quotes).
+// Throws usage_error for an unterminated quote.
+std::vector<std::string> split_words(const std::string& line);
+
+// "500ms", "2s", "1500" (milliseconds). Throws usage_error.
+std::chrono::milliseconds parse_duration(const std::string& text);
+
+// The option names sky knows, for completion ("--service", ...).
+const std::vector<std::string>& option_names();
+
+}  // namespace skynet::sky
