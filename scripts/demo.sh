@@ -28,7 +28,8 @@ trap cleanup EXIT
 free_port() {  # a loopback port nobody listens on (bash's /dev/tcp: no python needed)
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    # Below Linux's ephemeral range, so that no outgoing connection holds it.
+    port=$((20000 + RANDOM % 12000))
     (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -46,9 +47,12 @@ for _ in $(seq 100); do
   redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
   sleep 0.1
 done
-broker=tcp://127.0.0.1:$(free_port)
-export SKYNET_REDIS=$redis SKYNET_REGION=demo
-echo "== registry $redis; broker $broker; region demo (logs in $logs)"
+# Any free port: the broker registers the one it got, and everyone finds it.
+broker='tcp://127.0.0.1:*'
+# Every binary reads SKYNET_<OPTION>; a short heartbeat makes a dead worker
+# visible within 1.5 s.
+export SKYNET_REDIS=$redis SKYNET_REGION=demo SKYNET_HEARTBEAT_MS=500
+echo "== registry $redis; region demo (logs in $logs)"
 start broker "$bin/skynet-broker" --bind "$broker"
 # No --broker: the services find the brokers of their region in the registry.
 start echo-service "$bin/echo-service"
@@ -85,9 +89,12 @@ echo "== killing fibonacci-service-1 (pid $doomed, SIGKILL): the bus routes arou
 kill -KILL "$doomed"
 wait "$doomed" 2>/dev/null || true
 "$bin/fibonacci-client" --n 20
-# Its broker saw it die through heartbeats and removed it from the registry.
-for _ in $(seq 50); do
-  "$bin/sky" --service fibonacci instances 2>/dev/null | grep -q "$doomed" || break
+# Its broker sees it die through heartbeats and removes it from the registry.
+for _ in $(seq 100); do
+  if ! "$bin/sky" --service fibonacci instances 2>/dev/null | grep -qw "$doomed"; then
+    echo "-- its broker removed it from the registry:"
+    break
+  fi
   sleep 0.1
 done
 "$bin/sky" --service fibonacci instances
