@@ -236,32 +236,34 @@ std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept 
     return meta;
 }
 
+namespace {
+
+// An iterator on `key` in a header frame, read in place; false if the frame
+// is not a document or lacks the key.
+bool find_in_header(const zmq::message_t& header, std::string_view key, bson_t* doc,
+                    bson_iter_t* it) noexcept {
+    return open(header, doc) &&
+           bson_iter_init_find_w_len(it, doc, key.data(), static_cast<int>(key.size()));
+}
+
+}  // namespace
+
+// bson_iter_overwrite_* writes through the iterator into the frame's bytes,
+// which ZeroMQ lets us modify while we own the message.
 bool rewrite_timeout(zmq::message_t& header, std::int64_t timeout_ms) noexcept {
     bson_t doc;
     bson_iter_t it;
-    if (!open(header, &doc) ||
-        !bson_iter_init_find_w_len(&it, &doc, field::timeout_ms.data(),
-                                   static_cast<int>(field::timeout_ms.size())) ||
-        !BSON_ITER_HOLDS_INT64(&it)) {
+    if (!find_in_header(header, field::timeout_ms, &doc, &it) || !BSON_ITER_HOLDS_INT64(&it)) {
         return false;
     }
-    // bson_iter_overwrite_int64 writes through the iterator into the frame's
-    // bytes, which ZeroMQ lets us modify while we own the message.
     bson_iter_overwrite_int64(&it, timeout_ms);
     return true;
 }
 
-}  // namespace skynet::bus::rpc
-
-namespace skynet::bus::rpc {
-
 bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept {
     bson_t doc;
     bson_iter_t it;
-    if (!open(header, &doc) ||
-        !bson_iter_init_find_w_len(&it, &doc, field::retry.data(),
-                                   static_cast<int>(field::retry.size())) ||
-        !BSON_ITER_HOLDS_INT32(&it)) {
+    if (!find_in_header(header, field::retry, &doc, &it) || !BSON_ITER_HOLDS_INT32(&it)) {
         return false;
     }
     bson_iter_overwrite_int32(&it, retry);
@@ -271,10 +273,7 @@ bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept {
 std::int32_t peek_retry(const zmq::message_t& header) noexcept {
     bson_t doc;
     bson_iter_t it;
-    if (!open(header, &doc) ||
-        !bson_iter_init_find_w_len(&it, &doc, field::retry.data(),
-                                   static_cast<int>(field::retry.size())) ||
-        !BSON_ITER_HOLDS_INT32(&it)) {
+    if (!find_in_header(header, field::retry, &doc, &it) || !BSON_ITER_HOLDS_INT32(&it)) {
         return 0;
     }
     return bson_iter_int32(&it);
