@@ -9,7 +9,7 @@ namespace skynet::broker_detail {
 
 registration::registration(const bus::common_options& common, std::string endpoint,
                            std::function<void()> stop) {
-    auto settings = registry::options_from_url(common.redis);
+    auto settings = registry::options_from_url(common.redis, common.prefix);
     if (!settings) {
         throw bus::options_error("--redis: " + settings.err().detail);
     }

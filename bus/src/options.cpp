@@ -40,6 +40,8 @@ po::options_description option_parser::all_options() const {
         ("config", po::value<std::string>(), "read more options from this INI file")
         ("redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
          "registry URL: redis://[:password@]host:port[/db]")
+        ("prefix", po::value<std::string>()->default_value("skynet:"),
+         "prefix of every registry key, so that clusters can share a Redis")
         ("region", po::value<std::string>()->default_value("local"), "region of this process")
         ("host", po::value<std::string>()->default_value(local_host_name()),
          "name of this host in the registry")
@@ -76,6 +78,7 @@ bool option_parser::parse(int argc, const char* const* argv) {
     }
     common_.redis = values_["redis"].as<std::string>();
     common_.redis_given = !values_["redis"].defaulted();
+    common_.prefix = values_["prefix"].as<std::string>();
     common_.region = values_["region"].as<std::string>();
     common_.host = values_["host"].as<std::string>();
     common_.log_level = values_["log-level"].as<std::string>();

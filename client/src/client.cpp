@@ -18,7 +18,7 @@ class client::engine : public client_detail::engine {
 class client::discovery {
 public:
     discovery(const client_options& options, client_detail::engine& target) : target_(target) {
-        auto settings = registry::options_from_url(options.redis);
+        auto settings = registry::options_from_url(options.redis, options.redis_prefix);
         if (!settings) {
             throw std::invalid_argument("client: redis: " + settings.err().detail);
         }

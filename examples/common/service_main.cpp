@@ -36,6 +36,7 @@ worker_options worker_options_from(const bus::option_parser& parser, std::string
     }
     if (parser.common().redis_given) {
         options.redis = parser.common().redis;
+        options.redis_prefix = parser.common().prefix;
         options.region = parser.common().region;
         options.host = parser.common().host;
     }

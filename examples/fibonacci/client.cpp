@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
         options.brokers = parser.get<std::vector<std::string>>("broker");
     } else if (parser.common().redis_given) {
         options.redis = parser.common().redis;
+        options.redis_prefix = parser.common().prefix;
         options.region = parser.common().region;
     } else {
         options.brokers = {"tcp://127.0.0.1:5555"};

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
     client_options client_opts;
     client_opts.brokers = options.brokers;  // none: found in the registry, as the worker's are
     client_opts.redis = options.redis;
+    client_opts.redis_prefix = options.redis_prefix;
     client_opts.region = options.region;
     return examples::serve(std::move(options), [client_opts](worker& w) mutable {
         client_opts.name = "fibonacci-service";

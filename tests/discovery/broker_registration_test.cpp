@@ -73,3 +73,26 @@ TEST(broker_registration, an_unreachable_redis_does_not_stop_the_broker) {
 
 }  // namespace
 }  // namespace skynet::testing
+
+namespace skynet::testing {
+namespace {
+
+TEST(broker_registration, a_key_prefix_keeps_clusters_apart_in_one_redis) {
+    redis_server redis;
+    auto endpoint = loopback_endpoint(free_port());
+    child_process broker("skynet-broker", {"--bind", endpoint, "--redis", redis.url(), "--prefix",
+                                           "team-a:", "--region", "eu", "--log-level", "warn"});
+    auto brokers_under = [&](const std::string& prefix) {
+        auto registry = registry::connection::open(*registry::options_from_url(redis.url(), prefix));
+        if (!registry) {
+            return std::size_t{0};
+        }
+        auto found = registry->find({.kind = registry::instance_kind::broker});
+        return found ? found->size() : std::size_t{0};
+    };
+    ASSERT_TRUE(eventually([&] { return brokers_under("team-a:") == 1; }));
+    EXPECT_EQ(brokers_under("skynet:"), 0u);
+}
+
+}  // namespace
+}  // namespace skynet::testing

@@ -26,8 +26,8 @@ std::string joined(const std::vector<std::string>& names) {
     return out;
 }
 
-registry::options registry_options(const std::string& url) {
-    auto parsed = registry::options_from_url(url);
+registry::options registry_options(const std::string& url, const std::string& prefix) {
+    auto parsed = registry::options_from_url(url, prefix);
     if (!parsed) {
         throw std::invalid_argument("worker: redis: " + parsed.err().detail);
     }
@@ -39,7 +39,7 @@ registry::options registry_options(const std::string& url) {
 registration::registration(const worker_options& options, std::vector<std::string> methods,
                            std::shared_ptr<shared_state> state, std::function<void()> stop)
     : options_(options), state_(std::move(state)) {
-    const auto settings = registry_options(options.redis);
+    const auto settings = registry_options(options.redis, options.redis_prefix);
     registry::instance record;
     record.id = state_->instance_id;
     record.kind = registry::instance_kind::worker;

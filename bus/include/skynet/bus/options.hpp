@@ -17,6 +17,7 @@ struct common_options {
     // Set by the command line, environment or config file, not the default:
     // binaries that can run without a registry use one only when asked.
     bool redis_given = false;
+    std::string prefix;     // of every registry key, "skynet:" by default
     std::string region;     // this process's region
     std::string host;       // this machine's name in the registry
     std::string log_level;  // trace, debug, info, warn, error, critical, off

@@ -36,6 +36,7 @@ struct client_options {
     // another region that does. While Redis is down it keeps the brokers it
     // knew.
     std::string redis;
+    std::string redis_prefix = "skynet:";  // of every registry key
     std::string region = "local";
 };
 

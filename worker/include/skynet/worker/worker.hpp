@@ -44,6 +44,7 @@ struct worker_options {
     // stats_interval, and, given no `brokers`, serves on every broker of its
     // region found in the registry, following them as they come and go.
     std::string redis;
+    std::string redis_prefix = "skynet:";  // of every registry key
     std::string region = "local";
     std::string host;  // this machine's name in the registry; empty: its hostname
     std::chrono::milliseconds stats_interval{2000};
