@@ -15,6 +15,7 @@
 #include "measure.hpp"
 #include "memory.hpp"
 #include "options.hpp"
+#include "registry_figures.hpp"
 #include "report.hpp"
 #include "scenarios.hpp"
 
@@ -119,8 +120,12 @@ int run_bench(const bench_options& o) {
     if (selected(o, "memory")) {
         run_memory(o, r);
     }
-    r.notes.push_back("registry figures: not measured here yet (Query over 10,000 instances, "
-                      "change-to-callback p50/p99); registry_tests prints the query time");
+    if (selected(o, "registry") && o.broker.empty()) {
+        current_step = "registry";
+        for (auto& line : measure_registry(o)) {
+            r.notes.push_back(std::move(line));
+        }
+    }
     if (o.json) {
         print_json(std::cout, r);
     } else {
