@@ -81,6 +81,27 @@ result<void> expect_exactly(std::span<zmq::message_t> frames, std::size_t n) noe
     return {};
 }
 
+// READY: exactly one more frame, a service name.
+result<ready> decode_ready(std::span<zmq::message_t> frames) noexcept {
+    if (auto shape = expect_exactly(frames, 4); !shape) {
+        return shape.err();
+    }
+    auto service = view_of(frames[3]);
+    if (!is_service_name(service)) {
+        return malformed("service name is empty, too long or not printable");
+    }
+    return ready{service};
+}
+
+// A decoded message as one alternative of `Variant`, or its error.
+template <class Variant, class Message>
+result<Variant> as(result<Message>&& decoded) noexcept {
+    if (!decoded) {
+        return std::move(decoded).err();
+    }
+    return Variant{*decoded};
+}
+
 template <class Variant, class Command>
 result<Variant> bare_command(std::span<zmq::message_t> frames) noexcept {
     if (auto shape = expect_exactly(frames, 3); !shape) {
@@ -108,34 +129,15 @@ result<broker_inbound> decode_at_broker(std::span<zmq::message_t> frames) noexce
         return protocol.err();
     }
     if (*protocol == client_protocol) {
-        auto message = decode_client(frames);
-        if (!message) {
-            return message.err();
-        }
-        return broker_inbound{*message};
+        return as<broker_inbound>(decode_client(frames));
     }
     auto cmd = command_of(frames);
     if (!cmd) {
         return cmd.err();
     }
     switch (*cmd) {
-        case command::ready: {
-            if (auto shape = expect_exactly(frames, 4); !shape) {
-                return shape.err();
-            }
-            auto service = view_of(frames[3]);
-            if (!is_service_name(service)) {
-                return malformed("service name is empty, too long or not printable");
-            }
-            return broker_inbound{ready{service}};
-        }
-        case command::reply: {
-            auto message = decode_addressed<reply>(frames);
-            if (!message) {
-                return message.err();
-            }
-            return broker_inbound{*message};
-        }
+        case command::ready: return as<broker_inbound>(decode_ready(frames));
+        case command::reply: return as<broker_inbound>(decode_addressed<reply>(frames));
         case command::heartbeat: return bare_command<broker_inbound, heartbeat>(frames);
         case command::disconnect: return bare_command<broker_inbound, disconnect>(frames);
         case command::request: break;
@@ -149,24 +151,14 @@ result<worker_inbound> decode_at_worker(std::span<zmq::message_t> frames) noexce
         return protocol.err();
     }
     if (*protocol == client_protocol) {
-        auto message = decode_client(frames);
-        if (!message) {
-            return message.err();
-        }
-        return worker_inbound{*message};
+        return as<worker_inbound>(decode_client(frames));
     }
     auto cmd = command_of(frames);
     if (!cmd) {
         return cmd.err();
     }
     switch (*cmd) {
-        case command::request: {
-            auto message = decode_addressed<request>(frames);
-            if (!message) {
-                return message.err();
-            }
-            return worker_inbound{*message};
-        }
+        case command::request: return as<worker_inbound>(decode_addressed<request>(frames));
         case command::heartbeat: return bare_command<worker_inbound, heartbeat>(frames);
         case command::disconnect: return bare_command<worker_inbound, disconnect>(frames);
         case command::ready:
