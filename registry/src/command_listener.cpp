@@ -1,9 +1,5 @@
 #include "command_listener.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -14,6 +10,7 @@
 #include "command_wire.hpp"
 #include "redis_link.hpp"
 #include "skynet/bus/logging.hpp"
+#include "stop_signal.hpp"
 
 namespace skynet::registry::detail {
 
@@ -40,8 +37,7 @@ struct command_listener::impl {
     const std::string id;
     const milliseconds max_backoff;
     std::shared_ptr<spdlog::logger> log = bus::logger_for("registry");
-    int wake_fd = -1;
-    std::atomic<bool> stopping{false};
+    detail::stop_signal stopping{"command_listener"};
     std::atomic<bool> online{false};
 
     mutable std::mutex handlers_mutex;  // guards handlers: set_handlers() from any thread
@@ -52,28 +48,13 @@ struct command_listener::impl {
     impl(options o, std::string i, command_handlers h, milliseconds b)
         : opts(std::move(o)), id(std::move(i)), max_backoff(b), handlers(std::move(h)) {}
 
-    ~impl() {
-        if (wake_fd >= 0) {
-            ::close(wake_fd);
-        }
-    }
-
     void stop() {
-        stopping = true;
-        std::uint64_t one = 1;
-        [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+        stopping.raise();
         if (thread.joinable()) {
             thread.join();
         }
     }
 
-    // Waits up to `limit` or until stop; true if `fd` is readable.
-    bool wait(int fd, milliseconds limit) {
-        pollfd items[2] = {{wake_fd, POLLIN, 0}, {fd, POLLIN, 0}};
-        int timeout = static_cast<int>(std::clamp<std::int64_t>(limit.count(), -1, 60000));
-        int ready = ::poll(items, fd >= 0 ? 2 : 1, timeout);
-        return ready > 0 && fd >= 0 && (items[1].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
-    }
 
     result<session> open_session() {
         auto commands = redis_link::open(opts);
@@ -175,8 +156,8 @@ struct command_listener::impl {
     result<void> serve(session& s) {
         online = true;
         auto buffered = handle_all(s, false);
-        while (buffered && !stopping) {
-            if (wait(s.commands.fd(), milliseconds(-1))) {
+        while (buffered && !stopping.raised()) {
+            if (stopping.wait(s.commands.fd(), std::nullopt)) {
                 buffered = handle_all(s, true);
             }
         }
@@ -187,7 +168,7 @@ struct command_listener::impl {
     void run() {
         milliseconds backoff = first_backoff;
         bool down = false;
-        while (!stopping) {
+        while (!stopping.raised()) {
             auto s = open_session();
             if (s) {
                 if (down) {
@@ -196,7 +177,7 @@ struct command_listener::impl {
                 }
                 backoff = first_backoff;
                 auto served = serve(*s);
-                if (served || stopping) {
+                if (served || stopping.raised()) {
                     continue;
                 }
                 log->warn("command channel lost id={} error=\"{}\"", id, served.err().detail);
@@ -206,7 +187,7 @@ struct command_listener::impl {
                           s.err().detail);
                 down = true;
             }
-            wait(-1, backoff);
+            stopping.wait(-1, backoff);
             backoff = std::min(backoff * 2, max_backoff);
         }
     }
@@ -216,10 +197,6 @@ command_listener::command_listener(options opts, std::string id, command_handler
                                    milliseconds max_backoff)
     : impl_(std::make_unique<impl>(std::move(opts), std::move(id), std::move(handlers),
                                    max_backoff)) {
-    impl_->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (impl_->wake_fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "command_listener: eventfd");
-    }
     impl_->thread = std::thread([state = impl_.get()] { state->run(); });
 }
 

@@ -1,9 +1,5 @@
 #include "skynet/registry/instance_listener.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -14,6 +10,7 @@
 #include "listener_view.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/logging.hpp"
+#include "stop_signal.hpp"
 #include "skynet/registry/connection.hpp"
 #include "subscriber.hpp"
 
@@ -43,8 +40,7 @@ struct instance_listener::impl {
     listener_callbacks callbacks;
     const listener_settings settings;
     std::shared_ptr<spdlog::logger> log = bus::logger_for("registry");
-    int wake_fd = -1;  // written on stop: ends any poll at once
-    std::atomic<bool> stopping{false};
+    detail::stop_signal stopping{"instance_listener"};
     std::atomic<bool> online{false};
 
     mutable std::mutex view_mutex;  // guards view: snapshot() reads it from any thread
@@ -60,16 +56,8 @@ struct instance_listener::impl {
     impl(options o, query q, listener_callbacks c, listener_settings s)
         : opts(std::move(o)), filter(q), callbacks(std::move(c)), settings(s), view(q) {}
 
-    ~impl() {
-        if (wake_fd >= 0) {
-            ::close(wake_fd);
-        }
-    }
-
     void stop() {
-        stopping = true;
-        std::uint64_t one = 1;
-        [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+        stopping.raise();
         if (thread.joinable()) {
             thread.join();
         }
@@ -94,13 +82,6 @@ struct instance_listener::impl {
         }
     }
 
-    // Waits up to `limit` or until stop; true if the socket `fd` is readable.
-    bool wait(int fd, milliseconds limit) {
-        pollfd items[2] = {{wake_fd, POLLIN, 0}, {fd, POLLIN, 0}};
-        int timeout = static_cast<int>(std::clamp<std::int64_t>(limit.count(), 0, 60000));
-        int ready = ::poll(items, fd >= 0 ? 2 : 1, timeout);
-        return ready > 0 && fd >= 0 && (items[1].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
-    }
 
     bus::result<session> open_session() {
         auto events = detail::subscriber::open(opts);
@@ -182,7 +163,7 @@ struct instance_listener::impl {
             return std::move(buffered).err();
         }
         note(std::move(buffered).value(), clock::now());
-        while (!stopping) {
+        while (!stopping.raised()) {
             auto now = clock::now();
             if (auto pruned = prune_if_due(s.reads, now); !pruned) {
                 return pruned;
@@ -193,7 +174,7 @@ struct instance_listener::impl {
                 }
             }
             auto until = std::min(prune_at, flush_at) - clock::now();
-            if (wait(s.events.fd(), std::chrono::ceil<milliseconds>(until))) {
+            if (stopping.wait(s.events.fd(), std::chrono::ceil<milliseconds>(until))) {
                 auto ids = s.events.take_ids(true);
                 if (!ids) {
                     return std::move(ids).err();
@@ -209,7 +190,7 @@ struct instance_listener::impl {
     void run() {
         milliseconds backoff = first_backoff;
         std::optional<bus::error> down;
-        while (!stopping) {
+        while (!stopping.raised()) {
             auto s = open_session();
             if (s) {
                 if (down) {
@@ -219,7 +200,7 @@ struct instance_listener::impl {
                 backoff = first_backoff;
                 auto served = serve(*s);
                 online = false;
-                if (served || stopping) {
+                if (served || stopping.raised()) {
                     continue;
                 }
                 log->warn("listener lost the registry error=\"{}\"", served.err().detail);
@@ -229,7 +210,7 @@ struct instance_listener::impl {
                           s.err().detail);
                 down = s.err();
             }
-            wait(-1, backoff);
+            stopping.wait(-1, backoff);
             backoff = std::min(backoff * 2, settings.max_backoff);
         }
     }
@@ -239,10 +220,6 @@ instance_listener::instance_listener(options opts, query filter, listener_callba
                                      listener_settings settings)
     : impl_(std::make_unique<impl>(std::move(opts), std::move(filter), std::move(callbacks),
                                    settings)) {
-    impl_->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (impl_->wake_fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "instance_listener: eventfd");
-    }
     impl_->thread = std::thread([state = impl_.get()] { state->run(); });
 }
 

@@ -1,0 +1,35 @@
+#pragma once
+// What the registry's listener threads share: a stop flag, and an eventfd
+// that ends any wait of theirs at once, so that stopping never waits for a
+// Redis timeout.
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+
+namespace skynet::registry::detail {
+
+class stop_signal {
+public:
+    // Throws std::system_error if the eventfd cannot be made; `owner` names
+    // the caller in that error.
+    explicit stop_signal(const char* owner);
+    ~stop_signal();
+    stop_signal(const stop_signal&) = delete;
+    stop_signal& operator=(const stop_signal&) = delete;
+
+    // Any thread: every wait ends now and later ones return at once.
+    void raise() noexcept;
+    bool raised() const noexcept { return raised_.load(); }
+
+    // Waits until the socket `fd` is readable (true), the signal is raised,
+    // or `limit` passes (none: no limit; negative: do not wait). fd < 0 waits
+    // on the signal and the limit only.
+    bool wait(int fd, std::optional<std::chrono::milliseconds> limit) const;
+
+private:
+    int fd_;
+    std::atomic<bool> raised_{false};
+};
+
+}  // namespace skynet::registry::detail
