@@ -9,6 +9,7 @@ packages=(
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev
   redis-server
+  iproute2
 )
 
 missing=()
