@@ -25,6 +25,13 @@ struct broker::impl {
     std::string endpoint;
 };
 
+namespace {
+std::int64_t max_frame_size(std::size_t max_message_size) {
+    constexpr std::size_t no_limit = std::size_t{1} << 62;
+    return static_cast<std::int64_t>(std::min(max_message_size, no_limit / 4) * 4);
+}
+}  // namespace
+
 broker::broker(broker_options options, zmq::context_t& context)
     : impl_(std::make_unique<impl>(std::move(options), context)) {
     auto& r = impl_->router;
@@ -33,6 +40,7 @@ broker::broker(broker_options options, zmq::context_t& context)
     r.set(zmq::sockopt::router_mandatory, 1);
     r.set(zmq::sockopt::sndhwm, impl_->options.high_water_mark);
     r.set(zmq::sockopt::rcvhwm, impl_->options.high_water_mark);
+    r.set(zmq::sockopt::maxmsgsize, max_frame_size(impl_->options.max_message_size));
     r.set(zmq::sockopt::linger, 1000);  // time for the last answers to leave on close
     r.bind(impl_->options.bind);
     impl_->endpoint = r.get(zmq::sockopt::last_endpoint);

@@ -13,7 +13,8 @@ broker_core::broker_core(const broker_options& options, zmq::socket_ref router, 
       expiry_window_(options.heartbeat * options.liveness),
       stats_(stats),
       out_(router, stats),
-      log_(bus::logger_for("broker")) {}
+      log_(bus::logger_for("broker")),
+      clients_(options.max_clients, options.max_client_requests) {}
 
 broker_core::~broker_core() = default;
 

@@ -7,6 +7,7 @@
 #include <spdlog/logger.h>
 #include <vector>
 
+#include "client_table.hpp"
 #include "counters.hpp"
 #include "inflight_table.hpp"
 #include "model.hpp"
@@ -45,12 +46,14 @@ private:
     // Client side (dispatch.cpp).
     void on_client_request(zmq::message_t& client, bus::mdp::client_message& request,
                            time_point now);
-    void route(service& svc, zmq::message_t&& client, std::span<zmq::message_t> body,
-               bool idempotent, time_point deadline, time_point now);
+    // The client's bounds (max_clients, max_client_requests): empty if the
+    // request is admitted (its share in `ticket`), else why not, counted.
+    std::string_view admit(std::string_view client, request_ticket& ticket);
+    void route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
+               time_point now);
     // False if the worker turned out unreachable and was removed.
-    bool send_to(worker_peer& w, service& requested, zmq::message_t&& client,
-                 std::span<zmq::message_t> body, bool idempotent, time_point deadline,
-                 time_point now);
+    bool send_to(worker_peer& w, service& requested, request_terms&& terms,
+                 std::span<zmq::message_t> body, time_point now);
     void serve_queued(worker_peer& w, time_point now);
     service* service_named(std::string_view name, time_point now);
 
@@ -95,6 +98,9 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     bus::log_limiter malformed_log_;
 
+    // Before everything holding requests: their tickets point into it, and
+    // give their shares back when destroyed.
+    client_table clients_;
     bus::string_map<std::unique_ptr<worker_peer>> workers_;
     bus::string_map<std::unique_ptr<service>> services_;
     bus::string_map<pending_credit> pending_credits_;

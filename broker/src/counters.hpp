@@ -20,17 +20,19 @@ struct counter {
 };
 
 struct counters {
-    counter requests, dispatched, replies, queued, in_flight, workers, services, malformed,
+    counter requests, dispatched, replies, queued, in_flight, workers, services, clients, malformed,
         disconnects, overloaded, unknown_service, expired, workers_lost, redispatched,
-        worker_lost_replies, undeliverable;
+        worker_lost_replies, undeliverable, too_large, clients_refused, client_requests_refused;
 
     broker_stats snapshot() const noexcept {
         return broker_stats{requests.get(),        dispatched.get(),   replies.get(),
                             queued.get(),          in_flight.get(),    workers.get(),
-                            services.get(),        malformed.get(),    disconnects.get(),
+                            services.get(),        clients.get(),      malformed.get(),
+                            disconnects.get(),
                             overloaded.get(),      unknown_service.get(), expired.get(),
                             workers_lost.get(),    redispatched.get(), worker_lost_replies.get(),
-                            undeliverable.get()};
+                            undeliverable.get(),   too_large.get(),    clients_refused.get(),
+                            client_requests_refused.get()};
     }
 };
 

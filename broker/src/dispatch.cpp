@@ -18,52 +18,78 @@ void broker_core::on_client_request(zmq::message_t& client, mdp::client_message&
     // gets no deadline and no idempotency.
     auto meta = bus::rpc::peek_request(request.body[0]);
     const std::string_view request_id = meta ? meta->request_id : std::string_view{};
+    auto refuse = [&](bus::errc code, std::string_view why) {
+        out_.error(std::move(client), request.service, request_id, code, why);
+    };
     if (draining_) {
-        out_.error(std::move(client), request.service, request_id, bus::errc::unavailable,
-                   "broker is shutting down");
+        refuse(bus::errc::unavailable, "broker is shutting down");
         return;
     }
-    auto deadline = time_point::max();
+    if (bus::total_size(request.body) > options_.max_message_size) {
+        stats_.too_large.add();
+        refuse(bus::errc::bad_request, "request exceeds the broker's maximum message size");
+        return;
+    }
+    request_terms terms;
     if (meta && meta->timeout_ms) {
         if (*meta->timeout_ms <= 0) {
             stats_.expired.add();  // its caller has its TIMEOUT already
             return;
         }
-        deadline = bus::deadline_after(*meta->timeout_ms, now);
+        terms.deadline = bus::deadline_after(*meta->timeout_ms, now);
+    }
+    terms.idempotent = meta && meta->idempotent;
+    if (auto refused = admit(bus::view_of(client), terms.ticket); !refused.empty()) {
+        refuse(bus::errc::overloaded, refused);
+        return;
     }
     auto* svc = service_named(request.service, now);
     if (svc == nullptr) {
         stats_.overloaded.add();
-        out_.error(std::move(client), request.service, request_id, bus::errc::overloaded,
-                   "broker knows too many services");
+        refuse(bus::errc::overloaded, "broker knows too many services");
         return;
     }
-    route(*svc, std::move(client), request.body, meta && meta->idempotent, deadline, now);
+    terms.client = std::move(client);
+    route(*svc, std::move(terms), request.body, now);
 }
 
-void broker_core::route(service& svc, zmq::message_t&& client, std::span<zmq::message_t> body,
-                        bool idempotent, time_point deadline, time_point now) {
+std::string_view broker_core::admit(std::string_view client, request_ticket& ticket) {
+    switch (clients_.admit(client, ticket)) {
+        case client_table::admission::admitted:
+            return {};
+        case client_table::admission::too_many_clients:
+            stats_.clients_refused.add();
+            stats_.overloaded.add();
+            return "broker has too many clients";
+        case client_table::admission::too_many_requests:
+            stats_.client_requests_refused.add();
+            stats_.overloaded.add();
+            return "client has too many requests in the broker";
+    }
+    return {};
+}
+
+void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
+                        time_point now) {
     if (auto* entry = svc.ready.front()) {
-        send_to(*entry->worker, svc, std::move(client), body, idempotent, deadline, now);
+        send_to(*entry->worker, svc, std::move(terms), body, now);
         return;
     }
     if (svc.queue.size() >= options_.max_queue) {
         stats_.overloaded.add();
         auto meta = bus::rpc::peek_request(body[0]);
-        out_.error(std::move(client), svc.name, meta ? meta->request_id : std::string_view{},
+        out_.error(std::move(terms.client), svc.name, meta ? meta->request_id : std::string_view{},
                    bus::errc::overloaded, "service queue is full");
         return;
     }
     auto& slot = svc.queue.push_back();
-    slot.client = std::move(client);
+    svc.earliest_deadline = std::min(svc.earliest_deadline, terms.deadline);
+    slot.terms = std::move(terms);
     for (auto& frame : body) {
         slot.body.push_back(std::move(frame));
     }
     slot.enqueued_at = now;
-    slot.deadline = deadline;
-    svc.earliest_deadline = std::min(svc.earliest_deadline, deadline);
     slot.sequence = next_sequence_++;
-    slot.idempotent = idempotent;
     stats_.queued.set(++queued_total_);
     if (!svc.waiting) {
         svc.waiting = true;
@@ -71,19 +97,16 @@ void broker_core::route(service& svc, zmq::message_t&& client, std::span<zmq::me
     }
 }
 
-bool broker_core::send_to(worker_peer& w, service& requested, zmq::message_t&& client,
-                          std::span<zmq::message_t> body, bool idempotent, time_point deadline,
-                          time_point now) {
-    if (deadline != time_point::max()) {
+bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& terms,
+                          std::span<zmq::message_t> body, time_point now) {
+    if (terms.deadline != time_point::max()) {
         // DESIGN.md: each hop subtracts what it spent, here the time queued.
-        bus::rpc::rewrite_timeout(body[0], bus::millis_left(deadline, now));
+        bus::rpc::rewrite_timeout(body[0], bus::millis_left(terms.deadline, now));
     }
     auto& slot = inflight_.acquire();
     slot.worker = &w;
     slot.requested = &requested;
-    slot.client = std::move(client);
-    slot.idempotent = idempotent;
-    slot.deadline = deadline;
+    slot.terms = std::move(terms);
     for (auto& frame : body) {
         slot.body.emplace_back().copy(frame);  // shares the bytes: no copy of the payload
     }
@@ -117,8 +140,8 @@ void broker_core::serve_queued(worker_peer& w, time_point now) {
         service* oldest = nullptr;
         for (int i = 0; i < w.entry_count; ++i) {
             auto* svc = w.entries[i].svc;
-            if (!svc->queue.empty() &&
-                (oldest == nullptr || svc->queue.front().sequence < oldest->queue.front().sequence)) {
+            if (!svc->queue.empty() && (oldest == nullptr || svc->queue.front().sequence <
+                                                                 oldest->queue.front().sequence)) {
                 oldest = svc;
             }
         }
@@ -128,19 +151,16 @@ void broker_core::serve_queued(worker_peer& w, time_point now) {
         // Out of the queue before sending: a failed send recovers requests,
         // which may queue them again, here.
         auto& next = oldest->queue.front();
-        auto client = std::move(next.client);
+        auto terms = std::move(next.terms);
         std::swap(next.body, sending_);  // both keep their capacity
-        const auto deadline = next.deadline;
-        const bool idempotent = next.idempotent;
         oldest->queue.pop_front();
         stats_.queued.set(--queued_total_);
-        if (deadline <= now) {
+        if (terms.deadline <= now) {
             stats_.expired.add();  // its caller has its TIMEOUT already
             sending_.clear();
             continue;
         }
-        const bool still_there = send_to(w, *oldest, std::move(client), sending_, idempotent,
-                                         deadline, now);
+        const bool still_there = send_to(w, *oldest, std::move(terms), sending_, now);
         sending_.clear();
         if (!still_there) {
             return;

@@ -23,7 +23,7 @@ void inflight_table::release(inflight_request& slot) noexcept {
     slot.in_use = false;
     slot.worker = nullptr;
     slot.requested = nullptr;
-    slot.client = zmq::message_t();
+    slot.terms = request_terms{};  // gives the client's share back, if still held
     slot.body.clear();
     free_.push_back(slot.index);
 }

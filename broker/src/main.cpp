@@ -27,6 +27,13 @@ void add_options(bus::option_parser& parser) {
          "heartbeats missed before a worker is dead")
         ("max-queue", po::value<std::size_t>()->default_value(defaults.max_queue),
          "requests waiting per service before OVERLOADED")
+        ("max-message-size", po::value<std::size_t>()->default_value(defaults.max_message_size),
+         "bytes in a request's body before BAD_REQUEST")
+        ("max-clients", po::value<std::size_t>()->default_value(defaults.max_clients),
+         "clients with requests in the broker before OVERLOADED")
+        ("max-client-requests",
+         po::value<std::uint32_t>()->default_value(defaults.max_client_requests),
+         "requests one client may have in the broker before OVERLOADED")
         ("unknown-service-ms", po::value<int>()->default_value(ms(defaults.unknown_service_wait)),
          "how long a request waits for a service nobody serves before UNKNOWN_SERVICE")
         ("max-credit", po::value<std::uint32_t>()->default_value(defaults.max_credit),
@@ -46,9 +53,16 @@ broker_options options_from(const bus::option_parser& parser) {
     options.max_queue = parser.get<std::size_t>("max-queue");
     options.unknown_service_wait = std::chrono::milliseconds(parser.get<int>("unknown-service-ms"));
     options.max_credit = parser.get<std::uint32_t>("max-credit");
+    options.max_message_size = parser.get<std::size_t>("max-message-size");
+    options.max_clients = parser.get<std::size_t>("max-clients");
+    options.max_client_requests = parser.get<std::uint32_t>("max-client-requests");
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
-    if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0) {
-        throw bus::options_error("--heartbeat-ms, --liveness and --max-credit must be positive");
+    if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
+        options.max_message_size == 0 || options.max_clients == 0 ||
+        options.max_client_requests == 0) {
+        throw bus::options_error(
+            "--heartbeat-ms, --liveness, --max-credit, --max-message-size, --max-clients and "
+            "--max-client-requests must be positive");
     }
     return options;
 }

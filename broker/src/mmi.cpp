@@ -116,6 +116,10 @@ void broker_core::on_mmi_stats(zmq::message_t& client, mdp::client_message& requ
     add("redispatched", s.redispatched);
     add("worker_lost_replies", s.worker_lost_replies);
     add("undeliverable", s.undeliverable);
+    add("too_large", s.too_large);
+    add("clients", s.clients);
+    add("clients_refused", s.clients_refused);
+    add("client_requests_refused", s.client_requests_refused);
     bus::frames body;
     body.push_back(bus::frame_of("200"));
     body.push_back(std::move(doc).to_frame());

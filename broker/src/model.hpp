@@ -34,14 +34,12 @@ struct inflight_request {
     std::uint32_t index = 0;
     std::uint32_t generation = 0;
     bool in_use = false;
-    bool idempotent = false;
     worker_peer* worker = nullptr;
     service* requested = nullptr;  // the name the client asked for
-    zmq::message_t client;         // the client's routing identity
+    request_terms terms;
     // Copies of the body (shared buffers, not duplicated bytes): re-dispatch
     // needs all of it, an error reply the header's request_id.
     bus::frames body;
-    time_point deadline = time_point::max();
     list_hook<inflight_request> hook;  // on its worker's held list
 };
 using inflight_list = intrusive_list<inflight_request, &inflight_request::hook>;

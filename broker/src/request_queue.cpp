@@ -22,7 +22,7 @@ void request_queue::pop_front() noexcept {
 }
 
 void request_queue::reset(queued_request& slot) noexcept {
-    slot.client = zmq::message_t();
+    slot.terms = request_terms{};  // gives the client's share back, if still held
     slot.body.clear();  // keeps capacity for the next request
 }
 

@@ -5,18 +5,17 @@
 #include <cstdint>
 #include <vector>
 
+#include "request_terms.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/frames.hpp"
 
 namespace skynet::broker_detail {
 
 struct queued_request {
-    zmq::message_t client;  // the client's routing identity
+    request_terms terms;
     bus::frames body;
     bus::time_point enqueued_at;
-    bus::time_point deadline = bus::time_point::max();
     std::uint64_t sequence = 0;  // arrival order across all queues
-    bool idempotent = false;
 };
 
 class request_queue {

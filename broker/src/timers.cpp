@@ -18,9 +18,11 @@ void broker_core::on_tick(time_point now) {
     sweep_queues(now);
     call_roll(now);
     report_services();
+    stats_.clients.set(clients_.active());
     if (now >= next_forget_) {
         next_forget_ = now + options_.heartbeat;
         forget_idle_services();
+        clients_.trim();
         std::erase_if(pending_credits_,
                       [&](const auto& entry) { return entry.second.expires <= now; });
     }
@@ -90,20 +92,20 @@ void broker_core::sweep_queues(time_point now) {
         }
         svc->earliest_deadline = time_point::max();
         svc->queue.remove_if([&](queued_request& r) {
-            if (r.deadline <= now) {
+            if (r.terms.deadline <= now) {
                 stats_.expired.add();
                 return true;
             }
             const auto since = std::max(r.enqueued_at, svc->no_workers_since);
             if (svc->workers == 0 && now - since >= options_.unknown_service_wait) {
                 auto meta = bus::rpc::peek_request(r.body[0]);
-                out_.error(std::move(r.client), svc->name,
+                out_.error(std::move(r.terms.client), svc->name,
                            meta ? meta->request_id : std::string_view{},
                            bus::errc::unknown_service, "no worker serves this service");
                 stats_.unknown_service.add();
                 return true;
             }
-            svc->earliest_deadline = std::min(svc->earliest_deadline, r.deadline);
+            svc->earliest_deadline = std::min(svc->earliest_deadline, r.terms.deadline);
             return false;
         });
         if (svc->queue.empty()) {
@@ -136,7 +138,8 @@ void broker_core::begin_drain(time_point now) {
         while (!svc->queue.empty()) {
             auto& r = svc->queue.front();
             auto meta = bus::rpc::peek_request(r.body[0]);
-            out_.error(std::move(r.client), svc->name, meta ? meta->request_id : std::string_view{},
+            out_.error(std::move(r.terms.client), svc->name,
+                       meta ? meta->request_id : std::string_view{},
                        bus::errc::unavailable, "broker is shutting down");
             svc->queue.pop_front();
         }

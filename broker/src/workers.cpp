@@ -64,7 +64,7 @@ void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
                   now);
         return;
     }
-    if (out_.reply(std::move(slot->client), slot->requested->name, reply.body)) {
+    if (out_.reply(std::move(slot->terms.client), slot->requested->name, reply.body)) {
         stats_.replies.add();
     }
     const bool was_full = !w.has_credit();
@@ -146,8 +146,8 @@ void broker_core::remove_worker(worker_peer& w, time_point now) {
 // ends in WORKER_LOST, since it may have run.
 void broker_core::recover(inflight_request& slot, time_point now) {
     auto* requested = slot.requested;
-    auto client = std::move(slot.client);
-    const bool again = slot.idempotent && now < slot.deadline && !slot.body.empty() && !draining_;
+    auto terms = std::move(slot.terms);
+    const bool again = terms.idempotent && now < terms.deadline && !slot.body.empty() && !draining_;
     if (again) {
         // The kept copies share bytes with the frames sent to the dead worker;
         // the header is rewritten, so it gets bytes of its own.
@@ -157,18 +157,18 @@ void broker_core::recover(inflight_request& slot, time_point now) {
         header = std::move(fresh);
         stats_.redispatched.add();
         bus::frames body = std::move(slot.body);
-        const auto deadline = slot.deadline;
         inflight_.release(slot);
-        route(*requested, std::move(client), body, true, deadline, now);
+        route(*requested, std::move(terms), body, now);
         return;
     }
     auto meta = slot.body.empty() ? std::nullopt : bus::rpc::peek_request(slot.body[0]);
     // An idempotent request that is not run again (its deadline passed, or we
     // are closing) may be retried elsewhere by its client: UNAVAILABLE.
-    const auto code = slot.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
-    out_.error(std::move(client), requested->name, meta ? meta->request_id : std::string_view{},
-               code, slot.idempotent ? "not run again: deadline passed or broker closing"
-                                     : "the worker holding the request was lost");
+    const auto code = terms.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
+    out_.error(std::move(terms.client), requested->name,
+               meta ? meta->request_id : std::string_view{}, code,
+               terms.idempotent ? "not run again: deadline passed or broker closing"
+                                : "the worker holding the request was lost");
     if (code == bus::errc::worker_lost) {
         stats_.worker_lost_replies.add();
     }

@@ -25,6 +25,15 @@ struct broker_options {
     // 7/MDP: requests for a service with no worker expire after a configurable
     // time. They end in UNKNOWN_SERVICE, long before their own deadline.
     std::chrono::milliseconds unknown_service_wait{1000};
+    // Limits (DESIGN.md): past each, a coded error and a counter.
+    // A request's body frames together; larger ones get BAD_REQUEST. A single
+    // frame four times larger is not read at all: ZeroMQ drops its sender's
+    // connection, which is the only way not to buffer it.
+    std::size_t max_message_size = 16u << 20;
+    // Clients with requests in the broker (queued or held by a worker), and
+    // the requests one client may have there; past either, OVERLOADED.
+    std::size_t max_clients = 100000;
+    std::uint32_t max_client_requests = 100000;
     // The most requests one worker connection may hold (DESIGN.md: credit).
     std::uint32_t max_credit = 65536;
     // Messages queued per peer connection in ZeroMQ before sends to it fail;
@@ -52,6 +61,7 @@ struct broker_stats {
     std::uint64_t in_flight = 0;       // requests now held by workers
     std::uint64_t workers = 0;         // workers now connected
     std::uint64_t services = 0;        // services now known
+    std::uint64_t clients = 0;         // clients now with requests in the broker
     std::uint64_t malformed = 0;       // messages dropped as malformed
     std::uint64_t disconnects = 0;     // DISCONNECTs sent for protocol errors
     std::uint64_t overloaded = 0;      // requests answered OVERLOADED
@@ -61,6 +71,9 @@ struct broker_stats {
     std::uint64_t redispatched = 0;    // idempotent requests re-sent after their worker died
     std::uint64_t worker_lost_replies = 0;  // requests answered WORKER_LOST
     std::uint64_t undeliverable = 0;   // messages a peer could not take (gone, or not reading)
+    std::uint64_t too_large = 0;       // requests answered BAD_REQUEST for their size
+    std::uint64_t clients_refused = 0;          // OVERLOADED: max_clients reached
+    std::uint64_t client_requests_refused = 0;  // OVERLOADED: max_client_requests reached
 };
 
 class broker {

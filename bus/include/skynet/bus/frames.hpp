@@ -21,6 +21,15 @@ inline std::string_view view_of(const zmq::message_t& frame) noexcept {
     return std::string_view(static_cast<const char*>(frame.data()), frame.size());
 }
 
+// The bytes of every frame together, as message size limits count them.
+inline std::size_t total_size(std::span<const zmq::message_t> message) noexcept {
+    std::size_t total = 0;
+    for (const auto& frame : message) {
+        total += frame.size();
+    }
+    return total;
+}
+
 enum class send_outcome {
     sent,
     would_block,  // the peer's queue is full (high-water mark): nothing was sent
