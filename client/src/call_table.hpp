@@ -35,6 +35,10 @@ struct pending_call {
     int attempts = 0;
     std::int32_t redispatches = 0;  // the header's retry field
     int link = -1;                  // the broker of the current attempt; -1: not sent
+    // Hedged calls: the second copy's broker, and how many copies are out.
+    milliseconds hedge_after{0};
+    int hedge_link = -1;
+    int copies = 0;
     int raw_socket = -1;            // a raw call's socket
     call_callback done;
 };

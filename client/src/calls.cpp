@@ -27,6 +27,7 @@ void engine::start_call(submission&& s, time_point now) {
     call.traceparent = std::move(s.traceparent);
     call.deadline = s.deadline;
     call.retries_left = s.retries;
+    call.hedge_after = call.idempotent && !call.raw ? s.hedge_after : milliseconds(0);
     call.done = std::move(s.done);
     call.unsent_since = now;
     call.next_attempt = now;
@@ -34,7 +35,14 @@ void engine::start_call(submission&& s, time_point now) {
         finish(call, bus::error{bus::errc::timeout, "deadline passed before the call started"});
         return;
     }
+    const auto size = call.raw ? bus::total_size(call.raw_body) : call.params.size();
+    if (size > options_.max_message_size) {
+        finish(call, bus::error{bus::errc::bad_request,
+                                "request exceeds the client's maximum message size"});
+        return;
+    }
     deadlines_.push({call.deadline, call.index, call.generation});
+    arm_hedge(call, now);
     try_send(call, now);
 }
 
@@ -42,35 +50,47 @@ void engine::start_call(submission&& s, time_point now) {
 // others. A broker we are not connected to refuses at once (ZMQ_IMMEDIATE),
 // so a call never waits in a queue for a broker that is down.
 void engine::try_send(pending_call& call, time_point now) {
+    const int sent_to = send_copy(call, now, -1);
+    call.link = sent_to;
+    call.hedge_link = -1;
+    call.copies = sent_to >= 0 ? 1 : 0;
+    if (sent_to >= 0) {
+        return;
+    }
+    // No broker could take it now; it waits for one, but not for ever.
+    if (now - call.unsent_since >= options_.heartbeat * options_.liveness) {
+        finish(call, bus::error{bus::errc::unavailable, "no broker reachable"});
+        return;
+    }
+    unsent_.emplace_back(call.index, call.generation);
+}
+
+int engine::send_copy(pending_call& call, time_point now, int avoid) {
     const auto n = links_.size();
     // The best-suited brokers first; among equals, live ones before those
-    // declared dead, round robin.
+    // declared dead, round robin; `avoid` only if no other of its rank.
     for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
-        for (int pass = 0; pass < 2; ++pass) {
+        for (int pass = 0; pass < 4; ++pass) {
+            const bool live = pass % 2 == 0;
+            const bool avoided = pass >= 2;
             for (std::size_t k = 0; k < n; ++k) {
                 const auto i = (next_link_ + k) % n;
-                if (links_[i].up != (pass == 0) || suitability(links_[i], call) != rank) {
+                if (links_[i].up != live || (static_cast<int>(i) == avoid) != avoided ||
+                    suitability(links_[i], call) != rank) {
                     continue;
                 }
                 bool sent = call.raw ? send_raw(call, static_cast<int>(i), now)
                                      : send_envelope(call, links_[i], now);
                 if (sent) {
                     next_link_ = i + 1;
-                    call.link = static_cast<int>(i);
                     ++call.attempts;
                     stats_.attempts.fetch_add(1, std::memory_order_relaxed);
-                    return;
+                    return static_cast<int>(i);
                 }
             }
         }
     }
-    // No broker could take it now; it waits for one, but not for ever.
-    call.link = -1;
-    if (now - call.unsent_since >= options_.heartbeat * options_.liveness) {
-        finish(call, bus::error{bus::errc::unavailable, "no broker reachable"});
-        return;
-    }
-    unsent_.emplace_back(call.index, call.generation);
+    return -1;
 }
 
 bool engine::send_envelope(pending_call& call, broker_link& link, time_point now) {
@@ -110,7 +130,11 @@ bool engine::send_raw(pending_call& call, int link, time_point now) {
     return true;
 }
 
-void engine::on_reply(pending_call& call, call_result&& outcome, time_point now) {
+void engine::on_reply(pending_call& call, int from, call_result&& outcome, time_point now) {
+    if (call.copies > 1 && !outcome && ends_only_this_copy(outcome.code())) {
+        drop_copy(call, from);  // the other copy may still be served
+        return;
+    }
     if (call.raw_socket >= 0) {
         release_raw_socket(call.raw_socket, true);
         call.raw_socket = -1;

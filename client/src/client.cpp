@@ -78,6 +78,7 @@ client_detail::submission prepare(const client_options& defaults, std::string_vi
     }
     s.idempotent = options.idempotent;
     s.retries = std::max(options.retries, 0);
+    s.hedge_after = options.hedge_after;
     s.done = std::move(done);
     return s;
 }

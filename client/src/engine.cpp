@@ -78,7 +78,7 @@ client_stats engine::stats() const noexcept {
     auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
     return {get(stats_.calls),        get(stats_.attempts),  get(stats_.replies),
             get(stats_.errors),       get(stats_.late_replies), get(stats_.malformed),
-            get(stats_.brokers_lost), get(stats_.in_flight)};
+            get(stats_.brokers_lost), get(stats_.hedges), get(stats_.in_flight)};
 }
 
 void engine::take_submissions(time_point now) {
@@ -123,6 +123,7 @@ void engine::run() {
         }
         start_deferred(now);
         send_unsent(now);
+        send_hedges(now);
         expire(now);
         if (now >= next_check) {
             check_links(now);
@@ -140,6 +141,9 @@ void engine::wait_for_work(time_point next_check) {
     auto wake_at = next_check;
     if (!deadlines_.empty()) {
         wake_at = std::min(wake_at, deadlines_.top().when);
+    }
+    if (!hedges_.empty()) {
+        wake_at = std::min(wake_at, hedges_.top().when);
     }
     if (!unsent_.empty() || !deferred_.empty()) {
         wake_at = std::min(wake_at, now + (deferred_.empty() ? unsent_tick : milliseconds(0)));

@@ -31,6 +31,7 @@ struct submission {
     time_point deadline;
     bool idempotent = false;
     int retries = 0;
+    milliseconds hedge_after{0};
     std::string parent_id;
     std::string traceparent;
     call_callback done;
@@ -66,7 +67,7 @@ struct raw_socket {
 
 struct engine_counters {
     std::atomic<std::uint64_t> calls{0}, attempts{0}, replies{0}, errors{0}, late_replies{0},
-        malformed{0}, brokers_lost{0}, in_flight{0};
+        malformed{0}, brokers_lost{0}, hedges{0}, in_flight{0};
 };
 
 class engine {
@@ -101,13 +102,26 @@ private:
 
     // Attempts (calls.cpp).
     void try_send(pending_call& call, time_point now);
+    // Sends one copy to the best broker that takes it, another than `avoid`
+    // if one suits as well; the broker's index, or -1 if none took it.
+    int send_copy(pending_call& call, time_point now, int avoid);
     bool send_envelope(pending_call& call, broker_link& link, time_point now);
     bool send_raw(pending_call& call, int link, time_point now);
-    void on_reply(pending_call& call, call_result&& outcome, time_point now);
+    // `from`: the broker that answered.
+    void on_reply(pending_call& call, int from, call_result&& outcome, time_point now);
     void retry_later(pending_call& call, time_point now);
     void finish(pending_call& call, call_result&& outcome);
     void send_unsent(time_point now);
     void expire(time_point now);
+
+    // Hedged calls (hedges.cpp).
+    void arm_hedge(const pending_call& call, time_point now);
+    void send_hedges(time_point now);
+    // The copy sent to broker `link` ended unserved; the other goes on.
+    void drop_copy(pending_call& call, int link) noexcept;
+    // Errors that end one copy of a hedged call, not the call: that copy
+    // was not served, and the other may be.
+    static bool ends_only_this_copy(bus::errc code) noexcept;
 
     // Brokers (links.cpp).
     void on_link_message(std::size_t link, time_point now);
@@ -132,6 +146,7 @@ private:
     std::vector<int> idle_raw_;
     call_table calls_;
     deadline_heap deadlines_;
+    deadline_heap hedges_;  // when hedged calls send their second copy
     std::vector<std::pair<std::uint32_t, std::uint32_t>> unsent_;
     std::vector<zmq_pollitem_t> items_;
     bool items_dirty_ = true;

@@ -67,9 +67,10 @@ void engine::on_link_message(std::size_t index, time_point now) {
             body.reserve(2);
             body.push_back(std::move(decoded->body[0]));
             body.push_back(std::move(decoded->body[1]));
-            on_reply(*call, reply(std::move(body)), now);
+            on_reply(*call, static_cast<int>(index), reply(std::move(body)), now);
         } else {
-            on_reply(*call, bus::error{header->code, std::string(header->error)}, now);
+            on_reply(*call, static_cast<int>(index),
+                     bus::error{header->code, std::string(header->error)}, now);
         }
     }
 }
@@ -99,11 +100,11 @@ void engine::on_raw_message(std::size_t index, time_point now) {
     if (body.size() == 2) {
         auto header = bus::rpc::decode_reply_header(body[0]);
         if (header && header->code != bus::errc::ok && header->request_id.empty()) {
-            on_reply(*call, bus::error{header->code, std::string(header->error)}, now);
+            on_reply(*call, raw.link, bus::error{header->code, std::string(header->error)}, now);
             return;
         }
     }
-    on_reply(*call, reply(std::move(body)), now);
+    on_reply(*call, raw.link, reply(std::move(body)), now);
 }
 
 void engine::check_links(time_point now) {
@@ -134,7 +135,12 @@ void engine::lose_link(std::size_t index, time_point now) {
     reset_socket(link);
     for (std::size_t i = 0; i < calls_.capacity(); ++i) {
         auto& call = calls_.at(i);
-        if (!call.in_use || call.link != static_cast<int>(index)) {
+        const int lost = static_cast<int>(index);
+        if (!call.in_use || (call.link != lost && call.hedge_link != lost)) {
+            continue;
+        }
+        if (call.copies > 1) {
+            drop_copy(call, lost);  // its other copy, on another broker, goes on
             continue;
         }
         if (call.raw_socket >= 0) {

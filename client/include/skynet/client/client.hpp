@@ -38,6 +38,10 @@ struct client_options {
     std::string redis;
     std::string redis_prefix = "skynet:";  // of every registry key
     std::string region = "local";
+    // A call's params (or a raw call's frames) larger than this end at once
+    // in BAD_REQUEST; brokers refuse what is larger than theirs (DESIGN.md:
+    // every limit answers with a coded error).
+    std::size_t max_message_size = 16u << 20;
 };
 
 struct call_options {
@@ -47,6 +51,14 @@ struct call_options {
     // Further attempts after UNAVAILABLE or OVERLOADED (the request did not
     // run), with exponential backoff, within the deadline and a retry budget.
     int retries = 0;
+    // Hedging, for idempotent calls (the original Skynet's Send; without it,
+    // its SendOnce): with no reply after this long, a second copy goes out,
+    // to another broker if one serves the service, else to the same broker,
+    // which gives it to another worker. The first reply wins; the later one
+    // is dropped by its request_id. An error that means the copy did not run
+    // (UNAVAILABLE, OVERLOADED, WORKER_LOST, UNKNOWN_SERVICE) waits for the
+    // other copy. 0: never. Ignored for calls not idempotent and raw calls.
+    std::chrono::milliseconds hedge_after{0};
     std::string_view version;  // empty: any version of the service
     // The request being served, when calling from a handler: the call keeps
     // within its deadline and names it as parent.
@@ -92,6 +104,7 @@ struct client_stats {
     std::uint64_t late_replies = 0;   // replies to calls already ended, dropped
     std::uint64_t malformed = 0;      // messages from brokers dropped as malformed
     std::uint64_t brokers_lost = 0;   // times a broker was declared dead
+    std::uint64_t hedges = 0;         // second copies sent by hedged calls
     std::uint64_t in_flight = 0;      // calls not yet ended
 };
 

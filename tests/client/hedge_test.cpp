@@ -1,0 +1,115 @@
+// Hedged calls (the original Skynet's Send): an idempotent call with no
+// reply after hedge_after sends a second copy, to another worker or broker;
+// the first reply wins and the later one is dropped. send_once (no hedge, or
+// a call not idempotent) never sends a second copy.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "support/broker_fixture.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A worker of "lookup" that either answers at once or, stuck, holds every
+// request until the test ends (a worker on a sick machine).
+struct lookup_worker {
+    lookup_worker(const std::string& broker, bool stuck) {
+        w = std::make_unique<worker>(fast_worker_options("lookup", broker));
+        w->handle("Get", [this, stuck](const request& req) {
+            ++runs;
+            if (stuck) {
+                release.wait(req.deadline() + 5s);
+            }
+            bus::bson_doc result;
+            result.add_bool("stuck", stuck);
+            return result;
+        });
+        w->start();
+    }
+    ~lookup_worker() { release.open(); }
+    gate release;
+    std::atomic<int> runs{0};
+    std::unique_ptr<worker> w;
+};
+
+call_options hedged(std::chrono::milliseconds timeout) {
+    call_options options;
+    options.idempotent = true;
+    options.hedge_after = 50ms;
+    options.timeout = timeout;
+    return options;
+}
+
+TEST(hedging, a_stuck_worker_is_outrun_by_a_copy_to_another) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    lookup_worker stuck(broker.endpoint(), true);
+    ASSERT_TRUE(wait_for_service(c, "lookup"));
+    lookup_worker healthy(broker.endpoint(), false);
+    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+
+    // Least recently used: the stuck worker, ready first, gets the first copy.
+    const auto before = c.stats();
+    auto outcome = c.call("lookup", "Get", bus::bson_view{}, hedged(10s));
+    ASSERT_TRUE(outcome.ok()) << outcome.err().detail;
+    EXPECT_FALSE(outcome->result().get_bool("stuck").value_or(true));
+    EXPECT_EQ(c.stats().hedges, 1u);
+    EXPECT_EQ(stuck.runs, 1);
+    EXPECT_EQ(healthy.runs, 1);
+
+    // The stuck worker's late reply is dropped, not delivered twice.
+    stuck.release.open();
+    EXPECT_TRUE(eventually([&] { return c.stats().late_replies == 1; }));
+    EXPECT_EQ(c.stats().replies, before.replies + 1);
+}
+
+TEST(hedging, the_copy_goes_to_another_broker) {
+    running_broker sick;
+    running_broker well;
+    auto options = fast_client_options(sick.endpoint());
+    options.brokers.push_back(well.endpoint());
+    client c(options);
+    lookup_worker stuck(sick.endpoint(), true);
+    lookup_worker healthy(well.endpoint(), false);
+    ASSERT_TRUE(eventually([&] { return sick.stats().workers == 1 && well.stats().workers == 1; }));
+
+    // Round robin sends some first copies to the sick broker; within a 5 s
+    // timeout they are answered only through their copy to the other.
+    for (int i = 0; i < 4; ++i) {
+        auto outcome = c.call("lookup", "Get", bus::bson_view{}, hedged(5s));
+        ASSERT_TRUE(outcome.ok()) << outcome.err().detail;
+    }
+    EXPECT_GE(c.stats().hedges, 1u);
+    EXPECT_EQ(stuck.runs, 1);  // it holds one; the broker keeps the rest queued
+    EXPECT_EQ(healthy.runs, 4);
+}
+
+TEST(hedging, send_once_and_calls_not_idempotent_never_send_a_second_copy) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    lookup_worker stuck(broker.endpoint(), true);
+    ASSERT_TRUE(wait_for_service(c, "lookup"));
+    lookup_worker healthy(broker.endpoint(), false);
+    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+
+    const auto before = c.stats();
+    auto not_idempotent = hedged(300ms);
+    not_idempotent.idempotent = false;
+    EXPECT_EQ(c.call("lookup", "Get", bus::bson_view{}, not_idempotent).code(), bus::errc::timeout);
+    auto once = hedged(300ms);
+    once.hedge_after = 0ms;
+    stuck.release.open();  // the stuck worker is busy until its first request's deadline
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_TRUE(c.call("lookup", "Get", bus::bson_view{}, once).ok());
+    }
+    EXPECT_EQ(c.stats().hedges, 0u);
+    EXPECT_EQ(c.stats().attempts, before.attempts + 5);
+}
+
+}  // namespace
+}  // namespace skynet::testing
