@@ -80,31 +80,40 @@ std::unique_ptr<broker_detail::registration> register_broker(const bus::option_p
                                                          [&b] { b.stop(); });
 }
 
+// Leaving: out of the registry's list of live brokers first, so that clients
+// and workers stop choosing this one while it drains, then drain.
+void begin_stop(broker& b, broker_detail::registration* registered) {
+    if (registered != nullptr) {
+        registered->draining();
+    }
+    b.stop();
+}
+
 int serve(const bus::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
     // and only the watcher takes them.
     std::atomic<broker*> running{nullptr};
+    std::atomic<broker_detail::registration*> registered{nullptr};
     bus::signal_watcher signals([&](int) {
         if (auto* b = running.load()) {
-            b->stop();
+            begin_stop(*b, registered.load());
         }
     });
-    broker_detail::registration* registered = nullptr;
     if (parser.common().redis_given) {
         // Set before run() calls them: the broker binds first, so that the
         // registry gets the port actually bound.
-        options.on_worker_lost = [&](std::string_view id) { registered->worker_lost(id); };
+        options.on_worker_lost = [&](std::string_view id) { registered.load()->worker_lost(id); };
         options.on_services_changed = [&](const std::vector<std::string>& services) {
-            registered->services_changed(services);
+            registered.load()->services_changed(services);
         };
     }
     zmq::context_t context(1);
     broker b(options, context);  // binds, or throws zmq::error_t
     auto registration = register_broker(parser, b);
-    registered = registration.get();
+    registered.store(registration.get());
     running.store(&b);
     if (signals.last_signal() != 0) {
-        b.stop();  // asked to stop while we were starting
+        begin_stop(b, registration.get());  // asked to stop while we were starting
     }
     b.run();
     running.store(nullptr);

@@ -25,11 +25,16 @@ registration::registration(const bus::common_options& common, std::string endpoi
                                     record.endpoint, record.region, common.redis);
     registrar_ = std::make_unique<registry::registrar>(*settings, std::move(record));
     registry::command_handlers handlers;
-    handlers.stop = stop;
-    handlers.restart = stop;  // a host daemon restarts what exits
+    handlers.stop = [this, stop] {
+        draining();
+        stop();
+    };
+    handlers.restart = handlers.stop;  // a host daemon restarts what exits
     handlers.log_level = [](const std::string& level) { return bus::try_set_log_level(level); };
     registrar_->handle_commands(std::move(handlers));
 }
+
+void registration::draining() { registrar_->set_registered(false); }
 
 void registration::services_changed(const std::vector<std::string>& services) {
     registrar_->update([&](registry::instance& r) { r.services = services; });

@@ -24,6 +24,10 @@ public:
     registration(const bus::common_options& common, std::string endpoint,
                  std::function<void()> stop);
 
+    // The broker is closing: its record says registered=false, which takes
+    // it off the lists clients and workers choose brokers from, while it
+    // drains what it holds. The record goes when the broker does.
+    void draining();
     void services_changed(const std::vector<std::string>& services);
     void worker_lost(std::string_view identity);
     const std::string& id() const noexcept { return id_; }

@@ -39,6 +39,7 @@ struct pending_call {
     milliseconds hedge_after{0};
     int hedge_link = -1;
     int copies = 0;
+    int moves = 0;  // times moved off a broker that answered UNAVAILABLE
     int raw_socket = -1;            // a raw call's socket
     call_callback done;
 };

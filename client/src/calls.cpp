@@ -49,8 +49,8 @@ void engine::start_call(submission&& s, time_point now) {
 // One attempt: to the next broker not known dead, round robin; then to the
 // others. A broker we are not connected to refuses at once (ZMQ_IMMEDIATE),
 // so a call never waits in a queue for a broker that is down.
-void engine::try_send(pending_call& call, time_point now) {
-    const int sent_to = send_copy(call, now, -1);
+void engine::try_send(pending_call& call, time_point now, int avoid) {
+    const int sent_to = send_copy(call, now, avoid);
     call.link = sent_to;
     call.hedge_link = -1;
     call.copies = sent_to >= 0 ? 1 : 0;
@@ -66,28 +66,39 @@ void engine::try_send(pending_call& call, time_point now) {
 }
 
 int engine::send_copy(pending_call& call, time_point now, int avoid) {
-    const auto n = links_.size();
-    // The best-suited brokers first; among equals, live ones before those
-    // declared dead, round robin; `avoid` only if no other of its rank.
-    for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
-        for (int pass = 0; pass < 4; ++pass) {
-            const bool live = pass % 2 == 0;
-            const bool avoided = pass >= 2;
-            for (std::size_t k = 0; k < n; ++k) {
-                const auto i = (next_link_ + k) % n;
-                if (links_[i].up != live || (static_cast<int>(i) == avoid) != avoided ||
-                    suitability(links_[i], call) != rank) {
-                    continue;
-                }
-                bool sent = call.raw ? send_raw(call, static_cast<int>(i), now)
-                                     : send_envelope(call, links_[i], now);
-                if (sent) {
-                    next_link_ = i + 1;
-                    ++call.attempts;
-                    stats_.attempts.fetch_add(1, std::memory_order_relaxed);
-                    return static_cast<int>(i);
+    // Every other broker before `avoid`; the best-suited first; among equals,
+    // live ones before those declared dead, round robin.
+    for (const bool to_avoided : {false, true}) {
+        for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
+            for (const bool live : {true, false}) {
+                if (int sent = send_to_rank(call, now, rank, live, avoid, to_avoided); sent >= 0) {
+                    return sent;
                 }
             }
+        }
+        if (avoid < 0) {
+            break;
+        }
+    }
+    return -1;
+}
+
+int engine::send_to_rank(pending_call& call, time_point now, int rank, bool live, int avoid,
+                         bool to_avoided) {
+    const auto n = links_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto i = (next_link_ + k) % n;
+        if (links_[i].up != live || (static_cast<int>(i) == avoid) != to_avoided ||
+            suitability(links_[i], call) != rank) {
+            continue;
+        }
+        const bool sent = call.raw ? send_raw(call, static_cast<int>(i), now)
+                                   : send_envelope(call, links_[i], now);
+        if (sent) {
+            next_link_ = i + 1;
+            ++call.attempts;
+            stats_.attempts.fetch_add(1, std::memory_order_relaxed);
+            return static_cast<int>(i);
         }
     }
     return -1;
@@ -138,6 +149,14 @@ void engine::on_reply(pending_call& call, int from, call_result&& outcome, time_
     if (call.raw_socket >= 0) {
         release_raw_socket(call.raw_socket, true);
         call.raw_socket = -1;
+    }
+    if (outcome.code() == bus::errc::unavailable && moves_elsewhere(call, from)) {
+        // The broker did not take it (it is closing, say); another live one
+        // may. Moving there costs no retry: nothing ran.
+        ++call.moves;
+        call.link = -1;
+        try_send(call, now, from);
+        return;
     }
     if (outcome.code() == bus::errc::unknown_service && better_broker_known(call)) {
         // Sent to a broker that did not serve it (the registry had not told

@@ -31,7 +31,10 @@ public:
             publish();
         };
         listener_ = std::make_unique<registry::instance_listener>(
-            *settings, registry::query{.kind = registry::instance_kind::broker},
+            *settings,
+            // A broker that is not registered (closing) is reported removed:
+            // it takes no new calls, and answers those it holds.
+            registry::query{.kind = registry::instance_kind::broker, .registered = true},
             registry::listener_callbacks{seen, seen, gone});
     }
 

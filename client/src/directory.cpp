@@ -62,8 +62,6 @@ int engine::suitability(const broker_link& link, const pending_call& call) const
     return home ? 1 : 0;
 }
 
-
-
 bool engine::better_broker_known(const pending_call& call) const noexcept {
     if (!discovering_ || call.link < 0) {
         return false;
@@ -72,6 +70,18 @@ bool engine::better_broker_known(const pending_call& call) const noexcept {
     return std::any_of(links_.begin(), links_.end(), [&](const broker_link& link) {
         return link.up && suitability(link, call) > std::max(used, 1);
     });
+}
+
+bool engine::moves_elsewhere(const pending_call& call, int from) const noexcept {
+    if (call.moves + 1 >= static_cast<int>(links_.size())) {
+        return false;
+    }
+    for (std::size_t i = 0; i < links_.size(); ++i) {
+        if (static_cast<int>(i) != from && links_[i].up && suitability(links_[i], call) > 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace skynet::client_detail

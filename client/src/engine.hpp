@@ -96,15 +96,20 @@ private:
     // True if a live broker now suits `call` better than the one it went to
     // (one that serves its service, where the last did not).
     bool better_broker_known(const pending_call& call) const noexcept;
+    // True if a call answered UNAVAILABLE by broker `from` should move to
+    // another live broker that suits it (once per broker at most).
+    bool moves_elsewhere(const pending_call& call, int from) const noexcept;
     void start_deferred(time_point now);
     void close_all();
     void start_call(submission&& s, time_point now);
 
     // Attempts (calls.cpp).
-    void try_send(pending_call& call, time_point now);
+    void try_send(pending_call& call, time_point now, int avoid = -1);
     // Sends one copy to the best broker that takes it, another than `avoid`
-    // if one suits as well; the broker's index, or -1 if none took it.
+    // if any suits at all; the broker's index, or -1 if none took it.
     int send_copy(pending_call& call, time_point now, int avoid);
+    int send_to_rank(pending_call& call, time_point now, int rank, bool live, int avoid,
+                     bool to_avoided);
     bool send_envelope(pending_call& call, broker_link& link, time_point now);
     bool send_raw(pending_call& call, int link, time_point now);
     // `from`: the broker that answered.

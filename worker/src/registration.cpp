@@ -53,8 +53,10 @@ registration::registration(const worker_options& options, std::vector<std::strin
     registrar_ = std::make_unique<registry::registrar>(settings, std::move(record));
     take_commands(std::move(stop));
     if (options.brokers.empty()) {
+        // A broker that is not registered is closing: reported removed.
         registry::query brokers_of_region{.region = options.region,
-                                          .kind = registry::instance_kind::broker};
+                                          .kind = registry::instance_kind::broker,
+                                          .registered = true};
         registry::listener_callbacks callbacks{
             [this](const registry::instance& b) { broker_seen(b); },
             [this](const registry::instance& b) { broker_seen(b); },

@@ -1,0 +1,105 @@
+// SIGTERM to a registered broker (issue: graceful shutdown): it leaves the
+// registry's list of live brokers at once, so that clients move to another
+// broker while it drains; what it holds is still answered; its record goes
+// when it does. Calls that reach it meanwhile are answered UNAVAILABLE and
+// moved by the client to another broker, even those not idempotent: they
+// never ran.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "fixture.hpp"
+#include "skynet/client/client.hpp"
+#include "support/eventually.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::optional<registry::instance> broker_at(registry_cluster& cluster,
+                                            const std::string& endpoint) {
+    for (auto& b : cluster.find({.region = "eu", .kind = registry::instance_kind::broker})) {
+        if (b.endpoint == endpoint) {
+            return b;
+        }
+    }
+    return std::nullopt;
+}
+
+bool serves_sleeper(registry_cluster& cluster, const std::string& endpoint) {
+    auto b = broker_at(cluster, endpoint);
+    return b && std::find(b->services.begin(), b->services.end(), "sleeper") != b->services.end();
+}
+
+// The broker's in_flight counter, from mmi.stats as any MDP client asks it.
+std::int64_t in_flight_at(client& direct) {
+    auto answer = direct.call_raw("mmi.stats", {});
+    if (!answer || answer->frames().size() != 2) {
+        return -1;
+    }
+    auto doc = bus::bson_view::from_frame(answer->frames()[1]);
+    return doc ? doc->get_int64("in_flight").value_or(-1) : -1;
+}
+
+call_result sleep_for(client& c, std::int64_t ms) {
+    bus::bson_doc params;
+    params.add_int64("ms", ms);
+    call_options options;
+    options.timeout = 20s;
+    return c.call("sleeper", "Sleep", params.view(), options);
+}
+
+TEST(graceful_stop, a_stopping_broker_hands_its_clients_to_another_and_answers_what_it_holds) {
+    registry_cluster cluster;
+    const auto leaving = cluster.start_broker("eu");
+    const auto staying = cluster.start_broker("eu");
+    cluster.start_service("sleeper-service", "eu", {"--concurrency", "4"});
+    ASSERT_TRUE(eventually(
+        [&] { return serves_sleeper(cluster, leaving) && serves_sleeper(cluster, staying); }));
+    const auto pid = broker_at(cluster, leaving)->pid;
+
+    // A request the leaving broker holds while it is told to stop.
+    client_options direct_options;
+    direct_options.brokers = {leaving};
+    client direct(direct_options);
+    auto held = std::async(std::launch::async, [&] { return sleep_for(direct, 1500); });
+    ASSERT_TRUE(eventually([&] { return in_flight_at(direct) == 1; }));
+    client_options discovering_options;
+    discovering_options.redis = cluster.url();
+    discovering_options.region = "eu";
+    client discovering(discovering_options);
+    ASSERT_TRUE(sleep_for(discovering, 0).ok());
+    ASSERT_EQ(::kill(pid, SIGTERM), 0);
+
+    // Off the list while it still drains.
+    EXPECT_TRUE(eventually([&] {
+        auto b = broker_at(cluster, leaving);
+        return b && !b->registered;
+    }));
+    // Not idempotent, no retries: each must find the broker that stays.
+    auto all_answered = [](client& c) {
+        int answered = 0;
+        for (int i = 0; i < 10; ++i) {
+            auto outcome = sleep_for(c, 0);
+            EXPECT_TRUE(outcome.ok())
+                << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
+            answered += outcome.ok() ? 1 : 0;
+        }
+        return answered;
+    };
+    // Given both brokers, a client sends some calls to the leaving one (round
+    // robin), which answers UNAVAILABLE while it drains: they move.
+    client_options both_options;
+    both_options.brokers = {leaving, staying};
+    client both(both_options);
+    EXPECT_EQ(all_answered(both), 10);
+    EXPECT_GT(both.stats().attempts, both.stats().calls);
+    EXPECT_EQ(all_answered(discovering), 10);
+    auto outcome = held.get();
+    EXPECT_TRUE(outcome.ok()) << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
+    EXPECT_TRUE(eventually([&] { return !broker_at(cluster, leaving); }));
+}
+
+}  // namespace
+}  // namespace skynet::testing
