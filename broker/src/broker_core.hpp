@@ -54,7 +54,9 @@ private:
     // False if the worker turned out unreachable and was removed.
     bool send_to(worker_peer& w, service& requested, request_terms&& terms,
                  std::span<zmq::message_t> body, time_point now);
-    void serve_queued(worker_peer& w, time_point now);
+    // Gives the worker queued requests while it has credit. False if it
+    // turned out unreachable and was removed: `w` is gone then.
+    [[nodiscard]] bool serve_queued(worker_peer& w, time_point now);
     service* service_named(std::string_view name, time_point now);
 
     // Internal services (mmi.cpp).

@@ -134,7 +134,7 @@ bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& te
     return true;
 }
 
-void broker_core::serve_queued(worker_peer& w, time_point now) {
+bool broker_core::serve_queued(worker_peer& w, time_point now) {
     while (w.has_credit()) {
         // The oldest request among the queues this worker serves.
         service* oldest = nullptr;
@@ -146,7 +146,7 @@ void broker_core::serve_queued(worker_peer& w, time_point now) {
             }
         }
         if (oldest == nullptr) {
-            return;
+            return true;
         }
         // Out of the queue before sending: a failed send recovers requests,
         // which may queue them again, here.
@@ -163,9 +163,10 @@ void broker_core::serve_queued(worker_peer& w, time_point now) {
         const bool still_there = send_to(w, *oldest, std::move(terms), sending_, now);
         sending_.clear();
         if (!still_there) {
-            return;
+            return false;
         }
     }
+    return true;
 }
 
 }  // namespace skynet::broker_detail

@@ -85,8 +85,7 @@ void broker_core::on_mmi_pause(zmq::message_t& client, mdp::client_message& requ
     if (pause) {
         make_unready(*w);
     } else {
-        serve_queued(*w, now);
-        if (find_worker(bus::view_of(client)) == nullptr) {
+        if (!serve_queued(*w, now)) {
             return;  // unreachable, and dropped
         }
         make_ready(*w);

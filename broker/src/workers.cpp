@@ -50,8 +50,9 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
     stats_.workers.set(workers_.size());
     log_->info("worker joined service={} credit={} workers={}", w.announced, w.credit,
                workers_.size());
-    serve_queued(w, now);
-    make_ready(w);
+    if (serve_queued(w, now)) {
+        make_ready(w);
+    }
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
@@ -72,8 +73,8 @@ void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
     inflight_.release(*slot);
     --w.holding;
     stats_.in_flight.set(inflight_.in_use());
-    if (was_full) {
-        serve_queued(w, now);
+    // A failed send in serve_queued removes the worker: `w` is gone then.
+    if (was_full && serve_queued(w, now)) {
         make_ready(w);
     }
 }
