@@ -1,13 +1,15 @@
 #include "broker_fixture.hpp"
 
+#include "eventually.hpp"
+
 namespace skynet::testing {
 
 broker_options fast_broker_options() {
     broker_options options;
     options.bind = "tcp://127.0.0.1:*";
-    options.heartbeat = std::chrono::milliseconds(100);
+    options.heartbeat = scaled(std::chrono::milliseconds(100));
     options.liveness = 3;
-    options.drain_timeout = std::chrono::milliseconds(500);
+    options.drain_timeout = scaled(std::chrono::milliseconds(500));
     return options;
 }
 

@@ -13,9 +13,9 @@ worker_options fast_worker_options(const std::string& service, const std::string
     options.version = version;
     options.brokers = {broker};
     options.concurrency = 1;
-    options.heartbeat = std::chrono::milliseconds(100);
+    options.heartbeat = scaled(std::chrono::milliseconds(100));
     options.liveness = 3;
-    options.drain_timeout = std::chrono::milliseconds(2000);
+    options.drain_timeout = scaled(std::chrono::milliseconds(2000));
     return options;
 }
 
@@ -23,7 +23,7 @@ client_options fast_client_options(const std::string& broker) {
     client_options options;
     options.brokers = {broker};
     options.name = "test";
-    options.heartbeat = std::chrono::milliseconds(200);
+    options.heartbeat = scaled(std::chrono::milliseconds(200));
     return options;
 }
 
