@@ -104,6 +104,15 @@ void broker::run() {
             break;
         }
     }
+    // What came since the last look gets UNAVAILABLE too, and the socket
+    // closes now (its linger still sends those answers), not when this
+    // process exits after deregistering: until then clients' sends would
+    // succeed into a socket nobody reads, and those calls would hear nothing
+    // until their deadline, even from a broker restarted on this endpoint.
+    for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
+        core.on_message(message, bus::clock::now());
+    }
+    impl_->router.close();
     log->info("broker stopped requests={} replies={}", impl_->stats.requests.get(),
               impl_->stats.replies.get());
 }

@@ -67,11 +67,12 @@ void engine::try_send(pending_call& call, time_point now, int avoid) {
 
 int engine::send_copy(pending_call& call, time_point now, int avoid) {
     // Every other broker before `avoid`; the best-suited first; among equals,
-    // live ones before those declared dead, round robin.
+    // usable ones (live, not refusing) before the others, round robin.
     for (const bool to_avoided : {false, true}) {
         for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
-            for (const bool live : {true, false}) {
-                if (int sent = send_to_rank(call, now, rank, live, avoid, to_avoided); sent >= 0) {
+            for (const bool usable_ones : {true, false}) {
+                if (int sent = send_to_rank(call, now, rank, usable_ones, avoid, to_avoided);
+                    sent >= 0) {
                     return sent;
                 }
             }
@@ -83,12 +84,12 @@ int engine::send_copy(pending_call& call, time_point now, int avoid) {
     return -1;
 }
 
-int engine::send_to_rank(pending_call& call, time_point now, int rank, bool live, int avoid,
+int engine::send_to_rank(pending_call& call, time_point now, int rank, bool usable_ones, int avoid,
                          bool to_avoided) {
     const auto n = links_.size();
     for (std::size_t k = 0; k < n; ++k) {
         const auto i = (next_link_ + k) % n;
-        if (links_[i].up != live || (static_cast<int>(i) == avoid) != to_avoided ||
+        if (usable(links_[i], now) != usable_ones || (static_cast<int>(i) == avoid) != to_avoided ||
             suitability(links_[i], call) != rank) {
             continue;
         }
@@ -150,7 +151,7 @@ void engine::on_reply(pending_call& call, int from, call_result&& outcome, time_
         release_raw_socket(call.raw_socket, true);
         call.raw_socket = -1;
     }
-    if (outcome.code() == bus::errc::unavailable && moves_elsewhere(call, from)) {
+    if (outcome.code() == bus::errc::unavailable && moves_elsewhere(call, from, now)) {
         // The broker did not take it (it is closing, say); another live one
         // may. Moving there costs no retry: nothing ran.
         ++call.moves;

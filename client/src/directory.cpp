@@ -1,8 +1,9 @@
 // Brokers found in the registry (clients given no fixed brokers): links come
 // and go with the registry, and each call goes where its service is served,
 // in the client's own region first (DESIGN.md).
-#include <algorithm>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "engine.hpp"
 
@@ -45,8 +46,8 @@ int engine::suitability(const broker_link& link, const pending_call& call) const
     if (!discovering_) {
         return 1;  // brokers given by the caller: any of them
     }
-    const bool serves = std::binary_search(link.services.begin(), link.services.end(),
-                                           call.service);
+    const bool serves =
+        std::binary_search(link.services.begin(), link.services.end(), call.service);
     if (link.retired) {
         // Gone from the registry, but maybe only because Redis lost its data
         // and the broker has not registered again yet: while it answers, it
@@ -72,12 +73,16 @@ bool engine::better_broker_known(const pending_call& call) const noexcept {
     });
 }
 
-bool engine::moves_elsewhere(const pending_call& call, int from) const noexcept {
+bool engine::moves_elsewhere(const pending_call& call, int from, time_point now) const noexcept {
     if (call.moves + 1 >= static_cast<int>(links_.size())) {
         return false;
     }
+    // Not refusing is enough: a broker restarting on its endpoint is not
+    // "up" again until it answers a ping, and an attempt at a dead one fails
+    // at once (ZMQ_IMMEDIATE) and waits for a broker, running nothing twice.
     for (std::size_t i = 0; i < links_.size(); ++i) {
-        if (static_cast<int>(i) != from && links_[i].up && suitability(links_[i], call) > 0) {
+        if (static_cast<int>(i) != from && now >= links_[i].refusing_until &&
+            suitability(links_[i], call) > 0) {
             return true;
         }
     }

@@ -115,10 +115,12 @@ void engine::run() {
             if ((items_[i].revents & ZMQ_POLLIN) == 0) {
                 continue;
             }
-            if (i <= links_.size()) {
+            if (i <= polled_links_) {
                 on_link_message(i - 1, now);
+            } else if (i <= 2 * polled_links_) {
+                on_monitor_event(i - 1 - polled_links_, now);
             } else {
-                on_raw_message(i - 1 - links_.size(), now);
+                on_raw_message(i - 1 - 2 * polled_links_, now);
             }
         }
         start_deferred(now);
@@ -204,6 +206,10 @@ void engine::rebuild_poll_items() {
     for (auto& link : links_) {
         items_.push_back({link.socket->handle(), 0, ZMQ_POLLIN, 0});
     }
+    for (auto& link : links_) {
+        items_.push_back({link.monitor->handle(), 0, ZMQ_POLLIN, 0});
+    }
+    polled_links_ = links_.size();
     for (auto& raw : raw_sockets_) {
         items_.push_back({raw->socket.handle(), 0, ZMQ_POLLIN, 0});
     }

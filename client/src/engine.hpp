@@ -40,7 +40,15 @@ struct submission {
 struct broker_link {
     std::string endpoint;
     std::optional<zmq::socket_t> socket;
+    // A PAIR receiving the socket's ZMQ_EVENT_DISCONNECTED: a broken
+    // connection loses what the broker held for us at once, even if a broker
+    // is back on the endpoint before our heartbeats could miss it.
+    std::optional<zmq::socket_t> monitor;
     bool up = true;  // not declared dead
+    // Until then new attempts go to other brokers first: this one answered
+    // UNAVAILABLE (draining, or unable to run a request again), while it
+    // still answers pings, so it would stay "up".
+    time_point refusing_until{};
     time_point last_heard{};
     time_point last_ping{};
     // From the registry (clients that discover their brokers): where the
@@ -97,8 +105,13 @@ private:
     // (one that serves its service, where the last did not).
     bool better_broker_known(const pending_call& call) const noexcept;
     // True if a call answered UNAVAILABLE by broker `from` should move to
-    // another live broker that suits it (once per broker at most).
-    bool moves_elsewhere(const pending_call& call, int from) const noexcept;
+    // another broker that suits it and is not refusing (once per broker at
+    // most).
+    bool moves_elsewhere(const pending_call& call, int from, time_point now) const noexcept;
+    // Up and not refusing: where attempts go first.
+    static bool usable(const broker_link& link, time_point now) noexcept {
+        return link.up && now >= link.refusing_until;
+    }
     void start_deferred(time_point now);
     void close_all();
     void start_call(submission&& s, time_point now);
@@ -132,8 +145,10 @@ private:
     void on_link_message(std::size_t link, time_point now);
     void on_raw_message(std::size_t index, time_point now);
     void check_links(time_point now);
-    void lose_link(std::size_t link, time_point now);
+    void on_monitor_event(std::size_t link, time_point now);
+    void lose_link(std::size_t link, time_point now, const char* why);
     zmq::socket_t connect_dealer(const std::string& endpoint);
+    zmq::socket_t watch_disconnects(zmq::socket_t& socket);
     void reset_socket(broker_link& link);
     int acquire_raw_socket(int link);
     void release_raw_socket(int index, bool reusable);
@@ -155,6 +170,9 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> unsent_;
     std::vector<zmq_pollitem_t> items_;
     bool items_dirty_ = true;
+    // Links when items_ was built: [wake, link sockets, link monitors, raw sockets].
+    std::size_t polled_links_ = 0;
+    std::uint64_t monitors_made_ = 0;  // names each monitor's inproc endpoint
     bus::frames in_;
     bus::frames out_;
     std::size_t next_link_ = 0;

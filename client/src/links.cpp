@@ -1,5 +1,7 @@
 // Brokers from the client's side: their sockets, what comes back on them,
 // and noticing when one stops answering.
+#include <cstring>
+
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
 
@@ -20,7 +22,40 @@ zmq::socket_t engine::connect_dealer(const std::string& endpoint) {
     return socket;
 }
 
-void engine::reset_socket(broker_link& link) { link.socket = connect_dealer(link.endpoint); }
+void engine::reset_socket(broker_link& link) {
+    link.socket = connect_dealer(link.endpoint);
+    link.monitor = watch_disconnects(*link.socket);
+}
+
+zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
+    const auto address = "inproc://skynet-client-monitor-" + std::to_string(monitors_made_++);
+    if (zmq_socket_monitor(socket.handle(), address.c_str(), ZMQ_EVENT_DISCONNECTED) != 0) {
+        throw zmq::error_t();
+    }
+    zmq::socket_t pair(context_, zmq::socket_type::pair);
+    pair.connect(address);
+    return pair;
+}
+
+// The connection to a broker broke: the broker forgets our routing id with
+// it, so nothing it held for us can come back, and anything we sent that it
+// had not read is gone. Waiting for silence would not do: a broker restarted
+// on the same endpoint answers our pings, and those calls would hear nothing
+// until their deadline.
+void engine::on_monitor_event(std::size_t index, time_point now) {
+    auto* monitor = &*links_[index].monitor;
+    bool disconnected = false;
+    for (int n = 0; n < 64 && bus::recv_frames(*monitor, in_); ++n) {
+        std::uint16_t event = 0;
+        if (!in_.empty() && in_[0].size() >= sizeof event) {
+            std::memcpy(&event, in_[0].data(), sizeof event);
+        }
+        disconnected = disconnected || event == ZMQ_EVENT_DISCONNECTED;
+    }
+    if (disconnected) {
+        lose_link(index, now, "connection lost");
+    }
+}
 
 void engine::heard(std::size_t index, time_point now) {
     auto& link = links_[index];
@@ -69,6 +104,11 @@ void engine::on_link_message(std::size_t index, time_point now) {
             body.push_back(std::move(decoded->body[1]));
             on_reply(*call, static_cast<int>(index), reply(std::move(body)), now);
         } else {
+            if (header->code == bus::errc::unavailable) {
+                // Draining, say, while it still answers pings (so still up):
+                // new attempts go to other brokers first for a while.
+                link.refusing_until = now + options_.heartbeat * options_.liveness;
+            }
             on_reply(*call, static_cast<int>(index),
                      bus::error{header->code, std::string(header->error)}, now);
         }
@@ -113,7 +153,7 @@ void engine::check_links(time_point now) {
         auto& link = links_[i];
         const auto silent = now - link.last_heard;
         if (link.up && silent >= dead_after) {
-            lose_link(i, now);
+            lose_link(i, now, "not answering");
         } else if (silent >= options_.heartbeat && now - link.last_ping >= options_.heartbeat) {
             // 8/MMI: any broker answers mmi.service; the answer proves it alive.
             link.last_ping = now;
@@ -125,13 +165,15 @@ void engine::check_links(time_point now) {
     }
 }
 
-// A broker silent past its liveness is dead to us. What it held: idempotent
+// A broker silent past its liveness, or whose connection broke, is dead to
+// us. What it held: idempotent
 // calls go to another broker, others end in WORKER_LOST (they may have run).
-void engine::lose_link(std::size_t index, time_point now) {
+void engine::lose_link(std::size_t index, time_point now, const char* why) {
     auto& link = links_[index];
     link.up = false;
+    link.refusing_until = {};  // whoever answers on the endpoint next is another broker
     stats_.brokers_lost.fetch_add(1, std::memory_order_relaxed);
-    log_->warn("broker not answering broker={}", link.endpoint);
+    log_->warn("broker {} broker={}", why, link.endpoint);
     reset_socket(link);
     for (std::size_t i = 0; i < calls_.capacity(); ++i) {
         auto& call = calls_.at(i);
@@ -167,8 +209,8 @@ int engine::acquire_raw_socket(int link) {
             return index;
         }
     }
-    raw_sockets_.push_back(std::make_unique<raw_socket>(
-        raw_socket{connect_dealer(links_[link].endpoint), link, -1}));
+    raw_sockets_.push_back(
+        std::make_unique<raw_socket>(raw_socket{connect_dealer(links_[link].endpoint), link, -1}));
     return static_cast<int>(raw_sockets_.size() - 1);
 }
 
