@@ -167,7 +167,9 @@ std::optional<int> send_round(message_fuzzer& fuzzer, fuzz_peers& peers) {
 // 1 to 4 stays under about 11 MiB in Release (glibc keeps freed 64-256 KiB
 // frames for reuse) and under ASan (quarantine capped at 8 MiB, see above);
 // the margin is twice that, and still well under what rounds 2-4 send.
-long margin_kb(long first_round_kb) { return 20 * 1024 + first_round_kb / 20; }
+long margin_kb(long first_round_kb) {
+    return 20 * 1024 + first_round_kb / 20;
+}
 
 TEST(NetworkFuzz, BrokerKeepsServingWithBoundedMemory) {
     const auto seed = fuzz_seed();
