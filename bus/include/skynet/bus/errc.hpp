@@ -21,8 +21,11 @@ enum class errc : std::int32_t {
     unknown_method = 3,
     // The time budget ran out. The outcome is unknown: the request may have run.
     timeout = 4,
-    // No broker could take the request (unreachable, shutting down). It did not
-    // run. Back off and retry.
+    // No broker could take the request (unreachable, shutting down). A request
+    // not marked idempotent did not run. An idempotent one may have: the bus
+    // also answers UNAVAILABLE when it stops re-running one (its worker or
+    // broker died past its deadline, or while closing), since running it
+    // again is harmless. Back off and retry.
     unavailable = 5,
     // The worker holding the request died. It may have run; the bus re-runs
     // only idempotent requests, so others end here.
