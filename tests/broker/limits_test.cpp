@@ -16,22 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A worker whose "Hold" handler waits on a gate, and "Echo" answers at once.
-struct gated_worker {
-    gated_worker(const std::string& broker, const std::string& service) {
-        w = std::make_unique<worker>(fast_worker_options(service, broker));
-        w->handle("Hold", [this](const request& req) {
-            release.wait(req.deadline() + std::chrono::seconds(5));
-            return bus::bson_doc{};
-        });
-        w->handle("Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); });
-        w->start();
-    }
-    ~gated_worker() { release.open(); }
-    gate release;
-    std::unique_ptr<worker> w;
-};
-
 bus::bson_doc blob_of(std::size_t size) {
     bus::bson_doc doc;
     doc.add_string("blob", std::string(size, 'x'));
@@ -43,7 +27,7 @@ TEST(limits, a_request_over_the_brokers_message_size_is_a_bad_request) {
     options.max_message_size = 4096;
     running_broker broker(options);
     client c(fast_client_options(broker.endpoint()));
-    gated_worker served(broker.endpoint(), "echo");
+    held_worker served(broker.endpoint(), "echo");
     ASSERT_TRUE(wait_for_service(c, "echo"));
 
     auto outcome = c.call("echo", "Echo", blob_of(8192).view());
@@ -70,7 +54,7 @@ TEST(limits, a_client_with_too_many_requests_in_the_broker_is_overloaded) {
     running_broker broker(options);
     client greedy(fast_client_options(broker.endpoint()));
     client other(fast_client_options(broker.endpoint()));
-    gated_worker held(broker.endpoint(), "held");
+    held_worker held(broker.endpoint(), "held");
     ASSERT_TRUE(wait_for_service(greedy, "held"));
 
     // One held by the worker, one queued behind it: the client's two.
@@ -97,7 +81,7 @@ TEST(limits, past_the_most_clients_a_new_one_is_overloaded_until_one_is_done) {
     running_broker broker(options);
     client first(fast_client_options(broker.endpoint()));
     client second(fast_client_options(broker.endpoint()));
-    gated_worker held(broker.endpoint(), "held");
+    held_worker held(broker.endpoint(), "held");
     ASSERT_TRUE(wait_for_service(first, "held"));  // mmi.* is not counted
 
     auto holding = first.call_future("held", "Hold", bus::bson_view{});
@@ -123,7 +107,7 @@ TEST(limits, every_way_out_of_the_broker_gives_the_clients_share_back) {
     EXPECT_EQ(c.call("ghost", "Any", bus::bson_view{}).code(), bus::errc::unknown_service);
     call_options brief;
     brief.timeout = scaled(300ms);
-    gated_worker held(broker.endpoint(), "held");
+    held_worker held(broker.endpoint(), "held");
     ASSERT_TRUE(wait_for_service(c, "held"));
     // Timed out at the client while its worker still holds it; then answered.
     auto timing_out = c.call_future("held", "Hold", bus::bson_view{}, brief);

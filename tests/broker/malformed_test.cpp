@@ -13,25 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::unique_ptr<worker> start_adder(const std::string& broker) {
-    auto w = std::make_unique<worker>(fast_worker_options("adder", broker));
-    w->handle("Add", [](const request& req) {
-        bus::bson_doc result;
-        result.add_int64("sum", req.params().get_int64("a").value_or(0) +
-                                    req.params().get_int64("b").value_or(0));
-        return result;
-    });
-    w->start();
-    return w;
-}
-
-bool adder_works(client& c) {
-    bus::bson_doc params;
-    params.add_int64("a", 2).add_int64("b", 3);
-    auto outcome = c.call("adder", "Add", params.view());
-    return outcome.ok() && outcome->result().get_int64("sum") == 5;
-}
-
 struct bad_message {
     const char* name;
     frame_list frames;

@@ -14,29 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A worker whose "Hold" handler waits on a gate; one request at a time.
-struct held_worker {
-    held_worker(const std::string& broker, const std::string& service) {
-        w = std::make_unique<worker>(fast_worker_options(service, broker));
-        w->handle("Hold", [this](const request& req) {
-            ++runs;
-            release.wait(req.deadline() + std::chrono::seconds(5));
-            return bus::bson_doc{};
-        });
-        w->handle("Fail", [](const request&) -> bus::bson_doc {
-            throw std::runtime_error("the disk is on fire");
-        });
-        w->handle("Refuse", [](const request&) -> bus::bson_doc {
-            throw service_failure(bus::errc::unauthorized, "not you");
-        });
-        w->start();
-    }
-    ~held_worker() { release.open(); }
-    gate release;
-    std::atomic<int> runs{0};
-    std::unique_ptr<worker> w;
-};
-
 call_options with_timeout(std::chrono::milliseconds t) {
     call_options options;
     options.timeout = t;

@@ -45,13 +45,25 @@ call_options hedged(std::chrono::milliseconds timeout) {
     return options;
 }
 
-TEST(hedging, a_stuck_worker_is_outrun_by_a_copy_to_another) {
+// One broker and two workers of "lookup", the stuck one ready first, so that
+// least-recently-used dispatch gives it the first request.
+class hedging_one_broker : public ::testing::Test {
+protected:
+    void SetUp() override {
+        stuck_ = std::make_unique<lookup_worker>(broker.endpoint(), true);
+        ASSERT_TRUE(wait_for_service(c, "lookup"));
+        healthy_ = std::make_unique<lookup_worker>(broker.endpoint(), false);
+        ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+    }
+
     running_broker broker;
-    client c(fast_client_options(broker.endpoint()));
-    lookup_worker stuck(broker.endpoint(), true);
-    ASSERT_TRUE(wait_for_service(c, "lookup"));
-    lookup_worker healthy(broker.endpoint(), false);
-    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+    client c{fast_client_options(broker.endpoint())};
+    std::unique_ptr<lookup_worker> stuck_, healthy_;
+};
+
+TEST_F(hedging_one_broker, a_stuck_worker_is_outrun_by_a_copy_to_another) {
+    auto& stuck = *stuck_;
+    auto& healthy = *healthy_;
 
     // Least recently used: the stuck worker, ready first, gets the first copy.
     const auto before = c.stats();
@@ -89,13 +101,8 @@ TEST(hedging, the_copy_goes_to_another_broker) {
     EXPECT_EQ(healthy.runs, 4);
 }
 
-TEST(hedging, send_once_and_calls_not_idempotent_never_send_a_second_copy) {
-    running_broker broker;
-    client c(fast_client_options(broker.endpoint()));
-    lookup_worker stuck(broker.endpoint(), true);
-    ASSERT_TRUE(wait_for_service(c, "lookup"));
-    lookup_worker healthy(broker.endpoint(), false);
-    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+TEST_F(hedging_one_broker, send_once_and_calls_not_idempotent_never_send_a_second_copy) {
+    auto& stuck = *stuck_;
 
     const auto before = c.stats();
     auto not_idempotent = hedged(300ms);

@@ -115,27 +115,6 @@ struct broker_process {
     bool up = false;
 };
 
-std::unique_ptr<worker> start_adder(const std::string& endpoint) {
-    auto w = std::make_unique<worker>(fast_worker_options("adder", endpoint));
-    w->handle("Add", [](const request& req) {
-        bus::bson_doc result;
-        result.add_int64("sum", req.params().get_int64("a").value_or(0) +
-                                    req.params().get_int64("b").value_or(0));
-        return result;
-    });
-    w->start();
-    return w;
-}
-
-bool adder_works(client& c) {
-    bus::bson_doc params;
-    params.add_int64("a", 2).add_int64("b", 3);
-    call_options options;
-    options.timeout = 5s;
-    auto outcome = c.call("adder", "Add", params.view(), options);
-    return outcome.ok() && outcome->result().get_int64("sum") == 5;
-}
-
 bool echo_works(const std::string& endpoint) {
     zmq::context_t context(1);
     plain_client plain(context, endpoint);

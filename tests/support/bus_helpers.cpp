@@ -27,6 +27,27 @@ client_options fast_client_options(const std::string& broker) {
     return options;
 }
 
+std::unique_ptr<worker> start_adder(const std::string& broker) {
+    auto w = std::make_unique<worker>(fast_worker_options("adder", broker));
+    w->handle("Add", [](const request& req) {
+        bus::bson_doc result;
+        result.add_int64("sum", req.params().get_int64("a").value_or(0) +
+                                    req.params().get_int64("b").value_or(0));
+        return result;
+    });
+    w->start();
+    return w;
+}
+
+bool adder_works(client& c) {
+    bus::bson_doc params;
+    params.add_int64("a", 2).add_int64("b", 3);
+    call_options options;
+    options.timeout = std::chrono::seconds(5);
+    auto outcome = c.call("adder", "Add", params.view(), options);
+    return outcome.ok() && outcome->result().get_int64("sum") == 5;
+}
+
 std::string mmi_service(client& c, const std::string& service) {
     bus::frames body;
     body.emplace_back(service.data(), service.size());
@@ -66,6 +87,27 @@ bool gate::wait(bus::time_point deadline) {
 int gate::waiting() const {
     std::lock_guard lock(mutex_);
     return waiting_;
+}
+
+held_worker::held_worker(const std::string& broker, const std::string& service) {
+    w = std::make_unique<worker>(fast_worker_options(service, broker));
+    w->handle("Hold", [this](const request& req) {
+        ++runs;
+        release.wait(req.deadline() + std::chrono::seconds(5));
+        return bus::bson_doc{};
+    });
+    w->handle("Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); });
+    w->handle("Fail", [](const request&) -> bus::bson_doc {
+        throw std::runtime_error("the disk is on fire");
+    });
+    w->handle("Refuse", [](const request&) -> bus::bson_doc {
+        throw service_failure(bus::errc::unauthorized, "not you");
+    });
+    w->start();
+}
+
+held_worker::~held_worker() {
+    release.open();
 }
 
 }  // namespace skynet::testing
