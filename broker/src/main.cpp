@@ -40,6 +40,8 @@ void add_options(bus::option_parser& parser) {
          "most requests one worker connection may hold")
         ("drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
          "on SIGTERM, how long in-flight requests get to finish")
+        ("lease-ms", po::value<int>()->default_value(10000),
+         "with --redis: how soon the registry drops this broker if it dies without a word")
         ("advertise", po::value<std::string>(),
          "endpoint clients and workers dial, as registered with --redis "
          "(default: --bind, a wildcard address replaced by --host)");
@@ -64,6 +66,9 @@ broker_options options_from(const bus::option_parser& parser) {
             "--heartbeat-ms, --liveness, --max-credit, --max-message-size, --max-clients and "
             "--max-client-requests must be positive");
     }
+    if (parser.get<int>("lease-ms") < 100) {
+        throw bus::options_error("--lease-ms must be at least 100");
+    }
     return options;
 }
 
@@ -76,8 +81,9 @@ std::unique_ptr<broker_detail::registration> register_broker(const bus::option_p
     auto endpoint = parser.has("advertise")
                         ? parser.get<std::string>("advertise")
                         : broker_detail::advertised_endpoint(b.endpoint(), parser.common().host);
-    return std::make_unique<broker_detail::registration>(parser.common(), endpoint,
-                                                         [&b] { b.stop(); });
+    return std::make_unique<broker_detail::registration>(
+        parser.common(), endpoint, std::chrono::milliseconds(parser.get<int>("lease-ms")),
+        [&b] { b.stop(); });
 }
 
 // Leaving: out of the registry's list of live brokers first, so that clients

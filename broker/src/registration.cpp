@@ -8,7 +8,7 @@
 namespace skynet::broker_detail {
 
 registration::registration(const bus::common_options& common, std::string endpoint,
-                           std::function<void()> stop) {
+                           std::chrono::milliseconds lease, std::function<void()> stop) {
     auto settings = registry::options_from_url(common.redis, common.prefix);
     if (!settings) {
         throw bus::options_error("--redis: " + settings.err().detail);
@@ -23,7 +23,10 @@ registration::registration(const bus::common_options& common, std::string endpoi
     id_ = record.id;
     bus::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
                                     record.endpoint, record.region, common.redis);
-    registrar_ = std::make_unique<registry::registrar>(*settings, std::move(record));
+    registry::registrar_settings lease_settings;
+    lease_settings.lease = lease;
+    registrar_ =
+        std::make_unique<registry::registrar>(*settings, std::move(record), lease_settings);
     registry::command_handlers handlers;
     handlers.stop = [this, stop] {
         draining();

@@ -6,6 +6,7 @@
 // Everything here is handed to the registrar's thread: the broker's loop
 // never waits on Redis (DESIGN.md).
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,7 +23,7 @@ public:
     // Throws options_error for a --redis URL that cannot be parsed. `stop`
     // asks the broker to drain and exit (sky stop and restart).
     registration(const bus::common_options& common, std::string endpoint,
-                 std::function<void()> stop);
+                 std::chrono::milliseconds lease, std::function<void()> stop);
 
     // The broker is closing: its record says registered=false, which takes
     // it off the lists clients and workers choose brokers from, while it

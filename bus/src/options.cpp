@@ -97,9 +97,13 @@ void option_parser::parse_or_exit(int argc, const char* const* argv) {
             std::exit(0);
         }
     } catch (const options_error& e) {
-        std::cerr << program_ << ": " << e.what() << " (try --help)\n";
-        std::exit(2);
+        exit_with_error(e.what());
     }
+}
+
+void option_parser::exit_with_error(const std::string& problem) const {
+    std::cerr << program_ << ": " << problem << " (try --help)\n";
+    std::exit(2);
 }
 
 std::string local_host_name() {

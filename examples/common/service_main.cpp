@@ -22,7 +22,9 @@ void add_worker_options(bus::option_parser& parser, int default_concurrency) {
         ("credit", po::value<std::uint32_t>()->default_value(0),
          "requests a broker may hand this worker at once (0: concurrency)")
         ("heartbeat-ms", po::value<int>()->default_value(2500),
-         "heartbeat interval; match the broker's --heartbeat-ms");
+         "heartbeat interval; match the broker's --heartbeat-ms")
+        ("lease-ms", po::value<int>()->default_value(10000),
+         "with --redis: how soon the registry drops this worker if it dies without a word");
 }
 
 worker_options worker_options_from(const bus::option_parser& parser, std::string service) {
@@ -43,6 +45,10 @@ worker_options worker_options_from(const bus::option_parser& parser, std::string
     options.concurrency = parser.get<int>("concurrency");
     options.credit = parser.get<std::uint32_t>("credit");
     options.heartbeat = std::chrono::milliseconds(parser.get<int>("heartbeat-ms"));
+    options.lease = std::chrono::milliseconds(parser.get<int>("lease-ms"));
+    if (options.lease < std::chrono::milliseconds(100)) {
+        parser.exit_with_error("--lease-ms must be at least 100");
+    }
     return options;
 }
 

@@ -34,8 +34,8 @@ TEST(worker_registration, a_worker_registers_publishes_figures_and_leaves_on_sto
         return found.size() == 1 && found.front().broker == broker;
     }));
 
-    auto run = run_program("fibonacci-client",
-                           {"--redis", cluster.url(), "--region", "eu", "--n", "10"});
+    auto run =
+        run_program("fibonacci-client", {"--redis", cluster.url(), "--region", "eu", "--n", "10"});
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_EQ(run.out, "fibonacci(10) = 55\n");
     EXPECT_TRUE(eventually([&] {
@@ -77,8 +77,7 @@ TEST(worker_registration, a_worker_follows_the_brokers_of_its_region) {
     auto serving_on = [&](const std::string& endpoint) {
         for (const auto& b : cluster.find({.kind = instance_kind::broker})) {
             if (b.endpoint == endpoint) {
-                return std::find(b.services.begin(), b.services.end(), "echo") !=
-                       b.services.end();
+                return std::find(b.services.begin(), b.services.end(), "echo") != b.services.end();
             }
         }
         return false;
@@ -94,6 +93,38 @@ TEST(worker_registration, a_worker_follows_the_brokers_of_its_region) {
         if (b.region == "us") {
             EXPECT_TRUE(b.services.empty()) << "a worker of eu served on a broker of us";
         }
+    }
+}
+
+// --lease-ms: a process frozen (so that it neither refreshes its record nor
+// says goodbye) leaves the registry within its own lease, far sooner than
+// the default 10 s. Neither has a broker that could report it.
+TEST(worker_registration, a_frozen_process_leaves_the_registry_within_its_lease) {
+    registry_cluster cluster;
+    const auto nowhere = loopback_endpoint(free_port());
+    auto& echo =
+        cluster.start_service("echo-service", "eu", {"--broker", nowhere, "--lease-ms", "500"});
+    child_process broker("skynet-broker",
+                         {"--bind", loopback_endpoint(free_port()), "--redis", cluster.url(),
+                          "--region", "us", "--lease-ms", "500", "--log-level", "warn"});
+    const registry::query brokers{.region = "us", .kind = instance_kind::broker};
+    ASSERT_TRUE(eventually([&] {
+        return cluster.find(workers_of("echo")).size() == 1 && cluster.find(brokers).size() == 1;
+    }));
+    echo.signal(SIGSTOP);
+    broker.signal(SIGSTOP);
+    const std::chrono::milliseconds well_before_the_default_lease{5000};
+    EXPECT_TRUE(eventually([&] { return cluster.find(workers_of("echo")).empty(); },
+                           well_before_the_default_lease));
+    EXPECT_TRUE(
+        eventually([&] { return cluster.find(brokers).empty(); }, well_before_the_default_lease));
+}
+
+TEST(worker_registration, a_lease_under_100_ms_is_refused) {
+    for (const char* binary : {"echo-service", "skynet-broker"}) {
+        auto run = run_program(binary, {"--lease-ms", "50", "--log-level", "warn"});
+        EXPECT_EQ(run.status, 2) << binary;
+        EXPECT_NE(run.err.find("--lease-ms"), std::string::npos) << run.err;
     }
 }
 

@@ -50,7 +50,9 @@ registration::registration(const worker_options& options, std::vector<std::strin
     record.pid = ::getpid();
     record.broker = joined(options.brokers);
     record.methods = std::move(methods);
-    registrar_ = std::make_unique<registry::registrar>(settings, std::move(record));
+    registry::registrar_settings lease;
+    lease.lease = options.lease;
+    registrar_ = std::make_unique<registry::registrar>(settings, std::move(record), lease);
     take_commands(std::move(stop));
     if (options.brokers.empty()) {
         // A broker that is not registered is closing: reported removed.

@@ -46,6 +46,9 @@ public:
     // parse(), but a bad option prints "<program>: <problem>" and a hint to
     // stderr and exits with status 2; --help exits with 0.
     void parse_or_exit(int argc, const char* const* argv);
+    // For checks after parsing: prints "<program>: <problem>" as a bad option
+    // does and exits with status 2.
+    [[noreturn]] void exit_with_error(const std::string& problem) const;
 
     const po::variables_map& values() const noexcept { return values_; }
     const common_options& common() const noexcept { return common_; }

@@ -48,6 +48,10 @@ struct worker_options {
     std::string region = "local";
     std::string host;  // this machine's name in the registry; empty: its hostname
     std::chrono::milliseconds stats_interval{2000};
+    // How long the worker's record outlives its last refresh: the bound on
+    // the registry reporting it gone if it dies without a word (at least
+    // 100 ms; refreshed every third of it).
+    std::chrono::milliseconds lease{10000};
 };
 
 // Where a method's handler runs.
