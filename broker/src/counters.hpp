@@ -22,7 +22,8 @@ struct counter {
 struct counters {
     counter requests, dispatched, replies, queued, in_flight, workers, services, clients, malformed,
         disconnects, overloaded, unknown_service, expired, workers_lost, redispatched,
-        worker_lost_replies, undeliverable, too_large, clients_refused, client_requests_refused;
+        worker_lost_replies, undeliverable, too_large, clients_refused, client_requests_refused,
+        quiet_workers;
 
     broker_stats snapshot() const noexcept {
         return broker_stats{requests.get(),        dispatched.get(),   replies.get(),
@@ -32,7 +33,7 @@ struct counters {
                             overloaded.get(),      unknown_service.get(), expired.get(),
                             workers_lost.get(),    redispatched.get(), worker_lost_replies.get(),
                             undeliverable.get(),   too_large.get(),    clients_refused.get(),
-                            client_requests_refused.get()};
+                            client_requests_refused.get(), quiet_workers.get()};
     }
 };
 

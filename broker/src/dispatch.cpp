@@ -71,8 +71,19 @@ std::string_view broker_core::admit(std::string_view client, request_ticket& tic
 
 void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
                         time_point now) {
-    if (auto* entry = svc.ready.front()) {
-        send_to(*entry->worker, svc, std::move(terms), body, now);
+    while (auto* entry = svc.ready.front()) {
+        auto& w = *entry->worker;
+        if (gone_quiet(w, now)) {
+            // One comparison per dispatch spares the requests a frozen or
+            // cut-off worker would take, up to its credit, until it expires.
+            w.quiet = true;
+            make_unready(w);
+            stats_.quiet_workers.add();
+            log_->warn("worker silent while holding requests, set aside service={} holding={}",
+                       w.announced, w.holding);
+            continue;
+        }
+        send_to(w, svc, std::move(terms), body, now);
         return;
     }
     if (svc.queue.size() >= options_.max_queue) {

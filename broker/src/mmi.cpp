@@ -80,8 +80,10 @@ void broker_core::on_mmi_pause(zmq::message_t& client, mdp::client_message& requ
         out_.mmi_reply(client, request.service, {"404"});
         return;
     }
-    w->expiry = now + expiry_window_;
-    w->paused = pause;
+    w->paused = pause;  // first: heard() must not serve a worker pausing
+    if (!heard(*w, now)) {
+        return;  // unreachable, and dropped
+    }
     if (pause) {
         make_unready(*w);
     } else {
@@ -119,6 +121,7 @@ void broker_core::on_mmi_stats(zmq::message_t& client, mdp::client_message& requ
     add("clients", s.clients);
     add("clients_refused", s.clients_refused);
     add("client_requests_refused", s.client_requests_refused);
+    add("quiet_workers", s.quiet_workers);
     bus::frames body;
     body.push_back(bus::frame_of("200"));
     body.push_back(std::move(doc).to_frame());

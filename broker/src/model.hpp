@@ -52,12 +52,16 @@ struct worker_peer {
     std::uint32_t credit = 1;  // requests it may hold (plain 7/MDP: one)
     std::uint32_t holding = 0;
     bool paused = false;      // asked for no new requests (mmi.pause)
+    // Set aside: it holds requests but has been silent for two heartbeats,
+    // frozen or cut off, most likely. It gets nothing new until heard again
+    // (or is dropped at its expiry), instead of up to its credit.
+    bool quiet = false;
     time_point expiry;        // dead if nothing heard by then
     time_point last_sent;     // for heartbeats only when otherwise silent
     inflight_list held;
     list_hook<worker_peer> roll_hook;  // on the broker's roll call
 
-    bool has_credit() const noexcept { return !paused && holding < credit; }
+    bool has_credit() const noexcept { return !paused && !quiet && holding < credit; }
 };
 using roll_call = intrusive_list<worker_peer, &worker_peer::roll_hook>;
 

@@ -56,7 +56,9 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
-    w.expiry = now + expiry_window_;
+    if (!heard(w, now)) {
+        return;
+    }
     auto* slot = inflight_.find(*reply.address);
     if (slot == nullptr || slot->worker != &w) {
         // Not a request this worker holds: forged, or answered after we gave
@@ -79,7 +81,26 @@ void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
     }
 }
 
-void broker_core::on_heartbeat(worker_peer& w, time_point now) { w.expiry = now + expiry_window_; }
+void broker_core::on_heartbeat(worker_peer& w, time_point now) { (void)heard(w, now); }
+
+bool broker_core::heard(worker_peer& w, time_point now) {
+    w.expiry = now + expiry_window_;
+    if (!w.quiet) {
+        return true;
+    }
+    w.quiet = false;
+    log_->info("worker heard again service={} holding={}", w.announced, w.holding);
+    if (!serve_queued(w, now)) {
+        return false;
+    }
+    make_ready(w);
+    return true;
+}
+
+bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcept {
+    const auto last_heard = w.expiry - expiry_window_;
+    return w.holding > 0 && now - last_heard > 2 * options_.heartbeat;
+}
 
 void broker_core::on_disconnect(worker_peer& w, time_point now) {
     log_->info("worker left service={} holding={}", w.announced, w.holding);

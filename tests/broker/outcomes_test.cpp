@@ -172,5 +172,52 @@ TEST(outcomes, an_idempotent_request_moves_to_another_worker) {
     EXPECT_EQ(broker.stats().redispatched, 1u);
 }
 
+// A worker frozen while holding a request (SIGSTOP: a machine swapping, a
+// link cut) would be handed more, up to its credit, until its liveness ran
+// out. Silent for two heartbeats, it is set aside instead; heard again, it
+// answers what it held and takes work again.
+TEST(outcomes, a_silent_worker_holding_requests_is_set_aside_until_heard) {
+    auto options = fast_broker_options();
+    options.liveness = 100;  // expiry far away: only being set aside helps
+    running_broker broker(options);
+    client c(fast_client_options(broker.endpoint()));
+    // Its own heartbeat is slower than the broker's, so that on waking it
+    // still trusts its broker (a worker frozen past its own liveness would
+    // reconnect and drop what it held, rightly, but not what this tests).
+    const auto worker_heartbeat = std::to_string(scaled(300ms).count());
+    auto frozen = std::make_unique<child_process>(
+        "sleeper-service",
+        std::vector<std::string>{"--broker", broker.endpoint(), "--credit", "8", "--heartbeat-ms",
+                                 worker_heartbeat, "--log-level", "warn"});
+    ASSERT_TRUE(wait_for_service(c, "sleeper"));
+    frozen->signal(SIGSTOP);
+    const auto stopped_at = bus::clock::now();
+
+    bus::bson_doc params;
+    params.add_int64("ms", 0);
+    call_options idempotent = with_timeout(60s);
+    idempotent.idempotent = true;
+    auto held = c.call_future("sleeper", "Sleep", params.view(), idempotent);
+    ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 1; }));
+    worker survivor(fast_worker_options("sleeper", broker.endpoint()));
+    survivor.handle("Sleep", [](const request&) { return bus::bson_doc{}; });
+    survivor.start();
+    ASSERT_TRUE(eventually([&] { return broker.stats().workers == 2; }));
+    // The silence itself is the condition: more than two heartbeats of it.
+    ASSERT_TRUE(eventually([&] { return bus::clock::now() - stopped_at > 3 * scaled(100ms); }));
+
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(c.call("sleeper", "Sleep", params.view(), idempotent).ok());
+    }
+    EXPECT_GE(broker.stats().quiet_workers, 1u);
+    EXPECT_EQ(broker.stats().workers, 2u);  // answered without waiting for its expiry
+    EXPECT_EQ(broker.stats().in_flight, 1u);
+
+    frozen->signal(SIGCONT);
+    auto outcome = held.get();
+    EXPECT_TRUE(outcome.ok()) << outcome.err().detail;
+    EXPECT_EQ(broker.stats().redispatched, 0u);
+}
+
 }  // namespace
 }  // namespace skynet::testing

@@ -74,6 +74,7 @@ struct broker_stats {
     std::uint64_t too_large = 0;       // requests answered BAD_REQUEST for their size
     std::uint64_t clients_refused = 0;          // OVERLOADED: max_clients reached
     std::uint64_t client_requests_refused = 0;  // OVERLOADED: max_client_requests reached
+    std::uint64_t quiet_workers = 0;   // times a silent worker holding requests was set aside
 };
 
 class broker {
