@@ -70,10 +70,13 @@ private:
     void on_ready(std::string_view identity, std::string_view service_name, time_point now);
     void on_reply(worker_peer& w, bus::mdp::reply& reply, time_point now);
     void on_heartbeat(worker_peer& w, time_point now);
-    // Anything from the worker: it is alive until heard + expiry window. A
-    // quiet worker takes requests again; false if serving them found it
-    // unreachable and removed it (`w` is gone then).
-    [[nodiscard]] bool heard(worker_peer& w, time_point now);
+    // Anything from the worker: it is alive until heard + expiry window, and
+    // no longer quiet.
+    void heard(worker_peer& w, time_point now);
+    // If `w` could not take requests before (full, or quiet) and can now: the
+    // queue's oldest requests, then the ready lists. `w` may be removed by a
+    // failed send; do not use it afterwards.
+    void back_in_service(worker_peer& w, bool was_unready, time_point now);
     // True if `w` holds requests and has been silent for two heartbeats.
     bool gone_quiet(const worker_peer& w, time_point now) const noexcept;
     void on_disconnect(worker_peer& w, time_point now);

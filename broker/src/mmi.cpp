@@ -80,10 +80,8 @@ void broker_core::on_mmi_pause(zmq::message_t& client, mdp::client_message& requ
         out_.mmi_reply(client, request.service, {"404"});
         return;
     }
-    w->paused = pause;  // first: heard() must not serve a worker pausing
-    if (!heard(*w, now)) {
-        return;  // unreachable, and dropped
-    }
+    heard(*w, now);
+    w->paused = pause;
     if (pause) {
         make_unready(*w);
     } else {

@@ -56,45 +56,45 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
-    if (!heard(w, now)) {
-        return;
-    }
+    const bool was_unready = !w.has_credit();  // full, or set aside while quiet
+    heard(w, now);
     auto* slot = inflight_.find(*reply.address);
     if (slot == nullptr || slot->worker != &w) {
         // Not a request this worker holds: forged, or answered after we gave
         // it up. Its client already has an outcome.
-        malformed(w.identity, {bus::errc::bad_request, "reply to a request the worker does not hold"},
-                  now);
-        return;
+        malformed(w.identity,
+                  {bus::errc::bad_request, "reply to a request the worker does not hold"}, now);
+    } else {
+        if (out_.reply(std::move(slot->terms.client), slot->requested->name, reply.body)) {
+            stats_.replies.add();
+        }
+        w.held.erase(*slot);
+        inflight_.release(*slot);
+        --w.holding;
+        stats_.in_flight.set(inflight_.in_use());
     }
-    if (out_.reply(std::move(slot->terms.client), slot->requested->name, reply.body)) {
-        stats_.replies.add();
-    }
-    const bool was_full = !w.has_credit();
-    w.held.erase(*slot);
-    inflight_.release(*slot);
-    --w.holding;
-    stats_.in_flight.set(inflight_.in_use());
-    // A failed send in serve_queued removes the worker: `w` is gone then.
-    if (was_full && serve_queued(w, now)) {
-        make_ready(w);
+    back_in_service(w, was_unready, now);
+}
+
+void broker_core::on_heartbeat(worker_peer& w, time_point now) {
+    const bool was_unready = !w.has_credit();
+    heard(w, now);
+    back_in_service(w, was_unready, now);
+}
+
+void broker_core::heard(worker_peer& w, time_point now) {
+    w.expiry = now + expiry_window_;
+    if (w.quiet) {
+        w.quiet = false;
+        log_->info("worker heard again service={} holding={}", w.announced, w.holding);
     }
 }
 
-void broker_core::on_heartbeat(worker_peer& w, time_point now) { (void)heard(w, now); }
-
-bool broker_core::heard(worker_peer& w, time_point now) {
-    w.expiry = now + expiry_window_;
-    if (!w.quiet) {
-        return true;
+void broker_core::back_in_service(worker_peer& w, bool was_unready, time_point now) {
+    // A failed send in serve_queued removes the worker: `w` is gone then.
+    if (was_unready && w.has_credit() && serve_queued(w, now)) {
+        make_ready(w);
     }
-    w.quiet = false;
-    log_->info("worker heard again service={} holding={}", w.announced, w.holding);
-    if (!serve_queued(w, now)) {
-        return false;
-    }
-    make_ready(w);
-    return true;
 }
 
 bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcept {
