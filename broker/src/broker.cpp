@@ -23,6 +23,8 @@ struct broker::impl {
     int stop_fd = -1;  // an eventfd: stop() must be callable from a signal handler
     counters stats;
     std::string endpoint;
+
+    void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
 
 namespace {
@@ -50,16 +52,46 @@ broker::broker(broker_options options, zmq::context_t& context)
     }
 }
 
-broker::~broker() { close(impl_->stop_fd); }
+broker::~broker() {
+    close(impl_->stop_fd);
+}
 
-std::string broker::endpoint() const { return impl_->endpoint; }
+std::string broker::endpoint() const {
+    return impl_->endpoint;
+}
 
 void broker::stop() noexcept {
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = write(impl_->stop_fd, &one, sizeof one);
 }
 
-broker_stats broker::stats() const noexcept { return impl_->stats.snapshot(); }
+broker_stats broker::stats() const noexcept {
+    return impl_->stats.snapshot();
+}
+
+// After the drain, a moment of serving on: what arrives gets UNAVAILABLE
+// rather than vanishing, and clients read the last replies before the
+// connection closes. A client with ZMQ_IMMEDIATE (ours) drops what it has not
+// read when its connection breaks, and a close right behind the last reply
+// would lose it.
+void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& item,
+                            bus::frames& message) {
+    const auto until = bus::clock::now() + std::min<std::chrono::milliseconds>(
+                                               options.heartbeat, std::chrono::milliseconds(200));
+    for (auto now = bus::clock::now(); now < until; now = bus::clock::now()) {
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - now);
+        try {
+            zmq::poll(&item, 1, wait);
+        } catch (const zmq::error_t& e) {
+            if (e.num() != EINTR) {
+                throw;
+            }
+        }
+        for (int n = 0; n < 1024 && bus::recv_frames(router, message); ++n) {
+            core.on_message(message, bus::clock::now());
+        }
+    }
+}
 
 void broker::run() {
     auto log = bus::logger_for("broker");
@@ -104,14 +136,10 @@ void broker::run() {
             break;
         }
     }
-    // What came since the last look gets UNAVAILABLE too, and the socket
-    // closes now (its linger still sends those answers), not when this
-    // process exits after deregistering: until then clients' sends would
-    // succeed into a socket nobody reads, and those calls would hear nothing
-    // until their deadline, even from a broker restarted on this endpoint.
-    for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
-        core.on_message(message, bus::clock::now());
-    }
+    impl_->farewell(core, items[0], message);
+    // Closed now, not when this process exits after deregistering: until
+    // then clients' sends would succeed into a socket nobody reads, and those
+    // calls would hear nothing until their deadline.
     impl_->router.close();
     log->info("broker stopped requests={} replies={}", impl_->stats.requests.get(),
               impl_->stats.replies.get());
