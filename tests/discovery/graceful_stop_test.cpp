@@ -11,6 +11,7 @@
 #include "fixture.hpp"
 #include "skynet/client/client.hpp"
 #include "support/eventually.hpp"
+#include "support/mmi_stats.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -30,16 +31,6 @@ std::optional<registry::instance> broker_at(registry_cluster& cluster,
 bool serves_sleeper(registry_cluster& cluster, const std::string& endpoint) {
     auto b = broker_at(cluster, endpoint);
     return b && std::find(b->services.begin(), b->services.end(), "sleeper") != b->services.end();
-}
-
-// The broker's in_flight counter, from mmi.stats as any MDP client asks it.
-std::int64_t in_flight_at(client& direct) {
-    auto answer = direct.call_raw("mmi.stats", {});
-    if (!answer || answer->frames().size() != 2) {
-        return -1;
-    }
-    auto doc = bus::bson_view::from_frame(answer->frames()[1]);
-    return doc ? doc->get_int64("in_flight").value_or(-1) : -1;
 }
 
 call_result sleep_for(client& c, std::int64_t ms) {
@@ -64,7 +55,8 @@ TEST(graceful_stop, a_stopping_broker_hands_its_clients_to_another_and_answers_w
     direct_options.brokers = {leaving};
     client direct(direct_options);
     auto held = std::async(std::launch::async, [&] { return sleep_for(direct, 1500); });
-    ASSERT_TRUE(eventually([&] { return in_flight_at(direct) == 1; }));
+    ASSERT_TRUE(eventually(
+        [&] { return read_broker_stats(direct).value_or(broker_stats{}).in_flight == 1; }));
     client_options discovering_options;
     discovering_options.redis = cluster.url();
     discovering_options.region = "eu";

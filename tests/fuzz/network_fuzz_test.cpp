@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "mmi_stats.hpp"
 #include "network_fuzz_messages.hpp"
 #include "network_fuzz_peers.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
+#include "support/mmi_stats.hpp"
 #include "support/process.hpp"
 
 namespace skynet::testing {
@@ -125,7 +125,7 @@ bool echo_works(const std::string& endpoint) {
 // The broker at rest between rounds: nothing queued or held, and only the
 // two real workers left (the fuzzer's fake ones expired).
 bool settled(client& c) {
-    auto s = read_stats(c);
+    auto s = read_broker_stats(c);
     return s && s->queued == 0 && s->in_flight == 0 && s->workers == 2;
 }
 
@@ -164,7 +164,7 @@ TEST(NetworkFuzz, BrokerKeepsServingWithBoundedMemory) {
 
     message_fuzzer fuzzer(seed, fuzz_sockets, {"echo", "adder", "mmi.service"});
     fuzz_peers peers(broker.endpoint, fuzz_sockets);
-    const auto malformed_before = read_stats(c).value_or(stats_figures{}).malformed;
+    const auto malformed_before = read_broker_stats(c).value_or(broker_stats{}).malformed;
     std::vector<long> rss;
     std::size_t first_round_bytes = 0;
     int sent_total = 0;
@@ -176,7 +176,7 @@ TEST(NetworkFuzz, BrokerKeepsServingWithBoundedMemory) {
         ASSERT_TRUE(peers.sync(round, 15s)) << "broker did not catch up, round " << round;
         ASSERT_TRUE(broker.process->running()) << broker.process->stderr_text();
         ASSERT_TRUE(eventually([&] { return settled(c); })) << "round " << round;
-        auto s = read_stats(c).value_or(stats_figures{});
+        auto s = read_broker_stats(c).value_or(broker_stats{});
         rss.push_back(rss_kb(broker.process->pid()));
         std::cout << "network fuzz: round=" << round << " sent=" << *sent
                   << " bytes=" << peers.bytes_sent() << " received=" << peers.received()
@@ -193,7 +193,7 @@ TEST(NetworkFuzz, BrokerKeepsServingWithBoundedMemory) {
     EXPECT_TRUE(echo_works(broker.endpoint));
     EXPECT_EQ(mmi_service(c, "echo"), "200");
     // It counted what it dropped.
-    auto after = read_stats(c).value_or(stats_figures{});
+    auto after = read_broker_stats(c).value_or(broker_stats{});
     EXPECT_GT(after.malformed, malformed_before + sent_total / 20);
     EXPECT_GT(after.disconnects, 0u);
     // (b) Bounded memory. Round 1 grows the broker's pools, maps and ZeroMQ

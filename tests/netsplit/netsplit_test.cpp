@@ -84,7 +84,7 @@ protected:
     // the registry has let go of the far host, and the far worker has noticed.
     void cut_off(traffic& load, split_figures& took) {
         auto& hosts = *hosts_;
-        const auto before = hosts.broker_stats();
+        const auto before = hosts.stats();
         ASSERT_TRUE(before.has_value());
         far_log_at_cut_ = hosts.far_worker().stderr_text().size();
         // Whatever the far worker holds now, and whatever our broker sends it
@@ -94,13 +94,13 @@ protected:
 
         ASSERT_TRUE(eventually(
             [&] {
-                auto now = hosts.broker_stats();
+                auto now = hosts.stats();
                 return now && now->workers_lost > before->workers_lost;
             },
             liveness_window + slack))
             << "the broker did not drop the far worker within its liveness";
         took.dropped = since(cut_at);
-        EXPECT_EQ(hosts.broker_stats().value_or(broker_figures{}).workers, 1);
+        EXPECT_EQ(hosts.stats().value_or(broker_stats{}).workers, 1u);
         ASSERT_TRUE(eventually([&] { return hosts.workers_on(two_hosts::far_host).empty(); },
                                two_hosts::lease))
             << "the registry still lists the far worker a lease after the cut";
@@ -190,15 +190,15 @@ TEST_F(Netsplit, CutOffHostIsDroppedAndComesBackRegisteredOnce) {
 
     traffic load(hosts.caller(), {.service = two_hosts::service, .method = "Sleep"});
     ASSERT_TRUE(eventually([&] { return load.succeeded() >= 100 || load.failed() > 0; }));
-    const auto before = hosts.broker_stats();
+    const auto before = hosts.stats();
     ASSERT_TRUE(before.has_value());
     split_figures took;
     ASSERT_NO_FATAL_FAILURE(cut_off(load, took));
     ASSERT_NO_FATAL_FAILURE(join_again(took));
     load.stop();
-    const auto after = hosts.broker_stats();
+    const auto after = hosts.stats();
     ASSERT_TRUE(after.has_value());
-    print(took, load, after->redispatched - before->redispatched);
+    print(took, load, static_cast<std::int64_t>(after->redispatched - before->redispatched));
 
     EXPECT_EQ(load.failed(), 0u) << load.failures();
     EXPECT_EQ(load.succeeded(), load.sent());

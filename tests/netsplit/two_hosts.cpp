@@ -145,27 +145,13 @@ bool two_hosts::start_workers() {
                found[0].broker.find(far_endpoint_) != std::string::npos;
     };
     return eventually([&] {
-        auto figures = broker_stats();
+        auto figures = stats();
         return on_both(near_host) && on_both(far_host) && figures && figures->workers == 2;
     });
 }
 
-std::optional<broker_figures> two_hosts::broker_stats() {
-    bus::frames body;
-    body.emplace_back();  // 7/MDP: a request has a body frame at least
-    call_options options;
-    options.timeout = std::chrono::milliseconds(2000);
-    auto outcome = client_->call_raw("mmi.stats", std::move(body), options);
-    if (!outcome || outcome->frames().size() < 2 || outcome->frames()[0].to_string() != "200") {
-        return std::nullopt;
-    }
-    auto doc = bus::bson_view::from_frame(outcome->frames()[1]);
-    if (!doc) {
-        return std::nullopt;
-    }
-    auto read = [&](std::string_view key) { return doc->get_int64(key).value_or(-1); };
-    return broker_figures{read("workers"), read("workers_lost"), read("redispatched"),
-                          read("worker_lost_replies")};
+std::optional<broker_stats> two_hosts::stats() {
+    return read_broker_stats(*client_);
 }
 
 std::vector<registry::instance> two_hosts::find(const registry::query& q) {

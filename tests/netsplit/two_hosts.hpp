@@ -19,18 +19,11 @@
 #include "network_namespace.hpp"
 #include "skynet/client/client.hpp"
 #include "skynet/registry/connection.hpp"
+#include "support/mmi_stats.hpp"
 #include "support/process.hpp"
 #include "support/redis_server.hpp"
 
 namespace skynet::testing {
-
-// What the broker's mmi.stats says, the part this test reads.
-struct broker_figures {
-    std::int64_t workers = 0;
-    std::int64_t workers_lost = 0;
-    std::int64_t redispatched = 0;
-    std::int64_t worker_lost_replies = 0;
-};
 
 class two_hosts {
 public:
@@ -71,7 +64,7 @@ public:
 
     // The near broker's mmi.stats, asked on the caller's connection; nothing
     // if no answer.
-    std::optional<broker_figures> broker_stats();
+    std::optional<broker_stats> stats();
     // The registry's view of our region; empty on error (then logged).
     std::vector<registry::instance> find(const registry::query& q = {});
     std::vector<registry::instance> workers_on(const std::string& host);

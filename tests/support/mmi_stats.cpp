@@ -4,7 +4,7 @@
 
 namespace skynet::testing {
 
-std::optional<stats_figures> read_stats(client& c) {
+std::optional<broker_stats> read_broker_stats(client& c) {
     bus::frames body;
     body.push_back(bus::frame_of(""));  // 7/MDP: a request has a body
     call_options options;
@@ -20,14 +20,28 @@ std::optional<stats_figures> read_stats(client& c) {
     auto get = [&](std::string_view key) {
         return static_cast<std::uint64_t>(doc->get_int64(key).value_or(0));
     };
-    stats_figures s;
-    s.malformed = get("malformed");
-    s.disconnects = get("disconnects");
-    s.unknown_service = get("unknown_service");
-    s.workers_lost = get("workers_lost");
+    broker_stats s;
+    s.requests = get("requests");
+    s.dispatched = get("dispatched");
+    s.replies = get("replies");
     s.queued = get("queued");
     s.in_flight = get("in_flight");
     s.workers = get("workers");
+    s.services = get("services");
+    s.clients = get("clients");
+    s.malformed = get("malformed");
+    s.disconnects = get("disconnects");
+    s.overloaded = get("overloaded");
+    s.unknown_service = get("unknown_service");
+    s.expired = get("expired");
+    s.workers_lost = get("workers_lost");
+    s.redispatched = get("redispatched");
+    s.worker_lost_replies = get("worker_lost_replies");
+    s.undeliverable = get("undeliverable");
+    s.too_large = get("too_large");
+    s.clients_refused = get("clients_refused");
+    s.client_requests_refused = get("client_requests_refused");
+    s.quiet_workers = get("quiet_workers");
     return s;
 }
 
