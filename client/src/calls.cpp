@@ -166,9 +166,16 @@ void engine::on_reply(pending_call& call, int from, call_result&& outcome, time_
         try_send(call, now);
         return;
     }
+    // A refusal that another broker can stand in for (one still restarting,
+    // say, while this one drains) multiplies nothing: not charged to the
+    // budget, which is there so that retries cannot multiply an outage.
+    const bool elsewhere =
+        outcome.code() == bus::errc::unavailable && another_broker_for(call, from, now);
     if (!outcome && bus::is_retryable(outcome.code()) && call.retries_left > 0 &&
-        retry_tokens_ >= 1) {
-        retry_tokens_ -= 1;  // a budget, so that retries cannot multiply an outage
+        (elsewhere || retry_tokens_ >= 1)) {
+        if (!elsewhere) {
+            retry_tokens_ -= 1;
+        }
         --call.retries_left;
         retry_later(call, now);
         return;

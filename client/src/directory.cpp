@@ -74,9 +74,10 @@ bool engine::better_broker_known(const pending_call& call) const noexcept {
 }
 
 bool engine::moves_elsewhere(const pending_call& call, int from, time_point now) const noexcept {
-    if (call.moves + 1 >= static_cast<int>(links_.size())) {
-        return false;
-    }
+    return call.moves + 1 < static_cast<int>(links_.size()) && another_broker_for(call, from, now);
+}
+
+bool engine::another_broker_for(const pending_call& call, int from, time_point now) const noexcept {
     // Not refusing is enough: a broker restarting on its endpoint is not
     // "up" again until it answers a ping, and an attempt at a dead one fails
     // at once (ZMQ_IMMEDIATE) and waits for a broker, running nothing twice.

@@ -108,6 +108,8 @@ private:
     // another broker that suits it and is not refusing (once per broker at
     // most).
     bool moves_elsewhere(const pending_call& call, int from, time_point now) const noexcept;
+    // True if a broker other than `from` suits `call` and is not refusing.
+    bool another_broker_for(const pending_call& call, int from, time_point now) const noexcept;
     // Up and not refusing: where attempts go first.
     static bool usable(const broker_link& link, time_point now) noexcept {
         return link.up && now >= link.refusing_until;
