@@ -3,7 +3,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <cerrno>
 
 #include "broker_core.hpp"
 #include "counters.hpp"
@@ -79,14 +78,7 @@ void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& it
     const auto until = bus::clock::now() + std::min<std::chrono::milliseconds>(
                                                options.heartbeat, std::chrono::milliseconds(200));
     for (auto now = bus::clock::now(); now < until; now = bus::clock::now()) {
-        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - now);
-        try {
-            zmq::poll(&item, 1, wait);
-        } catch (const zmq::error_t& e) {
-            if (e.num() != EINTR) {
-                throw;
-            }
-        }
+        bus::poll_until(std::span(&item, 1), until);
         for (int n = 0; n < 1024 && bus::recv_frames(router, message); ++n) {
             core.on_message(message, bus::clock::now());
         }
@@ -108,14 +100,7 @@ void broker::run() {
     log->info("broker listening endpoint={} heartbeat_ms={} liveness={}", impl_->endpoint,
               impl_->options.heartbeat.count(), impl_->options.liveness);
     for (;;) {
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick - bus::clock::now());
-        try {
-            zmq::poll(items, 2, std::chrono::milliseconds(std::max<std::int64_t>(wait.count(), 0)));
-        } catch (const zmq::error_t& e) {
-            if (e.num() != EINTR) {
-                throw;
-            }
-        }
+        bus::poll_until(items, next_tick);
         auto now = bus::clock::now();
         for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
             core.on_message(message, now);

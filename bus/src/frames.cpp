@@ -2,6 +2,9 @@
 
 #include <zmq_addon.hpp>
 
+#include <algorithm>
+#include <cerrno>
+
 namespace skynet::bus {
 
 send_outcome send_frames(zmq::socket_ref socket, frames& message, bool dontwait) {
@@ -33,6 +36,18 @@ bool recv_frames(zmq::socket_ref socket, frames& message) {
     message.clear();
     auto parts = zmq::recv_multipart(socket, std::back_inserter(message), zmq::recv_flags::dontwait);
     return parts.has_value();
+}
+
+void poll_until(std::span<zmq_pollitem_t> items, time_point until) {
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - clock::now());
+    try {
+        zmq::poll(items.data(), items.size(),
+                  std::chrono::milliseconds(std::max<std::int64_t>(wait.count(), 0)));
+    } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) {
+            throw;
+        }
+    }
 }
 
 }  // namespace skynet::bus

@@ -150,14 +150,7 @@ void engine::wait_for_work(time_point next_check) {
     if (!unsent_.empty() || !deferred_.empty()) {
         wake_at = std::min(wake_at, now + (deferred_.empty() ? unsent_tick : milliseconds(0)));
     }
-    auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
-    try {
-        zmq::poll(items_.data(), items_.size(), milliseconds(std::max<std::int64_t>(wait, 0)));
-    } catch (const zmq::error_t& e) {
-        if (e.num() != EINTR) {
-            throw;
-        }
-    }
+    bus::poll_until(items_, wake_at);
 }
 
 // Swapped, not moved out: both vectors keep their capacity, so that calls

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cerrno>
 
 namespace skynet::worker_detail {
 
@@ -39,15 +38,7 @@ void io_loop::run() {
         if (items_dirty_) {
             rebuild_poll_items();
         }
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick_ - bus::clock::now());
-        try {
-            zmq::poll(items_.data(), items_.size(),
-                      std::chrono::milliseconds(std::max<std::int64_t>(wait.count(), 0)));
-        } catch (const zmq::error_t& e) {
-            if (e.num() != EINTR) {
-                throw;
-            }
-        }
+        bus::poll_until(items_, next_tick_);
         now = bus::clock::now();
         if ((items_[0].revents & ZMQ_POLLIN) != 0) {
             std::uint64_t count = 0;

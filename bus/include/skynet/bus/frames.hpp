@@ -6,6 +6,8 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "skynet/bus/clock.hpp"
+
 namespace skynet::bus {
 
 // One multipart message. Loops keep one and clear() it between messages, so
@@ -45,5 +47,10 @@ send_outcome send_frames(zmq::socket_ref socket, frames& message, bool dontwait 
 // Receives one whole multipart message into `message` (cleared first).
 // Returns false if none is waiting.
 bool recv_frames(zmq::socket_ref socket, frames& message);
+
+// zmq::poll until something is ready or `until` (whole milliseconds, at
+// least 0) passes; a signal only cuts the wait short. The loops of broker,
+// worker and client all wait this way.
+void poll_until(std::span<zmq_pollitem_t> items, time_point until);
 
 }  // namespace skynet::bus
