@@ -51,7 +51,10 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     if (!wait_until([&] { return r.workers() >= expected; }, setup_limit)) {
         return failed(c.label, "relay workers did not connect");
     }
-    const raw_target target{r.endpoint(), false, {}};
+    raw_target target{r.endpoint(), false, {}, {}};
+    if (c.mode == relay_mode::mdp_frames) {
+        target = {r.endpoint(), true, echo_service, sample_request_header(plan)};
+    }
     run_raw_load(target, warm_up_plan(plan));
     const auto cpu0 = r.cpu();
     auto result = run_raw_load(target, plan);
@@ -68,7 +71,7 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     const auto endpoint = local ? local->endpoint() : options.broker;
     if (!options.service.empty()) {
         // Someone else's service: a plain MDP caller, like for like with any broker.
-        const raw_target target{endpoint, true, options.service};
+        const raw_target target{endpoint, true, options.service, {}};
         run_raw_load(target, warm_up_plan(plan));
         auto r = run_raw_load(target, plan);
         r.label = "plain MDP client";

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "load.hpp"
+#include "skynet/bus/envelope.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
+#include "skynet/bus/origin.hpp"
 
 namespace skynet::bench {
 
@@ -65,6 +67,9 @@ private:
         if (target_.mdp) {
             bus::mdp::put_client_header(out_, target_.service);  // "" MDPC01 service
         }
+        if (!target_.header.empty()) {
+            out_.push_back(bus::frame_of(target_.header));
+        }
         zmq::message_t body(payload_.data(), payload_.size());
         const auto stamp = now_ns();
         std::memcpy(body.data(), &stamp, sizeof stamp);
@@ -105,6 +110,17 @@ private:
 };
 
 }  // namespace
+
+std::string sample_request_header(const load_plan& plan) {
+    const auto origin = bus::make_origin("skynet-bench");
+    bus::rpc::request_header h;
+    h.method = "echo";
+    h.request_id = "000003e800000001";  // the client's form: slot and generation in hex
+    h.origin = origin;
+    h.timeout_ms = plan.timeout.count();
+    h.idempotent = plan.idempotent;
+    return std::string(bus::view_of(bus::rpc::encode_request_header(h)));
+}
 
 run_result run_raw_load(const raw_target& target, const load_plan& plan) {
     std::vector<std::unique_ptr<raw_caller>> callers;

@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "skynet/bus/frames.hpp"
+#include "skynet/bus/mdp.hpp"
 
 namespace skynet::bench {
 
@@ -24,15 +25,42 @@ struct relay_state {
     std::size_t next = 0;
     std::deque<zmq::message_t> ready;        // one per connection: idle workers
     std::deque<bus::frames> waiting;         // one per connection: queued requests
+    std::string service;                     // mdp_frames: named in every reply
     bus::frames out;
 };
+
+bool is_mdp_client(const bus::frames& in) {
+    return in.size() >= 4 && bus::view_of(in[2]) == bus::mdp::client_protocol;
+}
 
 void to_worker(zmq::socket_t& router, relay_state& s, zmq::message_t&& worker, bus::frames& in) {
     s.out.clear();
     s.out.push_back(std::move(worker));
-    s.out.emplace_back();
-    for (auto& frame : in) {
-        s.out.push_back(std::move(frame));  // client identity, then the body
+    if (s.mode == relay_mode::mdp_frames) {
+        // in: client-id "" MDPC01 service header params
+        if (s.service.empty()) {
+            s.service = bus::view_of(in[3]);
+        }
+        bus::mdp::put_request_header(s.out, std::move(in[0]));
+        for (std::size_t i = 4; i < in.size(); ++i) {
+            s.out.push_back(std::move(in[i]));
+        }
+    } else {
+        s.out.emplace_back();
+        for (auto& frame : in) {
+            s.out.push_back(std::move(frame));  // client identity, then the body
+        }
+    }
+    bus::send_frames(router, s.out);
+}
+
+// in: worker-id "" MDPW01 0x03 client-id "" header params
+void mdp_reply_to_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
+    s.out.clear();
+    s.out.push_back(std::move(in[4]));
+    bus::mdp::put_client_header(s.out, s.service);
+    for (std::size_t i = 6; i < in.size(); ++i) {
+        s.out.push_back(std::move(in[i]));
     }
     bus::send_frames(router, s.out);
 }
@@ -44,7 +72,7 @@ zmq::message_t copy_of(const zmq::message_t& m) {
 }
 
 void on_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
-    if (s.mode == relay_mode::unlimited) {
+    if (s.mode != relay_mode::one_per_connection) {
         if (!s.workers.empty()) {
             auto& w = s.workers[s.next++ % s.workers.size()];
             to_worker(router, s, copy_of(w), in);
@@ -62,6 +90,10 @@ void on_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
 
 void on_worker(zmq::socket_t& router, relay_state& s, bus::frames& in,
                std::atomic<std::uint64_t>& workers) {
+    if (s.mode == relay_mode::mdp_frames && in.size() >= 7) {
+        mdp_reply_to_client(router, s, in);
+        return;
+    }
     auto identity = std::move(in[0]);
     if (in.size() >= 4) {  // identity "" client body: a reply goes to its client
         s.out.clear();
@@ -69,7 +101,7 @@ void on_worker(zmq::socket_t& router, relay_state& s, bus::frames& in,
             s.out.push_back(std::move(in[i]));
         }
         bus::send_frames(router, s.out);
-    } else if (s.mode == relay_mode::unlimited) {
+    } else if (s.mode != relay_mode::one_per_connection) {
         s.workers.push_back(std::move(identity));
         workers.store(s.workers.size());
         return;
@@ -84,6 +116,15 @@ void on_worker(zmq::socket_t& router, relay_state& s, bus::frames& in,
         auto next = std::move(s.waiting.front());
         s.waiting.pop_front();
         to_worker(router, s, std::move(identity), next);
+    }
+}
+
+// "" client body goes back as it came; a 7/MDP REQUEST becomes a REPLY.
+void answer_in_place(bus::frames& message) {
+    if (message.size() >= 3 && bus::view_of(message[1]) == bus::mdp::worker_protocol &&
+        message[2].size() == 1) {
+        *static_cast<std::uint8_t*>(message[2].data()) =
+            static_cast<std::uint8_t>(bus::mdp::command::reply);
     }
 }
 
@@ -104,13 +145,15 @@ relay::~relay() {
 }
 
 void relay::run(zmq::socket_t& router) {
-    relay_state s{mode_, {}, 0, {}, {}, {}};
+    relay_state s{mode_, {}, 0, {}, {}, {}, {}};
     bus::frames in;
     zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
     while (!stop_.load(std::memory_order_relaxed)) {
         zmq::poll(&item, 1, poll_interval);
         for (int n = 0; n < batch && bus::recv_frames(router, in); ++n) {
-            if (in.size() >= 2 && in[1].size() == 0) {
+            if (is_mdp_client(in)) {
+                on_client(router, s, in);
+            } else if (in.size() >= 2 && in[1].size() == 0) {
                 on_worker(router, s, in, workers_);
             } else if (in.size() >= 2) {
                 on_client(router, s, in);
@@ -147,7 +190,8 @@ void relay_worker::run() {
                 continue;
             }
             for (int n = 0; n < batch && bus::recv_frames(sockets_[i], message); ++n) {
-                bus::send_frames(sockets_[i], message);  // "" client body, as it came
+                answer_in_place(message);
+                bus::send_frames(sockets_[i], message);
             }
         }
     }

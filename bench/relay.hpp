@@ -7,6 +7,14 @@
 //   client -> relay: body (first frame not empty)
 //   worker -> relay: "" (ready), or "" client-id body (a reply)
 //   relay -> worker: "" client-id body;  relay -> client: body
+//
+// In mdp_frames mode the relay frames messages as a 7/MDP broker does, still
+// without reading them, and callers send our envelope's two body frames: the
+// floor for what DESIGN.md puts on the wire (see docs/performance.md).
+//   client -> relay: "" MDPC01 service header params
+//   relay -> worker: "" MDPW01 0x02 client-id "" header params
+//   worker -> relay: "" (ready), or "" MDPW01 0x03 client-id "" header params
+//   relay -> client: "" MDPC01 service header params
 
 #include <atomic>
 #include <cstdint>
@@ -22,6 +30,7 @@ namespace skynet::bench {
 enum class relay_mode {
     one_per_connection,  // 7/MDP's rule: a worker connection holds one request
     unlimited,           // requests go round robin, as many in flight as sent
+    mdp_frames,          // unlimited, with 7/MDP's frames and our envelope's
 };
 
 class relay {

@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t bytes_in_flight_max = 16 << 20;
 
 const relay_case relay_unlimited{"relay, unlimited", relay_mode::unlimited, 1, 1};
+const relay_case relay_mdp_frames{"relay, 7/MDP frames", relay_mode::mdp_frames, 1, 1};
 
 comparison sync_1x1(const bench_options& o) {
     comparison c{"sync-1x1", "1 client x 1 worker, one call at a time", plan_from(o, 1, 1, o.size),
@@ -50,7 +51,8 @@ comparison async_credit(const bench_options& o, std::size_t size, std::string na
     return {std::move(name),
             std::to_string(inflight) + " in flight, " + std::to_string(size) +
                 " B, our worker with negotiated credit " + std::to_string(credit),
-            plan_from(o, 1, inflight, size), {relay_unlimited}, 0, {1, false, credit},
+            plan_from(o, 1, inflight, size), {relay_unlimited, relay_mdp_frames}, 0,
+            {1, false, credit},
             "skynet, credit"};
 }
 

@@ -1,0 +1,37 @@
+// The async-credit scenario's second baseline, a relay that frames messages
+// as a 7/MDP broker does, must answer every request its caller sends: a relay
+// that dropped or misrouted them would report a floor that means nothing.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+
+namespace skynet::testing {
+namespace {
+
+const nlohmann::json* run_labelled(const nlohmann::json& report, const std::string& label) {
+    for (const auto& run : report["scenarios"][0]["runs"]) {
+        if (run["label"] == label) {
+            return &run;
+        }
+    }
+    return nullptr;
+}
+
+TEST(bench, frame_floor_relay_answers_every_request) {
+    auto run = run_program("skynet-bench",
+                           {"--quick", "--seconds", "0.2", "--scenario", "async-credit", "--json",
+                            "--log-level", "warn"},
+                           std::chrono::seconds(100));
+    ASSERT_EQ(run.status, 0) << run.out << run.err;
+    const auto report = nlohmann::json::parse(run.out);
+    const auto* floor = run_labelled(report, "relay, 7/MDP frames");
+    ASSERT_NE(floor, nullptr) << run.out;
+    EXPECT_GT((*floor)["completed"].get<std::uint64_t>(), 1000u) << run.out;
+    EXPECT_EQ((*floor)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
+    EXPECT_EQ((*floor)["note"], "") << run.out;
+}
+
+}  // namespace
+}  // namespace skynet::testing
