@@ -117,4 +117,87 @@ TEST(envelope, empty_document_frame_is_valid_bson) {
     EXPECT_TRUE(view->empty());
 }
 
+// What libbson's appenders write for a header: the bytes our own writer must
+// reproduce.
+std::string libbson_request_header(const rpc::request_header& h) {
+    bson_doc d;
+    d.add_string("method", h.method).add_string("request_id", h.request_id);
+    d.add_string("origin", h.origin).add_int32("retry", h.retry);
+    if (h.timeout_ms) {
+        d.add_int64("timeout_ms", *h.timeout_ms);
+    }
+    d.add_bool("idempotent", h.idempotent);
+    if (!h.traceparent.empty()) {
+        d.add_string("traceparent", h.traceparent);
+    }
+    if (!h.parent.empty()) {
+        d.add_string("parent", h.parent);
+    }
+    auto v = d.view();
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size());
+}
+
+std::string bytes_of(const zmq::message_t& frame) {
+    return std::string(static_cast<const char*>(frame.data()), frame.size());
+}
+
+TEST(envelope, headers_are_written_as_libbson_writes_them) {
+    auto full = sample_header();
+    EXPECT_EQ(bytes_of(rpc::encode_request_header(full)), libbson_request_header(full));
+    rpc::request_header minimal;
+    minimal.method = "m";
+    minimal.request_id = "1";
+    EXPECT_EQ(bytes_of(rpc::encode_request_header(minimal)), libbson_request_header(minimal));
+
+    bson_doc reply;
+    reply.add_string("request_id", "00000000000000a1").add_int32("code", 8);
+    reply.add_string("error", "it broke");
+    auto v = reply.view();
+    EXPECT_EQ(bytes_of(rpc::encode_reply_header({"00000000000000a1", errc::service_error,
+                                                 "it broke"})),
+              std::string(reinterpret_cast<const char*>(v.data()), v.size()));
+}
+
+// A header with fields of other types (a newer peer's additions) is read
+// through libbson, and reads the same; rewrites still land in place.
+TEST(envelope, headers_with_other_field_types_read_alike) {
+    bson_doc d;
+    d.add_string("method", "Index").add_double("weight", 0.5);
+    d.add_document_with("extra", [](bson_doc& child) { child.add_int32("n", 1); });
+    d.add_string("request_id", "00000000000000a1").add_int32("retry", 1);
+    d.add_int64("timeout_ms", 900).add_bool("idempotent", true);
+    auto frame = std::move(d).to_frame();
+
+    auto fast = rpc::decode_request_header(frame);
+    auto slow = rpc::reference::decode_request_header(frame);
+    ASSERT_TRUE(fast.ok()) << fast.err().detail;
+    ASSERT_TRUE(slow.ok());
+    EXPECT_EQ(fast->method, "Index");
+    EXPECT_EQ(fast->request_id, slow->request_id);
+    EXPECT_EQ(fast->timeout_ms, 900);
+    EXPECT_TRUE(fast->idempotent);
+
+    ASSERT_TRUE(rpc::rewrite_timeout(frame, 300));
+    ASSERT_TRUE(rpc::rewrite_retry(frame, 4));
+    auto meta = rpc::peek_request(frame);
+    ASSERT_TRUE(meta.has_value());
+    EXPECT_EQ(meta->timeout_ms, 300);
+    EXPECT_EQ(rpc::peek_retry(frame), 4);
+}
+
+TEST(envelope, wrong_types_are_refused_by_both_readers) {
+    bson_doc d;
+    d.add_string("method", "Index").add_string("request_id", "x").add_double("timeout_ms", 5);
+    auto frame = std::move(d).to_frame();
+    auto fast = rpc::decode_request_header(frame);
+    ASSERT_FALSE(fast.ok());
+    EXPECT_EQ(fast.err().detail, rpc::reference::decode_request_header(frame).err().detail);
+
+    bson_doc b;
+    b.add_string("method", "Index").add_string("request_id", "x").add_int32("idempotent", 1);
+    auto frame2 = std::move(b).to_frame();
+    ASSERT_FALSE(rpc::decode_request_header(frame2).ok());
+    ASSERT_FALSE(rpc::reference::decode_request_header(frame2).ok());
+}
+
 }  // namespace

@@ -1,5 +1,6 @@
 // Fuzz target: the RPC envelope and BSON reads on arbitrary bytes, including
-// the broker's in-place rewrites, which must keep a valid header valid.
+// the broker's in-place rewrites, which must keep a valid header valid, and
+// the envelope's hand reader, which must agree with libbson's on every input.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,13 +25,47 @@ void read_document(const skynet::bus::bson_view& view) {
     }
 }
 
+bool same(const skynet::bus::rpc::request_header& a,
+          const skynet::bus::rpc::request_header& b) {
+    return a.method == b.method && a.request_id == b.request_id && a.origin == b.origin &&
+           a.retry == b.retry && a.timeout_ms == b.timeout_ms && a.idempotent == b.idempotent &&
+           a.traceparent == b.traceparent && a.parent == b.parent;
+}
+
+// The hand reader and libbson's must agree on every input, errors included.
+void compare_readers(const zmq::message_t& frame) {
+    namespace rpc = skynet::bus::rpc;
+    auto fast = rpc::decode_request_header(frame);
+    auto slow = rpc::reference::decode_request_header(frame);
+    if (fast.ok() != slow.ok() || (fast.ok() && !same(*fast, *slow)) ||
+        (!fast.ok() && fast.err().detail != slow.err().detail)) {
+        __builtin_trap();
+    }
+    auto fast_reply = rpc::decode_reply_header(frame);
+    auto slow_reply = rpc::reference::decode_reply_header(frame);
+    if (fast_reply.ok() != slow_reply.ok() ||
+        (fast_reply.ok() && (fast_reply->request_id != slow_reply->request_id ||
+                             fast_reply->code != slow_reply->code ||
+                             fast_reply->error != slow_reply->error)) ||
+        (!fast_reply.ok() && fast_reply.err().detail != slow_reply.err().detail)) {
+        __builtin_trap();
+    }
+    auto fast_meta = rpc::peek_request(frame);
+    auto slow_meta = rpc::reference::peek_request(frame);
+    if (fast_meta.has_value() != slow_meta.has_value() ||
+        (fast_meta && (fast_meta->request_id != slow_meta->request_id ||
+                       fast_meta->timeout_ms != slow_meta->timeout_ms ||
+                       fast_meta->idempotent != slow_meta->idempotent))) {
+        __builtin_trap();
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace skynet::bus;
     zmq::message_t frame(data, size);
-    (void)rpc::decode_request_header(frame).ok();
-    (void)rpc::decode_reply_header(frame).ok();
+    compare_readers(frame);
     auto meta = rpc::peek_request(frame);
     (void)rpc::peek_retry(frame);
 

@@ -76,6 +76,16 @@ bool rewrite_timeout(zmq::message_t& header, std::int64_t timeout_ms) noexcept;
 
 }  // namespace skynet::bus::rpc
 
+namespace skynet::bus::rpc::reference {
+// The same readers through libbson's iterator, which knows every BSON type.
+// The readers above take their own faster path through headers of strings,
+// integers and booleans, and fall back to these for anything else; on every
+// input both must agree (the envelope fuzz target checks it).
+result<request_header> decode_request_header(const zmq::message_t& frame) noexcept;
+result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept;
+std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept;
+}  // namespace skynet::bus::rpc::reference
+
 namespace skynet::bus::rpc {
 // Rewrites the header's retry count in place; false if it has no int32 retry.
 bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept;
