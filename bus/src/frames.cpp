@@ -33,9 +33,25 @@ send_outcome send_frames(zmq::socket_ref socket, frames& message, bool dontwait)
 }
 
 bool recv_frames(zmq::socket_ref socket, frames& message) {
-    message.clear();
-    auto parts = zmq::recv_multipart(socket, std::back_inserter(message), zmq::recv_flags::dontwait);
-    return parts.has_value();
+    // Frames are received into the message_t objects the last message left
+    // behind (ZeroMQ releases what they held): no init, move and close of a
+    // temporary per frame, which recv_multipart costs.
+    std::size_t count = 0;
+    for (;;) {
+        if (count == message.size()) {
+            message.emplace_back();
+        }
+        if (!socket.recv(message[count], zmq::recv_flags::dontwait)) {
+            // Only the first frame can be missing: ZeroMQ delivers whole messages.
+            message.clear();
+            return false;
+        }
+        if (!message[count++].more()) {
+            break;
+        }
+    }
+    message.resize(count);
+    return true;
 }
 
 void poll_until(std::span<zmq_pollitem_t> items, time_point until) {

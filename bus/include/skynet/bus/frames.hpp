@@ -44,7 +44,7 @@ enum class send_outcome {
 // (a closed socket or context is a programming error here).
 send_outcome send_frames(zmq::socket_ref socket, frames& message, bool dontwait = true);
 
-// Receives one whole multipart message into `message` (cleared first).
+// Receives one whole multipart message into `message`, replacing what it held.
 // Returns false if none is waiting.
 bool recv_frames(zmq::socket_ref socket, frames& message);
 
