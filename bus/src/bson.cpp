@@ -141,15 +141,11 @@ result<bson_doc> bson_doc::from_json(std::string_view json) {
     if (parsed == nullptr) {
         return error{errc::bad_request, std::string("invalid JSON: ") + failure.message};
     }
-    bson_doc doc;
-    doc.adopt(parsed);
-    return doc;
+    return bson_doc(parsed);
 }
 
 bson_doc bson_doc::copy_of(const bson_view& view) {
-    bson_doc doc;
-    doc.adopt(bson_copy(view.get()));
-    return doc;
+    return bson_doc(bson_copy(view.get()));
 }
 
 bson_doc& bson_doc::add_string(std::string_view key, std::string_view value) {

@@ -115,12 +115,8 @@ public:
     bson_t* get() noexcept { return doc_; }
 
 private:
-    // Takes ownership of `replacement`, freeing the document held so far.
-    void adopt(bson_t* replacement) noexcept {
-        bson_t* old = doc_;
-        doc_ = replacement;
-        bson_destroy(old);
-    }
+    // Owns `doc` from now on: no empty document is made only to be replaced.
+    explicit bson_doc(bson_t* doc) noexcept : doc_(doc) {}
 
     bson_t* doc_;
 };
