@@ -23,6 +23,8 @@ void add_bench_options(bus::option_parser& parser) {
         ("size", po::value<std::size_t>()->default_value(100), "payload bytes")
         ("idempotent", po::bool_switch(), "mark our calls idempotent")
         ("seconds", po::value<double>(), "seconds per run (default 2, --quick 0.5)")
+        ("repeat", po::value<int>()->default_value(1),
+         "run each scenario this many times and quote the median ratio")
         ("json", po::bool_switch(), "print JSON instead of the table")
         ("scenario", po::value<std::string>(), "run only scenarios whose name contains this")
         ("quick", po::bool_switch(), "short runs, peer counts divided by ten")
@@ -81,6 +83,10 @@ bench_options parse_options(int argc, char** argv) {
     o.list = parser.get<bool>("list");
     o.seconds = parser.has("seconds") ? parser.get<double>("seconds") : (o.quick ? 0.5 : 2.0);
     o.seconds = std::max(o.seconds, 0.1);
+    o.repeat = parser.get<int>("repeat");
+    if (o.repeat < 1 || o.repeat > 100) {
+        parser.exit_with_error("--repeat must be between 1 and 100");
+    }
     o.scenario = parser.has("scenario") ? parser.get<std::string>("scenario") : "";
     o.broker_binary = parser.has("broker-binary") ? parser.get<std::string>("broker-binary")
                                                   : default_broker_binary();

@@ -28,6 +28,7 @@ struct bench_options {
     std::size_t size = 100; // payload bytes of the scenarios that do not set their own
     bool idempotent = false;
     double seconds = 2.0;   // per run
+    int repeat = 1;         // runs of each scenario; the median ratio is quoted
     bool json = false;
     std::string scenario;   // only the scenarios whose name contains this
     bool quick = false;     // short runs and peer counts scaled down tenfold

@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 #include <string>
@@ -165,6 +166,17 @@ void print_summary(std::ostream& out, const report& r) {
             out << " = " << ratio(ours.rate(), ref.rate()) << " x " << ref.label << " ("
                 << format("%.0f", ref.rate()) << ")";
         }
+        for (std::size_t i = 0; i < s.runs.size(); ++i) {
+            const auto index = static_cast<int>(i);
+            if (index != s.reference && index != s.measured && s.runs[i].rate() > 0) {
+                out << "; " << ratio(ours.rate(), s.runs[i].rate()) << " x " << s.runs[i].label;
+            }
+        }
+        if (s.ratios.size() > 1) {
+            const auto [low, high] = std::minmax_element(s.ratios.begin(), s.ratios.end());
+            out << " (median of " << s.ratios.size() << " runs; " << format("%.2f", *low) << "-"
+                << format("%.2f", *high) << ")";
+        }
         out << "; p50 " << duration_text(ns_at(ours, 50)) << " p99 "
             << duration_text(ns_at(ours, 99));
         if (auto cpu = ours.cpu_per_request()) {
@@ -184,7 +196,11 @@ void print_json(std::ostream& out, const report& r) {
         out << (i ? "," : "") << "{\"name\":\"" << escaped(s.name) << "\",\"description\":\""
             << escaped(s.description) << "\",\"skipped\":\"" << escaped(s.skipped)
             << "\",\"reference\":" << s.reference << ",\"measured\":" << s.measured
-            << ",\"note\":\"" << escaped(s.note) << "\",\"runs\":[";
+            << ",\"note\":\"" << escaped(s.note) << "\",\"ratios\":[";
+        for (std::size_t k = 0; k < s.ratios.size(); ++k) {
+            out << (k ? "," : "") << s.ratios[k];
+        }
+        out << "],\"runs\":[";
         for (std::size_t k = 0; k < s.runs.size(); ++k) {
             out << (k ? "," : "");
             json_run(out, s.runs[k]);

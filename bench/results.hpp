@@ -48,6 +48,21 @@ struct scenario_result {
     int measured = -1;     // our run, the one the closing line quotes
     std::string skipped;   // why it did not run, if it did not
     std::string note;      // what the figure means or what limited it
+    // With --repeat: this is the run of median ratio, and these are the
+    // ratios of every run, in the order they ran.
+    std::vector<double> ratios;
+
+    // Our rate over the reference's; nothing if either is missing.
+    std::optional<double> ratio() const noexcept {
+        if (!skipped.empty() || measured < 0 || reference < 0 || reference == measured) {
+            return std::nullopt;
+        }
+        const auto ref = runs[static_cast<std::size_t>(reference)].rate();
+        if (ref <= 0) {
+            return std::nullopt;
+        }
+        return runs[static_cast<std::size_t>(measured)].rate() / ref;
+    }
 };
 
 struct memory_figure {
