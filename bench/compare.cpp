@@ -51,9 +51,9 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     if (!wait_until([&] { return r.workers() >= expected; }, setup_limit)) {
         return failed(c.label, "relay workers did not connect");
     }
-    raw_target target{r.endpoint(), false, {}, {}};
+    raw_target target{r.endpoint(), false, {}, false};
     if (c.mode == relay_mode::mdp_frames) {
-        target = {r.endpoint(), true, echo_service, sample_request_header(plan)};
+        target = {r.endpoint(), true, echo_service, true};
     }
     run_raw_load(target, warm_up_plan(plan));
     const auto cpu0 = r.cpu();
@@ -63,7 +63,8 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     return result;
 }
 
-run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan) {
+run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan,
+                    caller_kind caller) {
     std::optional<inproc_broker> local;
     if (options.broker.empty()) {
         local.emplace();
@@ -71,7 +72,7 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     const auto endpoint = local ? local->endpoint() : options.broker;
     if (!options.service.empty()) {
         // Someone else's service: a plain MDP caller, like for like with any broker.
-        const raw_target target{endpoint, true, options.service, {}};
+        const raw_target target{endpoint, true, options.service, false};
         run_raw_load(target, warm_up_plan(plan));
         auto r = run_raw_load(target, plan);
         r.label = "plain MDP client";
@@ -81,9 +82,17 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     if (!workers.wait_ready(setup_limit) || !warm_up(endpoint, echo_service, setup_limit)) {
         return failed("skynet", "our echo worker did not answer within 10 s");
     }
-    run_skynet_load(endpoint, echo_service, warm_up_plan(plan));
+    const raw_target raw{endpoint, true, echo_service, true};
+    auto load = [&](const load_plan& p) {
+        return caller == caller_kind::raw ? run_raw_load(raw, p)
+                                          : run_skynet_load(endpoint, echo_service, p);
+    };
+    load(warm_up_plan(plan));
     const auto cpu0 = local ? local->cpu() : std::chrono::nanoseconds(0);
-    auto result = run_skynet_load(endpoint, echo_service, plan);
+    auto result = load(plan);
+    if (caller == caller_kind::raw) {
+        result.label = "raw caller, our broker+worker";
+    }
     if (local) {
         result.broker_cpu = local->cpu() - cpu0;
     }
@@ -98,7 +107,10 @@ scenario_result run_comparison(const bench_options& options, const comparison& c
         s.runs.push_back(run_relay(b, c.plan));
     }
     s.reference = c.reference;
-    auto ours = run_ours(options, c.ours, c.plan);
+    if (c.raw_caller_too && options.broker.empty() && options.service.empty()) {
+        s.runs.push_back(run_ours(options, c.ours, c.plan, caller_kind::raw));
+    }
+    auto ours = run_ours(options, c.ours, c.plan, caller_kind::client);
     if (ours.label.empty()) {
         ours.label = c.our_label;
     }

@@ -28,7 +28,12 @@ struct comparison {
     int reference = 0;    // the baseline that ratios are taken against
     echo_plan ours;
     std::string our_label = "skynet";
+    // Also run a raw caller sending our client's frames through our broker
+    // and worker: the difference to our run is our client's own cost.
+    bool raw_caller_too = false;
 };
+
+enum class caller_kind { client, raw };
 
 // The plan of a scenario from the command line's --requests, --seconds and
 // --idempotent; callers and inflight are the scenario's own.
@@ -41,8 +46,10 @@ load_plan warm_up_plan(load_plan plan);
 run_result run_relay(const relay_case& c, const load_plan& plan);
 
 // Our stack under `plan`: an in-process broker (or --broker), echo workers
-// (or --service, served by someone else, driven by a plain MDP caller).
-run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan);
+// (or --service, served by someone else, driven by a plain MDP caller), and
+// our client as the caller, or a raw caller sending the same frames.
+run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan,
+                    caller_kind caller);
 
 scenario_result run_comparison(const bench_options& options, const comparison& c);
 

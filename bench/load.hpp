@@ -33,12 +33,11 @@ struct raw_target {
     std::string endpoint;
     bool mdp = false;
     std::string service;
-    std::string header;  // not empty: a frame sent before the body, as our envelope's header
+    // Our envelope, as our client would send the bench's echo call: a request
+    // header (its request_id counting up) and a params document {data: ...}
+    // that carries the send time. Our echo worker's result is a copy of it.
+    bool envelope = false;
 };
-
-// The bytes of a request header as our client sends it for the bench's echo
-// call, for raw callers that put the same frames on the wire as we do.
-std::string sample_request_header(const load_plan& plan);
 
 // Raw DEALER callers, each on its own thread with its own context.
 run_result run_raw_load(const raw_target& target, const load_plan& plan);

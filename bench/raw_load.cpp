@@ -1,10 +1,12 @@
 // Raw callers for the relay and for any 7/MDP broker: the load side of the
 // baseline, with no envelope and nothing between the socket and the loop.
+#include <algorithm>
 #include <cstring>
 #include <thread>
 #include <vector>
 
 #include "load.hpp"
+#include "skynet/bus/bson.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -28,12 +30,47 @@ struct caller_window {
     clock_type::time_point give_up;   // stop waiting for replies
 };
 
+// A request's frames after the MDP header: what they hold and where the
+// send time goes.
+struct request_body {
+    std::string header;           // empty: no envelope
+    std::size_t id_offset = 0;    // the header's request_id digits
+    std::string params;           // the body frame
+    std::size_t stamp_offset = 0; // the send time's 8 bytes in it (and in the reply)
+};
+
+constexpr std::string_view placeholder_id = "0000000000000000";
+
+request_body body_for(const raw_target& target, const load_plan& plan) {
+    request_body b;
+    if (!target.envelope) {
+        b.params.assign(plan.size, 'x');
+        return b;
+    }
+    const auto origin = bus::make_origin("skynet-bench");
+    bus::rpc::request_header h;
+    h.method = "echo";
+    h.request_id = placeholder_id;  // the client's form: slot and generation in hex
+    h.origin = origin;
+    h.timeout_ms = plan.timeout.count();
+    h.idempotent = plan.idempotent;
+    b.header = std::string(bus::view_of(bus::rpc::encode_request_header(h)));
+    b.id_offset = b.header.find(placeholder_id);
+    bus::bson_doc params;
+    params.add_string("data", std::string(std::max<std::size_t>(plan.size, 8), 'x'));
+    const auto view = params.view();
+    b.params.assign(reinterpret_cast<const char*>(view.data()), view.size());
+    // int32 length, type byte, "data\0", int32 string length: then the string.
+    b.stamp_offset = 4 + 1 + 5 + 4;
+    return b;
+}
+
 // One raw caller: keeps plan.inflight requests out until the window closes.
 class raw_caller {
 public:
     raw_caller(const raw_target& target, const load_plan& plan)
         : target_(target), plan_(plan), socket_(context_, zmq::socket_type::dealer),
-          payload_(plan.size, 'x') {
+          body_(body_for(target, plan)) {
         socket_.set(zmq::sockopt::sndhwm, 100000);
         socket_.set(zmq::sockopt::rcvhwm, 100000);
         socket_.set(zmq::sockopt::linger, 0);
@@ -67,12 +104,18 @@ private:
         if (target_.mdp) {
             bus::mdp::put_client_header(out_, target_.service);  // "" MDPC01 service
         }
-        if (!target_.header.empty()) {
-            out_.push_back(bus::frame_of(target_.header));
+        if (!body_.header.empty()) {
+            zmq::message_t header(body_.header.data(), body_.header.size());
+            auto* id = static_cast<char*>(header.data()) + body_.id_offset;
+            static constexpr char digits[] = "0123456789abcdef";
+            for (int i = 0; i < 16; ++i) {
+                id[15 - i] = digits[(sent_ >> (4 * i)) & 0xf];
+            }
+            out_.push_back(std::move(header));
         }
-        zmq::message_t body(payload_.data(), payload_.size());
+        zmq::message_t body(body_.params.data(), body_.params.size());
         const auto stamp = now_ns();
-        std::memcpy(body.data(), &stamp, sizeof stamp);
+        std::memcpy(static_cast<char*>(body.data()) + body_.stamp_offset, &stamp, sizeof stamp);
         out_.push_back(std::move(body));
         bus::send_frames(socket_, out_, false);
         ++sent_;
@@ -82,11 +125,12 @@ private:
     void receive_all(const caller_window& w) {
         while (bus::recv_frames(socket_, in_)) {
             const auto& body = in_.back();
-            if (body.size() < sizeof(std::int64_t)) {
-                continue;  // not one of ours: a heartbeat or a stray frame
+            if (body.size() < body_.stamp_offset + sizeof(std::int64_t)) {
+                continue;  // not one of ours: a heartbeat, a stray frame or an error reply
             }
             std::int64_t stamp = 0;
-            std::memcpy(&stamp, body.data(), sizeof stamp);
+            std::memcpy(&stamp, static_cast<const char*>(body.data()) + body_.stamp_offset,
+                        sizeof stamp);
             const auto now = clock_type::now();
             result.latency.record(std::chrono::nanoseconds(now_ns() - stamp));
             ++result.outcomes[0];
@@ -102,7 +146,7 @@ private:
     const load_plan& plan_;
     zmq::context_t context_{1};
     zmq::socket_t socket_;
-    std::string payload_;
+    request_body body_;
     bus::frames out_;
     bus::frames in_;
     std::uint64_t sent_ = 0;
@@ -110,17 +154,6 @@ private:
 };
 
 }  // namespace
-
-std::string sample_request_header(const load_plan& plan) {
-    const auto origin = bus::make_origin("skynet-bench");
-    bus::rpc::request_header h;
-    h.method = "echo";
-    h.request_id = "000003e800000001";  // the client's form: slot and generation in hex
-    h.origin = origin;
-    h.timeout_ms = plan.timeout.count();
-    h.idempotent = plan.idempotent;
-    return std::string(bus::view_of(bus::rpc::encode_request_header(h)));
-}
 
 run_result run_raw_load(const raw_target& target, const load_plan& plan) {
     std::vector<std::unique_ptr<raw_caller>> callers;

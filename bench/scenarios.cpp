@@ -18,6 +18,7 @@ const relay_case relay_mdp_frames{"relay, 7/MDP frames", relay_mode::mdp_frames,
 comparison sync_1x1(const bench_options& o) {
     comparison c{"sync-1x1", "1 client x 1 worker, one call at a time", plan_from(o, 1, 1, o.size),
                  {relay_unlimited}, 0, {1, false, 0}};
+    c.raw_caller_too = true;
     return c;
 }
 
@@ -48,12 +49,14 @@ comparison async_credit(const bench_options& o, std::size_t size, std::string na
     const auto fit = std::clamp<std::size_t>(bytes_in_flight_max / size, 1, most);
     const int inflight = static_cast<int>(fit);
     const auto credit = static_cast<std::uint32_t>(inflight);
-    return {std::move(name),
-            std::to_string(inflight) + " in flight, " + std::to_string(size) +
-                " B, our worker with negotiated credit " + std::to_string(credit),
-            plan_from(o, 1, inflight, size), {relay_unlimited, relay_mdp_frames}, 0,
-            {1, false, credit},
-            "skynet, credit"};
+    comparison c{std::move(name),
+                 std::to_string(inflight) + " in flight, " + std::to_string(size) +
+                     " B, our worker with negotiated credit " + std::to_string(credit),
+                 plan_from(o, 1, inflight, size), {relay_unlimited, relay_mdp_frames}, 0,
+                 {1, false, credit},
+                 "skynet, credit"};
+    c.raw_caller_too = true;
+    return c;
 }
 
 scenario compared(std::string name, std::string summary,

@@ -1,6 +1,9 @@
 // The async-credit scenario's second baseline, a relay that frames messages
 // as a 7/MDP broker does, must answer every request its caller sends: a relay
-// that dropped or misrouted them would report a floor that means nothing.
+// that dropped or misrouted them would report a floor that means nothing. So
+// must our broker and worker when that raw caller sends them our client's
+// frames: each of its requests must be a valid envelope, or the difference it
+// shows between our client and the rest of the bus would mean nothing either.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +22,7 @@ const nlohmann::json* run_labelled(const nlohmann::json& report, const std::stri
     return nullptr;
 }
 
-TEST(bench, frame_floor_relay_answers_every_request) {
+TEST(bench, frame_floor_relay_and_raw_caller_are_answered) {
     auto run = run_program("skynet-bench",
                            {"--quick", "--seconds", "0.2", "--scenario", "async-credit", "--json",
                             "--log-level", "warn"},
@@ -31,6 +34,11 @@ TEST(bench, frame_floor_relay_answers_every_request) {
     EXPECT_GT((*floor)["completed"].get<std::uint64_t>(), 1000u) << run.out;
     EXPECT_EQ((*floor)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
     EXPECT_EQ((*floor)["note"], "") << run.out;
+
+    const auto* raw = run_labelled(report, "raw caller, our broker+worker");
+    ASSERT_NE(raw, nullptr) << run.out;
+    EXPECT_GT((*raw)["completed"].get<std::uint64_t>(), 1000u) << run.out;
+    EXPECT_EQ((*raw)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
 }
 
 }  // namespace
