@@ -1,6 +1,7 @@
 // The envelope's hot path: headers read by hand (bson_scan.hpp) and written
 // straight into their frame (bson_writer.hpp). Documents the hand reader does
-// not handle go to the libbson readers of envelope_reference.cpp.
+// not handle go to the libbson readers of envelope_reference.cpp. Each reader
+// works on bytes; its frame overload only hands it the frame's bytes.
 #include "skynet/bus/envelope.hpp"
 
 #include <cstring>
@@ -8,6 +9,7 @@
 #include "bson_scan.hpp"
 #include "bson_writer.hpp"
 #include "envelope_fields.hpp"
+#include "skynet/bus/frames.hpp"
 
 namespace skynet::bus::rpc {
 namespace {
@@ -19,10 +21,10 @@ using detail::scalar_type;
 
 enum class walked { done, stopped, unsupported };
 
-// Gives every element of `frame` to `apply` until it returns false.
+// Gives every element of the document `bytes` to `apply` until it returns false.
 template <class Apply>
-walked walk(const zmq::message_t& frame, Apply&& apply) noexcept {
-    bson_scanner scan(frame.data(), frame.size());
+walked walk(std::string_view bytes, Apply&& apply) noexcept {
+    bson_scanner scan(bytes.data(), bytes.size());
     scalar_element e;
     for (;;) {
         switch (scan.next(e)) {
@@ -40,7 +42,7 @@ walked walk(const zmq::message_t& frame, Apply&& apply) noexcept {
 }
 
 // The first element named `key`, as libbson's find would return it.
-std::optional<scalar_element> find(const zmq::message_t& header, std::string_view key) noexcept {
+std::optional<scalar_element> find(std::string_view header, std::string_view key) noexcept {
     std::optional<scalar_element> found;
     const auto how = walk(header, [&](const scalar_element& e) {
         if (e.key == key) {
@@ -55,11 +57,29 @@ std::optional<scalar_element> find(const zmq::message_t& header, std::string_vie
     return found;
 }
 
+// Overwrites the value of the first element named `key` with `value`, if that
+// element has type `type` (whose value is as wide as Value).
+template <class Value>
+bool overwrite(std::span<char> header, std::string_view key, scalar_type type,
+               Value value) noexcept {
+    auto e = find(std::string_view(header.data(), header.size()), key);
+    if (!e || e->type != type) {
+        return false;
+    }
+    std::memcpy(header.data() + e->value_offset, &value, sizeof value);
+    return true;
+}
+
+// A frame's bytes, which ZeroMQ lets us modify while we own the message.
+std::span<char> writable(zmq::message_t& frame) noexcept {
+    return {static_cast<char*>(frame.data()), frame.size()};
+}
+
 }  // namespace
 
-result<request_header> decode_request_header(const zmq::message_t& frame) noexcept {
+result<request_header> decode_request_header(std::string_view bytes) noexcept {
     fields::request_reading r;
-    switch (walk(frame, [&](const scalar_element& e) { return apply_request_field(e, r); })) {
+    switch (walk(bytes, [&](const scalar_element& e) { return apply_request_field(e, r); })) {
         case walked::done:
             return fields::finish(r);
         case walked::stopped:
@@ -67,13 +87,17 @@ result<request_header> decode_request_header(const zmq::message_t& frame) noexce
         case walked::unsupported:
             break;
     }
-    return reference::decode_request_header(frame);
+    return reference::decode_request_header(bytes);
 }
 
-result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
+result<request_header> decode_request_header(const zmq::message_t& frame) noexcept {
+    return decode_request_header(view_of(frame));
+}
+
+result<reply_header> decode_reply_header(std::string_view bytes) noexcept {
     fields::reply_reading r;
     const char* wrong = nullptr;
-    switch (walk(frame, [&](const scalar_element& e) {
+    switch (walk(bytes, [&](const scalar_element& e) {
         wrong = apply_reply_field(e, r);
         return wrong == nullptr;
     })) {
@@ -84,10 +108,14 @@ result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
         case walked::unsupported:
             break;
     }
-    return reference::decode_reply_header(frame);
+    return reference::decode_reply_header(bytes);
 }
 
-std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept {
+result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
+    return decode_reply_header(view_of(frame));
+}
+
+std::optional<request_meta> peek_request(std::string_view header) noexcept {
     fields::meta_reading r;
     switch (walk(header, [&](const scalar_element& e) { return apply_meta_field(e, r); })) {
         case walked::done:
@@ -98,6 +126,10 @@ std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept 
             break;
     }
     return reference::peek_request(header);
+}
+
+std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept {
+    return peek_request(view_of(header));
 }
 
 zmq::message_t encode_request_header(const request_header& h) {
@@ -158,33 +190,32 @@ zmq::message_t empty_document_frame() {
     return zmq::message_t(empty, sizeof empty);
 }
 
-// Rewrites write into the frame's bytes, which ZeroMQ lets us modify while we
-// own the message.
+bool rewrite_timeout(std::span<char> header, std::int64_t timeout_ms) noexcept {
+    return overwrite(header, field::timeout_ms, scalar_type::int64, timeout_ms);
+}
+
 bool rewrite_timeout(zmq::message_t& header, std::int64_t timeout_ms) noexcept {
-    auto e = find(header, field::timeout_ms);
-    if (!e || e->type != scalar_type::int64) {
-        return false;
-    }
-    std::memcpy(static_cast<std::uint8_t*>(header.data()) + e->value_offset, &timeout_ms,
-                sizeof timeout_ms);
-    return true;
+    return rewrite_timeout(writable(header), timeout_ms);
+}
+
+bool rewrite_retry(std::span<char> header, std::int32_t retry) noexcept {
+    return overwrite(header, field::retry, scalar_type::int32, retry);
 }
 
 bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept {
-    auto e = find(header, field::retry);
-    if (!e || e->type != scalar_type::int32) {
-        return false;
-    }
-    std::memcpy(static_cast<std::uint8_t*>(header.data()) + e->value_offset, &retry, sizeof retry);
-    return true;
+    return rewrite_retry(writable(header), retry);
 }
 
-std::int32_t peek_retry(const zmq::message_t& header) noexcept {
+std::int32_t peek_retry(std::string_view header) noexcept {
     auto e = find(header, field::retry);
     if (!e || e->type != scalar_type::int32) {
         return 0;
     }
     return static_cast<std::int32_t>(e->integer);
+}
+
+std::int32_t peek_retry(const zmq::message_t& header) noexcept {
+    return peek_retry(view_of(header));
 }
 
 }  // namespace skynet::bus::rpc

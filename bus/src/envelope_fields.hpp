@@ -59,8 +59,7 @@ std::optional<request_meta> finish(meta_reading& r) noexcept;
 }  // namespace skynet::bus::rpc::fields
 
 namespace skynet::bus::rpc::reference {
-// The first element named `key`, read through libbson; nothing if the frame
-// is not a document or has no such element.
-std::optional<detail::scalar_element> find(const zmq::message_t& header,
-                                           std::string_view key) noexcept;
+// The first element named `key`, read through libbson; nothing if the bytes
+// are not a document or have no such element.
+std::optional<detail::scalar_element> find(std::string_view header, std::string_view key) noexcept;
 }  // namespace skynet::bus::rpc::reference

@@ -1,16 +1,19 @@
 // The envelope read through libbson's iterator: slower, but it knows every
 // BSON type. envelope.cpp falls back to it for documents its own reader does
-// not handle, and the fuzz target checks that both agree on the rest.
+// not handle, and the fuzz target checks that both agree on the rest. Like
+// them, each reader works on bytes, and its frame overload reads the frame's.
 #include <bson/bson.h>
 
 #include "envelope_fields.hpp"
+#include "skynet/bus/frames.hpp"
 
 namespace skynet::bus::rpc::reference {
 namespace {
 
-bool open(const zmq::message_t& frame, bson_t* doc) noexcept {
-    return frame.size() >= 5 &&
-           bson_init_static(doc, static_cast<const std::uint8_t*>(frame.data()), frame.size());
+// libbson reads the bytes in place, with memcpy: they need no alignment.
+bool open(std::string_view bytes, bson_t* doc) noexcept {
+    return bytes.size() >= 5 &&
+           bson_init_static(doc, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 detail::scalar_element element_of(const bson_iter_t* it) noexcept {
@@ -36,10 +39,10 @@ detail::scalar_element element_of(const bson_iter_t* it) noexcept {
 
 }  // namespace
 
-result<request_header> decode_request_header(const zmq::message_t& frame) noexcept {
+result<request_header> decode_request_header(std::string_view bytes) noexcept {
     bson_t doc;
     bson_iter_t it;
-    if (!open(frame, &doc) || !bson_iter_init(&it, &doc)) {
+    if (!open(bytes, &doc) || !bson_iter_init(&it, &doc)) {
         return fields::malformed("request header is not a BSON document");
     }
     fields::request_reading r;
@@ -54,10 +57,10 @@ result<request_header> decode_request_header(const zmq::message_t& frame) noexce
     return fields::finish(r);
 }
 
-result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
+result<reply_header> decode_reply_header(std::string_view bytes) noexcept {
     bson_t doc;
     bson_iter_t it;
-    if (!open(frame, &doc) || !bson_iter_init(&it, &doc)) {
+    if (!open(bytes, &doc) || !bson_iter_init(&it, &doc)) {
         return fields::malformed("reply header is not a BSON document");
     }
     fields::reply_reading r;
@@ -72,7 +75,7 @@ result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
     return fields::finish(r);
 }
 
-std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept {
+std::optional<request_meta> peek_request(std::string_view header) noexcept {
     bson_t doc;
     bson_iter_t it;
     if (!open(header, &doc) || !bson_iter_init(&it, &doc)) {
@@ -90,8 +93,7 @@ std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept 
     return fields::finish(r);
 }
 
-std::optional<detail::scalar_element> find(const zmq::message_t& header,
-                                           std::string_view key) noexcept {
+std::optional<detail::scalar_element> find(std::string_view header, std::string_view key) noexcept {
     bson_t doc;
     bson_iter_t it;
     if (!open(header, &doc) ||
@@ -101,6 +103,18 @@ std::optional<detail::scalar_element> find(const zmq::message_t& header,
     auto e = element_of(&it);
     e.value_offset = it.d1;  // where libbson's own overwrite functions write
     return e;
+}
+
+result<request_header> decode_request_header(const zmq::message_t& frame) noexcept {
+    return decode_request_header(view_of(frame));
+}
+
+result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept {
+    return decode_reply_header(view_of(frame));
+}
+
+std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept {
+    return peek_request(view_of(header));
 }
 
 }  // namespace skynet::bus::rpc::reference

@@ -2,27 +2,16 @@
 // and the broker's in-place rewrites keep the document valid.
 #include <gtest/gtest.h>
 
+#include "envelope_samples.hpp"
 #include "skynet/bus/bson.hpp"
 #include "skynet/bus/envelope.hpp"
 
 namespace rpc = skynet::bus::rpc;
 using skynet::bus::bson_doc;
 using skynet::bus::errc;
+using skynet::testing::sample_header;
 
 namespace {
-
-rpc::request_header sample_header() {
-    rpc::request_header h;
-    h.method = "Index";
-    h.request_id = "00000000000000a1";
-    h.origin = "host/42/test";
-    h.retry = 2;
-    h.timeout_ms = 1500;
-    h.idempotent = true;
-    h.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    h.parent = "00000000000000f0";
-    return h;
-}
 
 TEST(envelope, request_header_round_trips) {
     auto frame = rpc::encode_request_header(sample_header());

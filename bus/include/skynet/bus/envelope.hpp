@@ -3,11 +3,14 @@
 // header frame and a BSON params frame; a reply body is a BSON header frame and
 // a BSON result frame.
 //
-// Decoded headers are views into their frame and die with it. Decoders never
-// throw: these bytes come from the network.
+// Every reader takes a header's bytes wherever they lie (its own frame, or a
+// record of a batch frame, batch.hpp), with an overload for a whole frame that
+// reads the frame's bytes. Decoded headers are views into those bytes and die
+// with them. Decoders never throw: these bytes come from the network.
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <zmq.hpp>
 
@@ -50,7 +53,9 @@ inline constexpr std::string_view error = "error";
 
 // method and request_id are required; unknown fields are ignored, so that
 // newer peers may add some.
+result<request_header> decode_request_header(std::string_view bytes) noexcept;
 result<request_header> decode_request_header(const zmq::message_t& frame) noexcept;
+result<reply_header> decode_reply_header(std::string_view bytes) noexcept;
 result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept;
 
 zmq::message_t encode_request_header(const request_header& header);
@@ -67,11 +72,14 @@ struct request_meta {
     std::optional<std::int64_t> timeout_ms;
     bool idempotent = false;
 };
+std::optional<request_meta> peek_request(std::string_view header) noexcept;
 std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept;
 
 // Rewrites the header's timeout_ms in place (the broker subtracts the time a
-// request spent queued). False if the header has no int64 timeout_ms.
-// The frame must not be shared with a send in progress.
+// request spent queued). False if the header has no int64 timeout_ms; then
+// nothing was written. Only the 8 bytes of the value change, always inside
+// `header`. The bytes (or the frame) must not be shared with a send in progress.
+bool rewrite_timeout(std::span<char> header, std::int64_t timeout_ms) noexcept;
 bool rewrite_timeout(zmq::message_t& header, std::int64_t timeout_ms) noexcept;
 
 }  // namespace skynet::bus::rpc
@@ -80,15 +88,22 @@ namespace skynet::bus::rpc::reference {
 // The same readers through libbson's iterator, which knows every BSON type.
 // The readers above take their own faster path through headers of strings,
 // integers and booleans, and fall back to these for anything else; on every
-// input both must agree (the envelope fuzz target checks it).
+// input both must agree (the envelope fuzz target checks it). Bytes need no
+// alignment: libbson reads them with memcpy.
+result<request_header> decode_request_header(std::string_view bytes) noexcept;
 result<request_header> decode_request_header(const zmq::message_t& frame) noexcept;
+result<reply_header> decode_reply_header(std::string_view bytes) noexcept;
 result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept;
+std::optional<request_meta> peek_request(std::string_view header) noexcept;
 std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept;
 }  // namespace skynet::bus::rpc::reference
 
 namespace skynet::bus::rpc {
-// Rewrites the header's retry count in place; false if it has no int32 retry.
+// Rewrites the header's retry count in place (4 bytes inside `header`);
+// false if it has no int32 retry, and then nothing was written.
+bool rewrite_retry(std::span<char> header, std::int32_t retry) noexcept;
 bool rewrite_retry(zmq::message_t& header, std::int32_t retry) noexcept;
 // The header's retry count, 0 if absent.
+std::int32_t peek_retry(std::string_view header) noexcept;
 std::int32_t peek_retry(const zmq::message_t& header) noexcept;
 }  // namespace skynet::bus::rpc

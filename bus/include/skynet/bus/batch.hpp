@@ -1,0 +1,115 @@
+#pragma once
+// Batch frames: several requests or replies in ONE ZeroMQ frame, since
+// libzmq's cost follows the number of frames. Only between our own peers,
+// once negotiated; a plain 7/MDP peer never sees one.
+//
+// A batch frame is a sequence of records, nothing before or after them (an
+// empty frame is a batch of 0 records). A record:
+//
+//   u8   route length R (0..255)
+//   R    route bytes: a service name on the client leg, a client address
+//        token on the worker leg
+//   u8   frame count F (1..max_record_frames)
+//   F times: u32 little-endian length L, then L bytes (the body frames,
+//        such as a BSON header and a BSON params document)
+//
+// Reading: check() decides, all or nothing, whether bytes from the network
+// are a batch; a reader then walks its records as views into those bytes.
+// Writing: a writer appends records into a buffer it keeps between batches.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <zmq.hpp>
+
+#include "skynet/bus/result.hpp"
+
+namespace skynet::bus::batch {
+
+inline constexpr std::size_t max_record_frames = 8;
+inline constexpr std::size_t max_route = 255;
+
+// One record, as views into the batch's bytes: it dies with them.
+struct record {
+    std::string_view route;
+    std::uint8_t frame_count = 0;                              // 1..max_record_frames
+    std::array<std::string_view, max_record_frames> frames{};  // the first frame_count
+    std::string_view bytes;                                    // the whole encoded record
+
+    std::span<const std::string_view> body() const noexcept { return {frames.data(), frame_count}; }
+};
+
+// The number of records in `batch`, or error{bad_request, what is wrong and
+// at which record and byte} for any malformed shape: a route, frame count,
+// frame length or frame cut short by the end, a frame count of 0 or over
+// max_record_frames. Reads only inside `batch`; allocates nothing unless it
+// refuses (the error's text). Never throws: these bytes come from the network.
+[[nodiscard]] result<std::size_t> check(std::string_view batch) noexcept;
+
+// Walks the records of a batch, front to back. Meant for bytes that passed
+// check(); on any others it still reads only inside them, and stops (returns
+// false from then on) at the first record that is not whole. Views the bytes:
+// they must outlive it and the records it gives.
+class reader {
+public:
+    explicit reader(std::string_view batch) noexcept : batch_(batch) {}
+
+    // Fills `out` with the next record and returns true; false at the end.
+    // After false, `out` holds nothing meaningful.
+    bool next(record& out) noexcept;
+
+private:
+    std::string_view batch_;
+    std::size_t pos_ = 0;
+};
+
+// Builds a batch frame. Keep one per loop and reuse it: clear() and take()
+// keep the buffer's capacity, so that once it is warm, writing a record
+// allocates nothing. One thread at a time.
+class writer {
+public:
+    // Starts a record whose `frame_count` frames the next calls of frame()
+    // append. Preconditions (asserted in debug builds): route.size() <=
+    // max_route; 1 <= frame_count <= max_record_frames; the last record got
+    // all its frames. Throws std::bad_alloc.
+    void begin(std::string_view route, std::uint8_t frame_count);
+
+    // Appends one frame of the current record (a copy of `bytes`) and returns
+    // where the copy now lies, so that the caller can rewrite fields in it
+    // (rpc::rewrite_timeout). The span is valid until the next call that
+    // appends, take() or clear(). `bytes` must not lie in this writer's buffer.
+    // Throws std::length_error for a frame of 4 GiB or more, std::bad_alloc.
+    std::span<char> frame(std::string_view bytes);
+    std::span<char> frame(const zmq::message_t& bytes);
+
+    // A whole record: begin() and frame() for each of `frames` (1 to
+    // max_record_frames of them), or for each frame of `from` under another
+    // route. `from` must not view this writer's buffer.
+    void add(std::string_view route, std::span<const zmq::message_t> frames);
+    void add(std::string_view route, const record& from);
+
+    std::size_t records() const noexcept { return records_; }
+    std::size_t size() const noexcept { return buffer_.size(); }  // bytes
+    bool empty() const noexcept { return records_ == 0; }
+    std::size_t capacity() const noexcept { return buffer_.capacity(); }
+    // The batch so far; valid until the next call that appends, take() or clear().
+    std::string_view bytes() const noexcept { return buffer_; }
+
+    // A frame holding the batch (one copy, into ZeroMQ's message), and the
+    // writer cleared for the next one. Precondition (asserted in debug
+    // builds): the last record got all its frames. Throws zmq::error_t.
+    zmq::message_t take();
+
+    // Drops what was written; keeps the capacity.
+    void clear() noexcept;
+
+private:
+    std::string buffer_;
+    std::size_t records_ = 0;
+    std::size_t frames_left_ = 0;  // of the current record
+};
+
+}  // namespace skynet::bus::batch

@@ -1,0 +1,171 @@
+// Batch frames (batch.hpp). check() and the reader share one record parser,
+// so that what check() accepts is exactly what the reader walks.
+#include "skynet/bus/batch.hpp"
+
+#include <bit>
+#include <cassert>
+#include <cstring>
+#include <stdexcept>
+
+#include "skynet/bus/frames.hpp"
+
+namespace skynet::bus::batch {
+namespace {
+
+// Frame lengths are copied as they lie in memory.
+static_assert(std::endian::native == std::endian::little, "batch lengths are little-endian");
+
+constexpr std::size_t length_size = 4;
+static_assert(max_record_frames == 8, "count_over spells the limit out");
+
+// What is wrong with a record, if anything.
+struct flaw {
+    const char* what = nullptr;  // nothing: the record is whole
+    bool of_frame = false;       // `what` is about one frame of the record
+};
+
+constexpr flaw route_cut{"route runs past the end"};
+constexpr flaw count_missing{"frame count is missing"};
+constexpr flaw count_zero{"frame count is 0"};
+constexpr flaw count_over{"frame count is over 8"};
+constexpr flaw length_cut{"length is cut short", true};
+constexpr flaw frame_cut{"runs past the end", true};
+
+// Reads the record that starts at `pos` (< in.size()) into `out` and moves
+// `pos` past it. On a flaw, `pos` is left alone, `out` holds parts of the
+// record, and `frame` says which frame has it. Every read is checked against
+// the end first.
+flaw read_record(std::string_view in, std::size_t& pos, record& out, std::size_t& frame) noexcept {
+    const std::size_t route = static_cast<std::uint8_t>(in[pos]);
+    std::size_t at = pos + 1;
+    if (route > in.size() - at) {
+        return route_cut;
+    }
+    if (route == in.size() - at) {
+        return count_missing;
+    }
+    out.route = in.substr(at, route);
+    at += route;
+    const auto count = static_cast<std::uint8_t>(in[at++]);
+    if (count == 0) {
+        return count_zero;
+    }
+    if (count > max_record_frames) {
+        return count_over;
+    }
+    for (frame = 0; frame < count; ++frame) {
+        if (in.size() - at < length_size) {
+            return length_cut;
+        }
+        std::uint32_t length = 0;
+        std::memcpy(&length, in.data() + at, length_size);
+        at += length_size;
+        if (length > in.size() - at) {
+            return frame_cut;
+        }
+        out.frames[frame] = in.substr(at, length);
+        at += length;
+    }
+    out.frame_count = count;
+    out.bytes = in.substr(pos, at - pos);
+    pos = at;
+    return {};
+}
+
+// "batch record 2 at byte 17: frame 1 runs past the end" (counted from 0).
+error malformed(flaw f, std::size_t index, std::size_t at, std::size_t frame) {
+    std::string detail =
+        "batch record " + std::to_string(index) + " at byte " + std::to_string(at) + ": ";
+    if (f.of_frame) {
+        detail += "frame " + std::to_string(frame) + ' ';
+    }
+    detail += f.what;
+    return error{errc::bad_request, std::move(detail)};
+}
+
+}  // namespace
+
+result<std::size_t> check(std::string_view batch) noexcept {
+    record r;
+    std::size_t count = 0;
+    for (std::size_t pos = 0; pos < batch.size(); ++count) {
+        const std::size_t start = pos;
+        std::size_t frame = 0;
+        if (const auto f = read_record(batch, pos, r, frame); f.what != nullptr) {
+            return malformed(f, count, start, frame);
+        }
+    }
+    return count;
+}
+
+bool reader::next(record& out) noexcept {
+    if (pos_ >= batch_.size()) {
+        return false;
+    }
+    std::size_t frame = 0;
+    if (read_record(batch_, pos_, out, frame).what != nullptr) {
+        pos_ = batch_.size();  // not a whole record: nothing after it can be trusted
+        return false;
+    }
+    return true;
+}
+
+void writer::begin(std::string_view route, std::uint8_t frame_count) {
+    assert(route.size() <= max_route);
+    assert(frame_count >= 1 && frame_count <= max_record_frames);
+    assert(frames_left_ == 0);
+    buffer_.push_back(static_cast<char>(route.size()));
+    buffer_.append(route);
+    buffer_.push_back(static_cast<char>(frame_count));
+    frames_left_ = frame_count;
+    ++records_;
+}
+
+std::span<char> writer::frame(std::string_view bytes) {
+    assert(frames_left_ > 0);
+    if (bytes.size() > UINT32_MAX) {
+        throw std::length_error("batch frame of 4 GiB or more");
+    }
+    const auto length = static_cast<std::uint32_t>(bytes.size());
+    char prefix[length_size];
+    std::memcpy(prefix, &length, length_size);
+    buffer_.append(prefix, length_size);
+    const std::size_t at = buffer_.size();
+    buffer_.append(bytes);
+    --frames_left_;
+    return {buffer_.data() + at, bytes.size()};
+}
+
+std::span<char> writer::frame(const zmq::message_t& bytes) {
+    return frame(view_of(bytes));
+}
+
+void writer::add(std::string_view route, std::span<const zmq::message_t> frames) {
+    assert(!frames.empty() && frames.size() <= max_record_frames);  // before it is narrowed
+    begin(route, static_cast<std::uint8_t>(frames.size()));
+    for (const auto& f : frames) {
+        frame(view_of(f));
+    }
+}
+
+void writer::add(std::string_view route, const record& from) {
+    begin(route, from.frame_count);
+    for (auto f : from.body()) {
+        frame(f);
+    }
+}
+
+zmq::message_t writer::take() {
+    assert(frames_left_ == 0);
+    zmq::message_t out(buffer_.data(), buffer_.size());
+    clear();
+    return out;
+}
+
+void writer::clear() noexcept {
+    buffer_.clear();
+    records_ = 0;
+    frames_left_ = 0;
+}
+
+}  // namespace skynet::bus::batch
