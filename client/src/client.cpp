@@ -86,26 +86,6 @@ client_detail::submission prepare(const client_options& defaults, std::string_vi
     return s;
 }
 
-// Waits on the calling thread for a call's one outcome.
-class sync_waiter {
-public:
-    call_callback callback() {
-        return [this](call_result r) {
-            result_.emplace(std::move(r));
-            done_.store(true, std::memory_order_release);
-            done_.notify_one();
-        };
-    }
-    call_result wait() {
-        done_.wait(false, std::memory_order_acquire);
-        return std::move(*result_);
-    }
-
-private:
-    std::optional<call_result> result_;
-    std::atomic<bool> done_{false};
-};
-
 }  // namespace
 
 bus::bson_view reply::result() const noexcept {
@@ -152,9 +132,10 @@ call_result client::call(std::string_view service, std::string_view method,
     if (engine_->on_engine_thread()) {
         throw std::logic_error("client: synchronous call from a client callback would deadlock");
     }
-    sync_waiter waiter;
-    call_async(service, method, params, options, waiter.callback());
-    return waiter.wait();
+    auto s = prepare(options_, service, options, {});
+    s.method = std::string(method);
+    s.params = zmq::message_t(params.data(), params.size());
+    return engine_->call_and_wait(std::move(s));
 }
 
 reply client::call_or_throw(std::string_view service, std::string_view method,
@@ -192,9 +173,13 @@ call_result client::call_raw(std::string_view service, bus::frames body,
     if (engine_->on_engine_thread()) {
         throw std::logic_error("client: synchronous call from a client callback would deadlock");
     }
-    sync_waiter waiter;
-    call_raw_async(service, std::move(body), options, waiter.callback());
-    return waiter.wait();
+    if (body.empty()) {
+        body.emplace_back();  // 7/MDP: a request has one body frame at least
+    }
+    auto s = prepare(options_, service, options, {});
+    s.raw = true;
+    s.raw_body = std::move(body);
+    return engine_->call_and_wait(std::move(s));
 }
 
 client_stats client::stats() const noexcept { return engine_->stats(); }

@@ -11,11 +11,14 @@ namespace skynet::client_detail {
 
 void engine::set_directory(std::vector<broker_entry> brokers) {
     {
-        std::lock_guard lock(inbox_mutex_);
+        std::lock_guard lock(mutex_);
         directory_ = std::move(brokers);
+        if (!driving_) {
+            background_.notify_one();
+        }
     }
     std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);  // a driver in poll
 }
 
 void engine::apply_directory(std::vector<broker_entry>& brokers, time_point now) {

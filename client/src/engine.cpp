@@ -11,7 +11,6 @@
 namespace skynet::client_detail {
 
 namespace {
-constexpr int batch = 256;
 // How often the loop looks at unsent calls and broker health at most.
 constexpr std::chrono::milliseconds unsent_tick{5};
 }  // namespace
@@ -34,22 +33,19 @@ engine::engine(const client_options& options)
         links_[i].last_heard = now;
         reset_socket(links_[i]);
     }
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] { run_background(); });
 }
 
 engine::~engine() {
     {
-        std::lock_guard lock(inbox_mutex_);
+        std::lock_guard lock(mutex_);
         stopping_ = true;
     }
+    background_.notify_one();
     std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);  // a driver in poll
     thread_.join();
     ::close(wake_fd_);
-}
-
-bool engine::on_engine_thread() const noexcept {
-    return std::this_thread::get_id() == thread_.get_id();
 }
 
 void engine::submit(submission&& s) {
@@ -57,18 +53,23 @@ void engine::submit(submission&& s) {
         deferred_.push_back(std::move(s));  // started once the callback returns
         return;
     }
-    bool was_empty = false;
+    bool wake_driver = false;
     {
-        std::lock_guard lock(inbox_mutex_);
+        std::lock_guard lock(mutex_);
         if (stopping_) {
             // Not started: answered here, on the caller's thread.
             s.done(bus::error{bus::errc::unavailable, "client is closing"});
             return;
         }
-        was_empty = inbox_.empty();
+        // One wake-up per batch: of the driver if there is one, else of the
+        // engine's thread, which takes the turn.
+        wake_driver = driving_ && inbox_.empty();
+        if (!driving_) {
+            background_.notify_one();
+        }
         inbox_.push_back(std::move(s));
     }
-    if (was_empty) {  // one wake-up per batch
+    if (wake_driver) {
         std::uint64_t one = 1;
         [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
     }
@@ -81,14 +82,15 @@ client_stats engine::stats() const noexcept {
             get(stats_.brokers_lost), get(stats_.hedges), get(stats_.in_flight)};
 }
 
-void engine::take_submissions(time_point now) {
-    std::uint64_t count = 0;
-    [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+// False once the engine is stopping.
+bool engine::take_inbox(time_point now) {
     std::optional<std::vector<broker_entry>> directory;
+    bool stopping = false;
     {
-        std::lock_guard lock(inbox_mutex_);
+        std::lock_guard lock(mutex_);
         std::swap(taken_, inbox_);  // both keep their capacity
         directory.swap(directory_);
+        stopping = stopping_;
     }
     if (directory) {
         apply_directory(*directory, now);
@@ -97,50 +99,51 @@ void engine::take_submissions(time_point now) {
         start_call(std::move(s), now);
     }
     taken_.clear();
+    return !stopping;
 }
 
-void engine::run() {
-    auto next_check = bus::clock::now();
-    for (;;) {
-        wait_for_work(next_check);
-        const auto now = bus::clock::now();
-        if ((items_[0].revents & ZMQ_POLLIN) != 0) {
-            take_submissions(now);
-            std::lock_guard lock(inbox_mutex_);
-            if (stopping_) {
-                break;
-            }
+bool engine::iterate(bool block) {
+    wait_for_work(block);
+    const auto now = bus::clock::now();
+    bool going = true;
+    if ((items_[0].revents & ZMQ_POLLIN) != 0) {
+        std::uint64_t count = 0;
+        [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+        going = take_inbox(now);
+    }
+    for (std::size_t i = 1; i < items_.size(); ++i) {
+        if ((items_[i].revents & ZMQ_POLLIN) == 0) {
+            continue;
         }
-        for (std::size_t i = 1; i < items_.size(); ++i) {
-            if ((items_[i].revents & ZMQ_POLLIN) == 0) {
-                continue;
-            }
-            if (i <= polled_links_) {
-                on_link_message(i - 1, now);
-            } else if (i <= 2 * polled_links_) {
-                on_monitor_event(i - 1 - polled_links_, now);
-            } else {
-                on_raw_message(i - 1 - 2 * polled_links_, now);
-            }
-        }
-        start_deferred(now);
-        send_unsent(now);
-        send_hedges(now);
-        expire(now);
-        if (now >= next_check) {
-            check_links(now);
-            next_check = now + std::min(options_.heartbeat, milliseconds(100));
+        if (i <= polled_links_) {
+            on_link_message(i - 1, now);
+        } else if (i <= 2 * polled_links_) {
+            on_monitor_event(i - 1 - polled_links_, now);
+        } else {
+            on_raw_message(i - 1 - 2 * polled_links_, now);
         }
     }
-    close_all();
+    start_deferred(now);
+    send_unsent(now);
+    send_hedges(now);
+    expire(now);
+    if (now >= next_check_) {
+        check_links(now);
+        next_check_ = now + std::min(options_.heartbeat, milliseconds(100));
+    }
+    return going;
 }
 
-void engine::wait_for_work(time_point next_check) {
+void engine::wait_for_work(bool block) {
     if (items_dirty_) {
         rebuild_poll_items();
     }
     const auto now = bus::clock::now();
-    auto wake_at = next_check;
+    if (!block) {
+        bus::poll_until(items_, now);
+        return;
+    }
+    auto wake_at = next_check_;
     if (!deadlines_.empty()) {
         wake_at = std::min(wake_at, deadlines_.top().when);
     }
@@ -184,7 +187,7 @@ void engine::close_all() {
     // Submitted while we were stopping (after the last take, before the
     // destructor set stopping_): never started, but owed an outcome too.
     {
-        std::lock_guard lock(inbox_mutex_);
+        std::lock_guard lock(mutex_);
         std::swap(taken_, inbox_);
     }
     for (auto& s : taken_) {

@@ -1,10 +1,19 @@
 #pragma once
-// The client's network thread. It owns every socket: one DEALER per broker
-// for envelope calls, many in flight and matched by request_id, and a pool of
-// DEALERs for raw calls, one call each (plain MDP has nothing to match by).
-// Other threads hand it calls through a queue; it answers through callbacks.
+// The client's network loop. Whichever thread drives it owns every socket:
+// one DEALER per broker for envelope calls, many in flight and matched by
+// request_id, and a pool of DEALERs for raw calls, one call each (plain MDP
+// has nothing to match by). Other threads hand it calls through a queue; it
+// answers through callbacks.
+//
+// Who drives: a thread waiting in a synchronous call, when no one else is
+// driving, runs the loop itself until its call ends, so that a synchronous
+// call costs no hand-off to another thread and back (two wake-ups, most of
+// its latency on an idle machine). The engine's own thread drives whenever
+// calls are in flight and no one else does, and looks at the brokers every
+// tick while all is idle.
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -85,19 +94,36 @@ public:
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
 
-    // Any thread. From the engine's own thread (a callback), the call starts
-    // once the callback has returned.
+    // Any thread. From the driving thread (a callback), the call starts once
+    // the callback has returned.
     void submit(submission&& s);
+    // A synchronous call: any thread but the driving one. It drives the loop
+    // itself while no one else does, and returns the call's one outcome.
+    call_result call_and_wait(submission&& s);
     // Any thread: the brokers the registry knows now (clients that discover
     // their brokers). Links to brokers not in it take no new calls.
     void set_directory(std::vector<broker_entry> brokers);
+    // True on the thread driving the loop now (in a callback, say).
     bool on_engine_thread() const noexcept;
     client_stats stats() const noexcept;
 
 private:
-    void run();
-    void wait_for_work(time_point next_check);
-    void take_submissions(time_point now);
+    // Taking turns (driving.cpp).
+    void run_background();
+    // The engine's thread drives: while calls are in flight and no sync
+    // caller wants the loop, blocking in poll; else one look without waiting.
+    void drive_in_background();
+    void drive_until(const bool& done);
+    bool work_in_flight() const noexcept;
+    // Leaves the loop to whoever needs it next. Called with mutex_ held.
+    void hand_back_locked();
+
+    // One turn of the loop: waits for sockets and timers (not at all unless
+    // `block`), then serves what is ready. False once the engine is stopping.
+    bool iterate(bool block);
+    void wait_for_work(bool block);
+    // Starts what other threads handed over. False once the engine is stopping.
+    bool take_inbox(time_point now);
     void apply_directory(std::vector<broker_entry>& brokers, time_point now);
     // How well a link suits a call: 0 not at all, higher is better.
     int suitability(const broker_link& link, const pending_call& call) const noexcept;
@@ -178,17 +204,27 @@ private:
     bus::frames in_;
     bus::frames out_;
     std::size_t next_link_ = 0;
+    time_point next_check_{};  // broker health, every tick at least
     double retry_tokens_ = 10;
     std::minstd_rand jitter_;
 
-    // Handed over from other threads.
-    std::mutex inbox_mutex_;
-    std::vector<submission> inbox_;  // guarded by inbox_mutex_
+    // Handed over from other threads, and whose turn it is to drive.
+    std::mutex mutex_;
+    std::vector<submission> inbox_;  // guarded by mutex_
     std::vector<submission> taken_;
-    std::vector<submission> deferred_;  // submitted by callbacks, engine thread only
+    std::vector<submission> deferred_;  // submitted by callbacks, driving thread only
     std::vector<submission> starting_;  // the batch of deferred_ being started
-    bool stopping_ = false;             // guarded by inbox_mutex_
-    std::optional<std::vector<broker_entry>> directory_;  // guarded by inbox_mutex_
+    bool stopping_ = false;             // guarded by mutex_
+    std::optional<std::vector<broker_entry>> directory_;  // guarded by mutex_
+    bool driving_ = false;  // guarded by mutex_: someone runs the loop
+    // Guarded by mutex_: a synchronous caller left calls in flight behind,
+    // for the engine's thread to drive.
+    bool handed_back_ = false;
+    int turn_waiters_ = 0;                    // guarded by mutex_
+    std::condition_variable turn_;            // for synchronous callers
+    std::condition_variable background_;      // for the engine's thread
+    // Readable when a submission or a directory waits: wakes a driver
+    // blocked in poll.
     int wake_fd_;
     const bool discovering_;  // no fixed brokers: they come from the registry
     std::thread thread_;

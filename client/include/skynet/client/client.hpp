@@ -109,8 +109,11 @@ struct client_stats {
 };
 
 // One client may be shared by any number of threads. Callbacks run on the
-// client's own network thread: they must not block, and must not make
-// synchronous calls on this client (that throws std::logic_error).
+// thread driving the client's network loop: the client's own thread, or a
+// thread waiting in a synchronous call on this client (which drives the loop
+// itself while no other thread does, so that its call crosses no thread).
+// Callbacks must not block, and must not make synchronous calls on this
+// client (that throws std::logic_error).
 class client {
 public:
     // Throws std::invalid_argument if no broker is given and no registry to
@@ -121,6 +124,7 @@ public:
     client& operator=(const client&) = delete;
 
     // A call through our envelope: `params` in, the result document out.
+    // Blocks the calling thread until the call's one outcome.
     call_result call(std::string_view service, std::string_view method,
                      const bus::bson_view& params, const call_options& options = {});
     reply call_or_throw(std::string_view service, std::string_view method,
