@@ -63,6 +63,22 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     return result;
 }
 
+// How many requests and replies shared a frame: what batching bought.
+std::string batching_note(const broker_stats& before, const broker_stats& after) {
+    const auto frames = (after.batches_received - before.batches_received) +
+                        (after.batches_sent - before.batches_sent);
+    if (frames == 0) {
+        return "no batch frames";
+    }
+    // Each request crosses the broker twice each way: in and out, then its
+    // reply in and out.
+    const auto records = 4 * (after.replies - before.replies);
+    char text[64];
+    std::snprintf(text, sizeof text, "%.1f records per batch frame",
+                  static_cast<double>(records) / static_cast<double>(frames));
+    return text;
+}
+
 run_result run_ours(const bench_options& options, const echo_plan& ours, const load_plan& plan,
                     caller_kind caller) {
     std::optional<inproc_broker> local;
@@ -89,7 +105,11 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     };
     load(warm_up_plan(plan));
     const auto cpu0 = local ? local->cpu() : std::chrono::nanoseconds(0);
+    const auto stats0 = local ? local->stats() : broker_stats{};
     auto result = load(plan);
+    if (local) {
+        result.note = batching_note(stats0, local->stats());
+    }
     if (caller == caller_kind::raw) {
         result.label = "raw caller, our broker+worker";
     }

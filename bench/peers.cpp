@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "skynet/bus/thread_name.hpp"
 #include "skynet/client/client.hpp"
 
 namespace skynet::bench {
@@ -19,7 +20,10 @@ broker_options local(broker_options o) {
 
 inproc_broker::inproc_broker(broker_options options)
     : broker_(local(std::move(options)), context_) {
-    thread_ = std::thread([this] { broker_.run(); });
+    thread_ = std::thread([this] {
+        bus::name_this_thread("bench-broker");
+        broker_.run();
+    });
     cpu_ = thread_cpu_clock(thread_.native_handle());
 }
 

@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "skynet/bus/frames.hpp"
+#include "skynet/bus/thread_name.hpp"
 #include "skynet/bus/mdp.hpp"
 
 namespace skynet::bench {
@@ -135,7 +136,10 @@ relay::relay(zmq::context_t& context, relay_mode mode)
     tune(router_);
     router_.bind("tcp://127.0.0.1:*");
     endpoint_ = router_.get(zmq::sockopt::last_endpoint);
-    thread_ = std::thread([this] { run(router_); });
+    thread_ = std::thread([this] {
+        bus::name_this_thread("bench-relay");
+        run(router_);
+    });
     cpu_ = thread_cpu_clock(thread_.native_handle());
 }
 
@@ -169,7 +173,10 @@ relay_worker::relay_worker(const std::string& endpoint, int connections) {
         socket.connect(endpoint);
         socket.send(zmq::message_t(), zmq::send_flags::none);  // ready
     }
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        bus::name_this_thread("bench-relay-wkr");
+        run();
+    });
 }
 
 relay_worker::~relay_worker() {

@@ -82,6 +82,7 @@ void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& it
         for (int n = 0; n < 1024 && bus::recv_frames(router, message); ++n) {
             core.on_message(message, bus::clock::now());
         }
+        core.flush(bus::clock::now());
     }
 }
 
@@ -105,6 +106,7 @@ void broker::run() {
         for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
             core.on_message(message, now);
         }
+        core.flush(now);
         if ((items[1].revents & ZMQ_POLLIN) != 0 && !draining) {
             std::uint64_t count = 0;
             [[maybe_unused]] auto r = read(impl_->stop_fd, &count, sizeof count);

@@ -14,7 +14,12 @@ broker_core::broker_core(const broker_options& options, zmq::socket_ref router, 
       stats_(stats),
       out_(router, stats),
       log_(bus::logger_for("broker")),
-      clients_(options.max_clients, options.max_client_requests) {}
+      clients_(options.max_clients, options.max_client_requests),
+      // A batch stays well under what the ROUTER reads at all (four times
+      // the largest message), even with one record past the limit.
+      batch_limit_(std::min(bus::batch::default_limit, options.max_message_size)) {
+    out_.set_batch_limit(batch_limit_);
+}
 
 broker_core::~broker_core() = default;
 
@@ -22,6 +27,10 @@ void broker_core::on_message(bus::frames& message, time_point now) {
     if (message.empty()) {
         return;
     }
+    handle(message, now);
+}
+
+void broker_core::handle(bus::frames& message, time_point now) {
     auto& identity = message[0];
     const auto peer = bus::view_of(identity);
     auto decoded = mdp::decode_at_broker(std::span(message).subspan(1));

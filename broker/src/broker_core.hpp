@@ -13,6 +13,7 @@
 #include "model.hpp"
 #include "outbox.hpp"
 #include "skynet/broker/broker.hpp"
+#include "skynet/bus/batch.hpp"
 #include "skynet/bus/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/bus/string_map.hpp"
@@ -27,8 +28,13 @@ public:
     broker_core& operator=(const broker_core&) = delete;
 
     // One message from the ROUTER: the sender's identity, then its frames.
-    // The frames are consumed (moved on or dropped).
+    // The frames are consumed (moved on or dropped). Records for peers that
+    // take batch frames wait for flush().
     void on_message(bus::frames& message, time_point now);
+    // Sends the batch frames gathered since the last flush: call it after
+    // each burst of messages, so that a burst's records for one peer leave
+    // in one frame. Workers that could not take theirs are dropped.
+    void flush(time_point now) { flush_batches(now); }
 
     // Heartbeats, dead workers, expired and unserved requests. Call it at
     // least every tick_interval().
@@ -43,14 +49,26 @@ public:
     void finish(time_point now);
 
 private:
+    void handle(bus::frames& message, time_point now);
+
     // Client side (dispatch.cpp).
     void on_client_request(zmq::message_t& client, bus::mdp::client_message& request,
                            time_point now);
     // The client's bounds (max_clients, max_client_requests): empty if the
     // request is admitted (its share in `ticket`), else why not, counted.
     std::string_view admit(std::string_view client, request_ticket& ticket);
+    // The checks every request passes, plain or a batch record: refused with
+    // a coded error to its client (and nullptr), or its terms filled in and
+    // its service returned.
+    service* admit_request(const zmq::message_t& client, std::string_view service_name,
+                           std::string_view header, std::size_t size, request_terms& terms,
+                           time_point now);
     void route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
                time_point now);
+    // The ready worker next in line for `svc`, setting aside those gone quiet.
+    worker_peer* next_ready(service& svc, time_point now);
+    // After a request went to `w`: its credit, and its place in line.
+    void dispatched_to(worker_peer& w, service& requested);
     // False if the worker turned out unreachable and was removed.
     bool send_to(worker_peer& w, service& requested, request_terms&& terms,
                  std::span<zmq::message_t> body, time_point now);
@@ -58,6 +76,28 @@ private:
     // turned out unreachable and was removed: `w` is gone then.
     [[nodiscard]] bool serve_queued(worker_peer& w, time_point now);
     service* service_named(std::string_view name, time_point now);
+
+    // Batch frames (batches.cpp, docs/design.md).
+    void on_client_batch(zmq::message_t& client, bus::mdp::client_message& request,
+                         time_point now);
+    void on_client_record(const zmq::message_t& client, zmq::message_t& batch,
+                          const bus::batch::record& record, time_point now);
+    void route_record(service& svc, request_terms&& terms, zmq::message_t& batch,
+                      const bus::batch::record& record, time_point now);
+    void send_record_to(worker_peer& w, service& requested, request_terms&& terms,
+                        zmq::message_t& batch, const bus::batch::record& record,
+                        time_point now);
+    void on_reply_batch(worker_peer& w, const zmq::message_t& frame, time_point now);
+    void forward_reply_record(inflight_request& slot, const bus::batch::record& record);
+    // A record's frames as frames of their own, for a queue, a worker that
+    // takes no batches, or a client that sent no batch.
+    static void materialize(const bus::batch::record& record, bus::frames& out);
+    // A held request's record becomes its body (to be re-dispatched or answered).
+    static void materialize(inflight_request& slot);
+    // Sends the batches this message gathered; workers that could not take
+    // theirs are dropped, and what they hold recovered.
+    void flush_batches(time_point now);
+    std::string batch_limit_text() const;
 
     // Internal services (mmi.cpp).
     void on_mmi(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
@@ -100,6 +140,7 @@ private:
     struct pending_credit {
         std::uint32_t credit;
         time_point expires;
+        bool batching = false;
     };
 
     const broker_options options_;
@@ -122,6 +163,9 @@ private:
     // so heartbeats and expiry cost the same every tick, not a burst.
     roll_call roll_;
     bus::frames sending_;  // a queued request on its way to a worker
+    bus::frames unbatched_;  // a batch record made frames of its own
+    std::vector<std::string> unreachable_;  // workers whose batch could not be sent
+    const std::size_t batch_limit_;  // bytes in one batch frame, ours and our peers'
     std::uint64_t next_sequence_ = 0;
     std::size_t queued_total_ = 0;
     time_point next_forget_{};

@@ -9,48 +9,64 @@ namespace mdp = bus::mdp;
 
 void broker_core::on_client_request(zmq::message_t& client, mdp::client_message& request,
                                     time_point now) {
+    if (request.service == bus::batch::service) {
+        on_client_batch(client, request, now);  // counts its records as requests
+        return;
+    }
     stats_.requests.add();
     if (request.service.starts_with("mmi.")) {
         on_mmi(client, request, now);
         return;
     }
+    request_terms terms;
+    auto* svc = admit_request(client, request.service, bus::view_of(request.body[0]),
+                              bus::total_size(request.body), terms, now);
+    if (svc == nullptr) {
+        return;
+    }
+    terms.client = std::move(client);
+    route(*svc, std::move(terms), request.body, now);
+}
+
+service* broker_core::admit_request(const zmq::message_t& client, std::string_view service_name,
+                                    std::string_view header, std::size_t size,
+                                    request_terms& terms, time_point now) {
     // Our envelope's header, read in place; a plain MDP body is opaque and
     // gets no deadline and no idempotency.
-    auto meta = bus::rpc::peek_request(request.body[0]);
+    auto meta = bus::rpc::peek_request(header);
     const std::string_view request_id = meta ? meta->request_id : std::string_view{};
     auto refuse = [&](bus::errc code, std::string_view why) {
-        out_.error(std::move(client), request.service, request_id, code, why);
+        out_.error(zmq::message_t(client.data(), client.size()), service_name, request_id, code,
+                   why);
+        return nullptr;
     };
+    if (service_name.starts_with("mmi.")) {
+        return refuse(bus::errc::bad_request, "mmi.* requests do not travel in batches");
+    }
     if (draining_) {
-        refuse(bus::errc::unavailable, "broker is shutting down");
-        return;
+        return refuse(bus::errc::unavailable, "broker is shutting down");
     }
-    if (bus::total_size(request.body) > options_.max_message_size) {
+    if (size > options_.max_message_size) {
         stats_.too_large.add();
-        refuse(bus::errc::bad_request, "request exceeds the broker's maximum message size");
-        return;
+        return refuse(bus::errc::bad_request, "request exceeds the broker's maximum message size");
     }
-    request_terms terms;
     if (meta && meta->timeout_ms) {
         if (*meta->timeout_ms <= 0) {
             stats_.expired.add();  // its caller has its TIMEOUT already
-            return;
+            return nullptr;
         }
         terms.deadline = bus::deadline_after(*meta->timeout_ms, now);
     }
     terms.idempotent = meta && meta->idempotent;
     if (auto refused = admit(bus::view_of(client), terms.ticket); !refused.empty()) {
-        refuse(bus::errc::overloaded, refused);
-        return;
+        return refuse(bus::errc::overloaded, refused);
     }
-    auto* svc = service_named(request.service, now);
+    auto* svc = service_named(service_name, now);
     if (svc == nullptr) {
         stats_.overloaded.add();
-        refuse(bus::errc::overloaded, "broker knows too many services");
-        return;
+        return refuse(bus::errc::overloaded, "broker knows too many services");
     }
-    terms.client = std::move(client);
-    route(*svc, std::move(terms), request.body, now);
+    return svc;
 }
 
 std::string_view broker_core::admit(std::string_view client, request_ticket& ticket) {
@@ -69,21 +85,27 @@ std::string_view broker_core::admit(std::string_view client, request_ticket& tic
     return {};
 }
 
-void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
-                        time_point now) {
+worker_peer* broker_core::next_ready(service& svc, time_point now) {
     while (auto* entry = svc.ready.front()) {
         auto& w = *entry->worker;
-        if (gone_quiet(w, now)) {
-            // One comparison per dispatch spares the requests a frozen or
-            // cut-off worker would take, up to its credit, until it expires.
-            w.quiet = true;
-            make_unready(w);
-            stats_.quiet_workers.add();
-            log_->warn("worker silent while holding requests, set aside service={} holding={}",
-                       w.announced, w.holding);
-            continue;
+        if (!gone_quiet(w, now)) {
+            return &w;
         }
-        send_to(w, svc, std::move(terms), body, now);
+        // One comparison per dispatch spares the requests a frozen or
+        // cut-off worker would take, up to its credit, until it expires.
+        w.quiet = true;
+        make_unready(w);
+        stats_.quiet_workers.add();
+        log_->warn("worker silent while holding requests, set aside service={} holding={}",
+                   w.announced, w.holding);
+    }
+    return nullptr;
+}
+
+void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
+                        time_point now) {
+    if (auto* w = next_ready(svc, now)) {
+        send_to(*w, svc, std::move(terms), body, now);
         return;
     }
     if (svc.queue.size() >= options_.max_queue) {
@@ -132,9 +154,14 @@ bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& te
         return false;
     }
     stats_.dispatched.add();
+    dispatched_to(w, requested);
+    return true;
+}
+
+void broker_core::dispatched_to(worker_peer& w, service& requested) {
     if (!w.has_credit()) {
         make_unready(w);
-        return true;
+        return;
     }
     for (int i = 0; i < w.entry_count; ++i) {
         auto& entry = w.entries[i];
@@ -142,7 +169,6 @@ bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& te
             requested.ready.move_to_back(entry);  // least recently used goes first
         }
     }
-    return true;
 }
 
 bool broker_core::serve_queued(worker_peer& w, time_point now) {

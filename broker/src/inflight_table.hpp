@@ -3,6 +3,7 @@
 // vectors keep capacity) and never move, so lists may point at them.
 
 #include <deque>
+#include <string_view>
 #include <vector>
 
 #include "model.hpp"
@@ -21,9 +22,13 @@ public:
     // The slot a token names, or nullptr if the token is malformed, names no
     // slot, or names a slot since reused (a stale reply).
     inflight_request* find(const zmq::message_t& token) noexcept;
+    inflight_request* find(std::string_view token) noexcept;
 
     // The token of a slot: 4 bytes of index, 4 of generation.
     static zmq::message_t token_of(const inflight_request& slot);
+    // The same bytes written into `out`, viewed.
+    static std::string_view token_bytes(const inflight_request& slot,
+                                        char (&out)[token_size]) noexcept;
 
     std::size_t in_use() const noexcept { return slots_.size() - free_.size(); }
 

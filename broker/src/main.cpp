@@ -40,6 +40,8 @@ void add_options(bus::option_parser& parser) {
          "most requests one worker connection may hold")
         ("drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
          "on SIGTERM, how long in-flight requests get to finish")
+        ("no-batching", po::bool_switch(),
+         "refuse batch frames: one request per message with every client and worker")
         ("lease-ms", po::value<int>()->default_value(10000),
          "with --redis: how soon the registry drops this broker if it dies without a word")
         ("advertise", po::value<std::string>(),
@@ -59,6 +61,7 @@ broker_options options_from(const bus::option_parser& parser) {
     options.max_clients = parser.get<std::size_t>("max-clients");
     options.max_client_requests = parser.get<std::uint32_t>("max-client-requests");
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
+    options.batching = !parser.get<bool>("no-batching");
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
         options.max_message_size == 0 || options.max_clients == 0 ||
         options.max_client_requests == 0) {

@@ -65,10 +65,19 @@ void broker_core::on_mmi_credit(zmq::message_t& client, mdp::client_message& req
         return;
     }
     const auto granted = std::min(asked, options_.max_credit);
+    // Batch frames too, if it asks and we take them (docs/design.md).
+    const bool batching = options_.batching && request.body.size() >= 2 &&
+                          bus::view_of(request.body[1]) == bus::batch::credit_feature;
     pending_credits_.insert_or_assign(std::string(identity),
-                                      pending_credit{granted, now + expiry_window_});
+                                      pending_credit{granted, now + expiry_window_, batching});
     auto granted_text = std::to_string(granted);
-    out_.mmi_reply(client, request.service, {"200", granted_text});
+    if (batching) {
+        const auto limit = batch_limit_text();
+        out_.mmi_reply(client, request.service,
+                       {"200", granted_text, bus::batch::credit_feature, limit});
+    } else {
+        out_.mmi_reply(client, request.service, {"200", granted_text});
+    }
 }
 
 // Our workers ask for no new requests while they drain (or are unregistered),
@@ -120,6 +129,8 @@ void broker_core::on_mmi_stats(zmq::message_t& client, mdp::client_message& requ
     add("clients_refused", s.clients_refused);
     add("client_requests_refused", s.client_requests_refused);
     add("quiet_workers", s.quiet_workers);
+    add("batches_received", s.batches_received);
+    add("batches_sent", s.batches_sent);
     bus::frames body;
     body.push_back(bus::frame_of("200"));
     body.push_back(std::move(doc).to_frame());

@@ -40,6 +40,14 @@ struct inflight_request {
     // Copies of the body (shared buffers, not duplicated bytes): re-dispatch
     // needs all of it, an error reply the header's request_id.
     bus::frames body;
+    // A request that came as a record of its client's batch frame keeps that
+    // frame (shared, not copied) and where the record lies in it, instead of
+    // `body`, until it must become frames of its own (a re-dispatch).
+    zmq::message_t batch;
+    std::uint32_t record_offset = 0;
+    std::uint32_t record_size = 0;
+    // Its client takes replies in batches (it sent the request in one).
+    bool client_batches = false;
     list_hook<inflight_request> hook;  // on its worker's held list
 };
 using inflight_list = intrusive_list<inflight_request, &inflight_request::hook>;
@@ -51,6 +59,9 @@ struct worker_peer {
     int entry_count = 0;
     std::uint32_t credit = 1;  // requests it may hold (plain 7/MDP: one)
     std::uint32_t holding = 0;
+    // It agreed to take requests in batch frames (mmi.credit): records that
+    // came in a client's batch go to it in one.
+    bool batching = false;
     bool paused = false;      // asked for no new requests (mmi.pause)
     // Set aside: it holds requests but has been silent for two heartbeats,
     // frozen or cut off, most likely. It gets nothing new until heard again

@@ -1,14 +1,19 @@
 #pragma once
 // Everything the broker sends, built in one reused frame vector so that a
-// message costs no allocation of ours.
+// message costs no allocation of ours; and batch frames for the peers that
+// take them, gathered while one inbound message is handled and sent at its
+// end (or as soon as one is full).
 
 #include <initializer_list>
 #include <memory>
 #include <span>
 #include <spdlog/logger.h>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "skynet/broker/broker.hpp"
+#include "skynet/bus/batch.hpp"
 #include "skynet/bus/errc.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -37,12 +42,41 @@ public:
                           std::span<zmq::message_t> body);
     bool command(std::string_view peer, bus::mdp::command c);
 
+    // Batch frames (docs/design.md), at most `limit` bytes each: the batch of
+    // requests for a worker, or of replies for a client, that this message
+    // adds to. Write one whole record into it, then call staged().
+    bus::batch::writer& stage_requests(std::string_view worker);
+    bus::batch::writer& stage_replies(std::string_view client);
+    // After each record: sends the peer's batch if it is full.
+    void staged(bus::batch::writer& batch);
+    // Sends every batch gathered. The workers whose batch could not be sent
+    // (gone, or not reading) are appended to `unreachable`; a client's lost
+    // batch is only counted, like any lost reply.
+    void flush_staged(std::vector<std::string>& unreachable);
+    // Forgets what was gathered for a peer (a worker being removed: what it
+    // holds is recovered, so it must not get it too).
+    void discard_staged(std::string_view peer) noexcept;
+    void set_batch_limit(std::size_t bytes) noexcept { batch_limit_ = bytes; }
+
 private:
     bool flush();
+
+    struct stage {
+        bool to_worker = false;
+        bool active = false;
+        std::string peer;
+        bus::batch::writer batch;
+    };
+    stage& stage_for(std::string_view peer, bool to_worker);
+    bool send_stage(stage& s);
 
     zmq::socket_ref router_;
     counters& stats_;
     bus::frames out_;
+    // Stages are reused, never freed: a few peers per inbound message.
+    std::vector<std::unique_ptr<stage>> stages_;
+    std::vector<std::string> failed_;  // workers whose early send failed
+    std::size_t batch_limit_ = bus::batch::default_limit;
 };
 
 }  // namespace skynet::broker_detail

@@ -22,6 +22,7 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
     w.announced = std::string(name);
     if (auto pending = pending_credits_.find(identity); pending != pending_credits_.end()) {
         w.credit = pending->second.credit;
+        w.batching = pending->second.batching;
         pending_credits_.erase(pending);
     }
     w.expiry = now + expiry_window_;
@@ -56,6 +57,10 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
+    if (w.batching && reply.body.size() == 1 && bus::view_of(*reply.address) == bus::batch::service) {
+        on_reply_batch(w, reply.body[0], now);
+        return;
+    }
     const bool was_unready = !w.has_credit();  // full, or set aside while quiet
     heard(w, now);
     auto* slot = inflight_.find(*reply.address);
@@ -144,6 +149,7 @@ void broker_core::make_unready(worker_peer& w) {
 
 void broker_core::remove_worker(worker_peer& w, time_point now) {
     make_unready(w);
+    out_.discard_staged(w.identity);  // what it would have got is recovered below
     for (int i = 0; i < w.entry_count; ++i) {
         auto* svc = w.entries[i].svc;
         if (--svc->workers == 0) {
@@ -167,6 +173,7 @@ void broker_core::remove_worker(worker_peer& w, time_point now) {
 // idempotent one runs again elsewhere with its retry count raised; any other
 // ends in WORKER_LOST, since it may have run.
 void broker_core::recover(inflight_request& slot, time_point now) {
+    materialize(slot);  // a batch record needs frames of its own from here
     auto* requested = slot.requested;
     auto terms = std::move(slot.terms);
     const bool again = terms.idempotent && now < terms.deadline && !slot.body.empty() && !draining_;

@@ -122,18 +122,26 @@ void writer::begin(std::string_view route, std::uint8_t frame_count) {
 }
 
 std::span<char> writer::frame(std::string_view bytes) {
+    auto space = frame_space(bytes.size());
+    if (!bytes.empty()) {
+        std::memcpy(space.data(), bytes.data(), bytes.size());
+    }
+    return space;
+}
+
+std::span<char> writer::frame_space(std::size_t size) {
     assert(frames_left_ > 0);
-    if (bytes.size() > UINT32_MAX) {
+    if (size > UINT32_MAX) {
         throw std::length_error("batch frame of 4 GiB or more");
     }
-    const auto length = static_cast<std::uint32_t>(bytes.size());
+    const auto length = static_cast<std::uint32_t>(size);
     char prefix[length_size];
     std::memcpy(prefix, &length, length_size);
     buffer_.append(prefix, length_size);
     const std::size_t at = buffer_.size();
-    buffer_.append(bytes);
+    buffer_.resize(at + size);
     --frames_left_;
-    return {buffer_.data() + at, bytes.size()};
+    return {buffer_.data() + at, size};
 }
 
 std::span<char> writer::frame(const zmq::message_t& bytes) {

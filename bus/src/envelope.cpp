@@ -132,7 +132,7 @@ std::optional<request_meta> peek_request(const zmq::message_t& header) noexcept 
     return peek_request(view_of(header));
 }
 
-zmq::message_t encode_request_header(const request_header& h) {
+std::size_t encoded_size(const request_header& h) noexcept {
     using w = flat_bson_writer;
     auto size = w::document_overhead + w::utf8_size(field::method, h.method) +
                 w::utf8_size(field::request_id, h.request_id) +
@@ -147,8 +147,11 @@ zmq::message_t encode_request_header(const request_header& h) {
     if (!h.parent.empty()) {
         size += w::utf8_size(field::parent, h.parent);
     }
-    zmq::message_t frame(size);
-    w out(frame.data(), size);
+    return size;
+}
+
+void encode_into(const request_header& h, std::span<char> bytes) {
+    flat_bson_writer out(bytes.data(), bytes.size());
     out.utf8(field::method, h.method);
     out.utf8(field::request_id, h.request_id);
     out.utf8(field::origin, h.origin);
@@ -164,24 +167,37 @@ zmq::message_t encode_request_header(const request_header& h) {
         out.utf8(field::parent, h.parent);
     }
     out.finish();
-    return frame;
 }
 
-zmq::message_t encode_reply_header(const reply_header& h) {
+std::size_t encoded_size(const reply_header& h) noexcept {
     using w = flat_bson_writer;
     auto size = w::document_overhead + w::utf8_size(field::request_id, h.request_id) +
                 w::int32_size(field::code);
     if (!h.error.empty()) {
         size += w::utf8_size(field::error, h.error);
     }
-    zmq::message_t frame(size);
-    w out(frame.data(), size);
+    return size;
+}
+
+void encode_into(const reply_header& h, std::span<char> bytes) {
+    flat_bson_writer out(bytes.data(), bytes.size());
     out.utf8(field::request_id, h.request_id);
     out.int32(field::code, static_cast<std::int32_t>(h.code));
     if (!h.error.empty()) {
         out.utf8(field::error, h.error);
     }
     out.finish();
+}
+
+zmq::message_t encode_request_header(const request_header& h) {
+    zmq::message_t frame(encoded_size(h));
+    encode_into(h, std::span(frame.data<char>(), frame.size()));
+    return frame;
+}
+
+zmq::message_t encode_reply_header(const reply_header& h) {
+    zmq::message_t frame(encoded_size(h));
+    encode_into(h, std::span(frame.data<char>(), frame.size()));
     return frame;
 }
 

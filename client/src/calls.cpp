@@ -105,8 +105,9 @@ int engine::send_to_rank(pending_call& call, time_point now, int rank, bool usab
     return -1;
 }
 
-bool engine::send_envelope(pending_call& call, broker_link& link, time_point now) {
-    char id[call_table::id_size];
+bus::rpc::request_header engine::header_for(const pending_call& call,
+                                            char (&id)[call_table::id_size],
+                                            time_point now) const {
     bus::rpc::request_header header;
     header.method = call.method;
     header.request_id = call_table::format_id(call, id);
@@ -118,6 +119,15 @@ bool engine::send_envelope(pending_call& call, broker_link& link, time_point now
     if (call.deadline != time_point::max()) {
         header.timeout_ms = bus::millis_left(call.deadline, now);
     }
+    return header;
+}
+
+bool engine::send_envelope(pending_call& call, broker_link& link, time_point now) {
+    if (link.batching && stage_envelope(call, link, now)) {
+        return true;  // leaves at the end of this turn, with the others
+    }
+    char id[call_table::id_size];
+    const auto header = header_for(call, id, now);
     out_.clear();
     mdp::put_client_header(out_, call.service);
     out_.push_back(bus::rpc::encode_request_header(header));

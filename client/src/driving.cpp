@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "engine.hpp"
+#include "skynet/bus/thread_name.hpp"
 
 namespace skynet::client_detail {
 
@@ -83,7 +84,9 @@ call_result engine::call_and_wait(submission&& s) {
 // our call has ended (the destructor waits for that).
 void engine::drive_until(const bool& done) {
     driving_scope scope(this);
-    (void)take_inbox(bus::clock::now());
+    const auto now = bus::clock::now();
+    (void)take_inbox(now);
+    flush_batches(now);  // our call leaves before we wait for its reply
     while (!done) {
         (void)iterate(true);
     }
@@ -91,7 +94,10 @@ void engine::drive_until(const bool& done) {
 
 void engine::drive_in_background() {
     driving_scope scope(this);
-    if (!take_inbox(bus::clock::now())) {
+    const auto now = bus::clock::now();
+    const bool going = take_inbox(now);
+    flush_batches(now);
+    if (!going) {
         return;
     }
     do {
@@ -114,6 +120,7 @@ void engine::hand_back_locked() {
 }
 
 void engine::run_background() {
+    bus::name_this_thread("skynet-client");
     const auto tick = std::min(options_.heartbeat, milliseconds(100));
     std::unique_lock lock(mutex_);
     auto next_look = bus::clock::now();

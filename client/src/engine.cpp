@@ -131,6 +131,7 @@ bool engine::iterate(bool block) {
         check_links(now);
         next_check_ = now + std::min(options_.heartbeat, milliseconds(100));
     }
+    flush_batches(now);  // what this turn staged, before the next wait
     return going;
 }
 

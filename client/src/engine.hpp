@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "call_table.hpp"
+#include "skynet/bus/batch.hpp"
+#include "skynet/bus/envelope.hpp"
 #include "skynet/bus/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
@@ -67,6 +69,15 @@ struct broker_link {
     std::string region;
     std::vector<std::string> services;  // sorted
     bool retired = false;
+    // Batch frames (docs/design.md), asked for on each new connection: the
+    // broker answered that it takes them (and how large), or that it does not.
+    bool batching = false;
+    bool batch_refused = false;
+    time_point batch_asked{};
+    std::size_t batch_limit = bus::batch::default_limit;
+    // This turn's calls to it, sent at the end of the turn in one frame.
+    bus::batch::writer batch;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> batched_calls;
 };
 
 // A broker as the registry describes it.
@@ -152,6 +163,8 @@ private:
     int send_to_rank(pending_call& call, time_point now, int rank, bool live, int avoid,
                      bool to_avoided);
     bool send_envelope(pending_call& call, broker_link& link, time_point now);
+    bus::rpc::request_header header_for(const pending_call& call, char (&id)[call_table::id_size],
+                                        time_point now) const;
     bool send_raw(pending_call& call, int link, time_point now);
     // `from`: the broker that answered.
     void on_reply(pending_call& call, int from, call_result&& outcome, time_point now);
@@ -169,7 +182,21 @@ private:
     // was not served, and the other may be.
     static bool ends_only_this_copy(bus::errc code) noexcept;
 
+    // Batch frames (batches.cpp).
+    // Adds the call to the link's batch; false if it does not go in one.
+    bool stage_envelope(pending_call& call, broker_link& link, time_point now);
+    // Sends every link's batch; calls of a batch that could not go out are
+    // sent again (they did not leave).
+    void flush_batches(time_point now);
+    void unsend(broker_link& link, time_point now);
+    void ask_for_batches(broker_link& link, time_point now);
+    void on_batch_answer(std::size_t link, std::span<zmq::message_t> body, time_point now);
+
     // Brokers (links.cpp).
+    // A reply (or a coded error) for the call its header names; `frames`
+    // (header and result) are moved into the reply.
+    void deliver(std::size_t link, const bus::rpc::reply_header& header,
+                 std::span<zmq::message_t> frames, time_point now);
     void on_link_message(std::size_t link, time_point now);
     void on_raw_message(std::size_t index, time_point now);
     void check_links(time_point now);
@@ -203,6 +230,7 @@ private:
     std::uint64_t monitors_made_ = 0;  // names each monitor's inproc endpoint
     bus::frames in_;
     bus::frames out_;
+    bus::frames unbatched_;  // a reply record as frames of its own
     std::size_t next_link_ = 0;
     time_point next_check_{};  // broker health, every tick at least
     double retry_tokens_ = 10;

@@ -25,11 +25,18 @@ zmq::socket_t engine::connect_dealer(const std::string& endpoint) {
 void engine::reset_socket(broker_link& link) {
     link.socket = connect_dealer(link.endpoint);
     link.monitor = watch_disconnects(*link.socket);
+    // Whoever answers on the new connection is asked again.
+    link.batching = false;
+    link.batch_refused = false;
+    link.batch_asked = {};
+    link.batch.clear();
+    link.batched_calls.clear();
 }
 
 zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
     const auto address = "inproc://skynet-client-monitor-" + std::to_string(monitors_made_++);
-    if (zmq_socket_monitor(socket.handle(), address.c_str(), ZMQ_EVENT_DISCONNECTED) != 0) {
+    const int events = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    if (zmq_socket_monitor(socket.handle(), address.c_str(), events) != 0) {
         throw zmq::error_t();
     }
     zmq::socket_t pair(context_, zmq::socket_type::pair);
@@ -45,15 +52,20 @@ zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
 void engine::on_monitor_event(std::size_t index, time_point now) {
     auto* monitor = &*links_[index].monitor;
     bool disconnected = false;
+    bool connected = false;
     for (int n = 0; n < 64 && bus::recv_frames(*monitor, in_); ++n) {
         std::uint16_t event = 0;
         if (!in_.empty() && in_[0].size() >= sizeof event) {
             std::memcpy(&event, in_[0].data(), sizeof event);
         }
         disconnected = disconnected || event == ZMQ_EVENT_DISCONNECTED;
+        connected = connected || event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
     }
     if (disconnected) {
         lose_link(index, now, "connection lost");
+    } else if (connected) {
+        links_[index].batch_asked = {};
+        ask_for_batches(links_[index], now);  // the first thing said on a connection
     }
 }
 
@@ -80,6 +92,10 @@ void engine::on_link_message(std::size_t index, time_point now) {
             continue;
         }
         heard(index, now);
+        if (decoded->service == bus::batch::service) {
+            on_batch_answer(index, decoded->body, now);
+            continue;
+        }
         if (decoded->service.starts_with("mmi.")) {
             continue;  // an answer to our ping: hearing it was the point
         }
@@ -91,28 +107,35 @@ void engine::on_link_message(std::size_t index, time_point now) {
             stats_.malformed.fetch_add(1, std::memory_order_relaxed);
             continue;
         }
-        auto* call = calls_.find_by_id(header->request_id);
-        if (call == nullptr || call->raw) {
-            // Its call has ended (a timeout, or an earlier reply won).
-            stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
-            continue;
-        }
-        if (header->code == bus::errc::ok) {
-            bus::frames body;
-            body.reserve(2);
-            body.push_back(std::move(decoded->body[0]));
-            body.push_back(std::move(decoded->body[1]));
-            on_reply(*call, static_cast<int>(index), reply(std::move(body)), now);
-        } else {
-            if (header->code == bus::errc::unavailable) {
-                // Draining, say, while it still answers pings (so still up):
-                // new attempts go to other brokers first for a while.
-                link.refusing_until = now + options_.heartbeat * options_.liveness;
-            }
-            on_reply(*call, static_cast<int>(index),
-                     bus::error{header->code, std::string(header->error)}, now);
-        }
+        deliver(index, *header, decoded->body, now);
     }
+}
+
+// `header` views frames[0]: the frames move only once it has been read.
+void engine::deliver(std::size_t index, const bus::rpc::reply_header& header,
+                     std::span<zmq::message_t> frames, time_point now) {
+    auto* call = calls_.find_by_id(header.request_id);
+    if (call == nullptr || call->raw) {
+        // Its call has ended (a timeout, or an earlier reply won).
+        stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (header.code == bus::errc::ok) {
+        bus::frames body;
+        body.reserve(frames.size());
+        for (auto& frame : frames) {
+            body.push_back(std::move(frame));
+        }
+        on_reply(*call, static_cast<int>(index), reply(std::move(body)), now);
+        return;
+    }
+    if (header.code == bus::errc::unavailable) {
+        // Draining, say, while it still answers pings (so still up): new
+        // attempts go to other brokers first for a while.
+        links_[index].refusing_until = now + options_.heartbeat * options_.liveness;
+    }
+    on_reply(*call, static_cast<int>(index), bus::error{header.code, std::string(header.error)},
+             now);
 }
 
 void engine::on_raw_message(std::size_t index, time_point now) {
@@ -154,7 +177,10 @@ void engine::check_links(time_point now) {
         const auto silent = now - link.last_heard;
         if (link.up && silent >= dead_after) {
             lose_link(i, now, "not answering");
-        } else if (silent >= options_.heartbeat && now - link.last_ping >= options_.heartbeat) {
+            continue;
+        }
+        ask_for_batches(link, now);
+        if (silent >= options_.heartbeat && now - link.last_ping >= options_.heartbeat) {
             // 8/MMI: any broker answers mmi.service; the answer proves it alive.
             link.last_ping = now;
             out_.clear();
@@ -170,6 +196,7 @@ void engine::check_links(time_point now) {
 // calls go to another broker, others end in WORKER_LOST (they may have run).
 void engine::lose_link(std::size_t index, time_point now, const char* why) {
     auto& link = links_[index];
+    unsend(link, now);  // staged this turn, never sent: not lost, just not gone yet
     link.up = false;
     link.refusing_until = {};  // whoever answers on the endpoint next is another broker
     stats_.brokers_lost.fetch_add(1, std::memory_order_relaxed);

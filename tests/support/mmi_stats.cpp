@@ -42,6 +42,8 @@ std::optional<broker_stats> read_broker_stats(client& c) {
     s.clients_refused = get("clients_refused");
     s.client_requests_refused = get("client_requests_refused");
     s.quiet_workers = get("quiet_workers");
+    s.batches_received = get("batches_received");
+    s.batches_sent = get("batches_sent");
     return s;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "skynet/bus/batch.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/frames.hpp"
 
@@ -30,6 +31,11 @@ struct connection {
     std::optional<zmq::socket_t> socket;
     phase state = phase::closed;
     std::uint32_t credit = 1;  // granted by the broker
+    // Granted with the credit (docs/design.md): requests come in batch
+    // frames, and replies to them go back in one, at most batch_limit bytes.
+    bool batching = false;
+    std::size_t batch_limit = bus::batch::default_limit;
+    bus::batch::writer replies;  // gathered this turn of the loop
     // Draining: mmi.pause sent, its answer not yet in. Requests the broker
     // sent before it took the pause arrive before that answer.
     bool pause_pending = false;

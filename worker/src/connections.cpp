@@ -40,6 +40,9 @@ void io_loop::open(connection& c, time_point now) {
     c.socket->set(zmq::sockopt::rcvhwm, 100000);
     c.socket->connect(c.endpoint);
     c.credit = 1;
+    c.batching = false;
+    c.batch_limit = bus::batch::default_limit;
+    c.replies.clear();
     c.last_heard = now;
     c.last_sent = now;
     items_dirty_ = true;
@@ -47,7 +50,12 @@ void io_loop::open(connection& c, time_point now) {
         // DESIGN.md: ask for a credit on our own socket before READY.
         c.state = connection::phase::negotiating;
         c.negotiate_until = now + options_.heartbeat;
-        send_client_request(c, "mmi.credit", std::to_string(target_credit_), now);
+        const auto credit = std::to_string(target_credit_);
+        if (options_.batching) {
+            send_client_request(c, "mmi.credit", {credit, bus::batch::credit_feature}, now);
+        } else {
+            send_client_request(c, "mmi.credit", {credit}, now);
+        }
     } else {
         send_ready(c, now);
     }
@@ -60,18 +68,20 @@ void io_loop::send_ready(connection& c, time_point now) {
     c.state = connection::phase::serving;
     log_->info("ready service={} broker={} credit={}", announced_, c.endpoint, c.credit);
     if (!registered_) {
-        send_client_request(c, "mmi.pause", "", now);  // connected, but no requests yet
+        send_client_request(c, "mmi.pause", {""}, now);  // connected, but no requests yet
     }
     if (state_->hooks.registered) {
         state_->hooks.registered(c.endpoint);
     }
 }
 
-void io_loop::send_client_request(connection& c, std::string_view service, std::string_view body,
-                                  time_point now) {
+void io_loop::send_client_request(connection& c, std::string_view service,
+                                  std::initializer_list<std::string_view> body, time_point now) {
     out_.clear();
     mdp::put_client_header(out_, service);
-    out_.push_back(bus::frame_of(body));
+    for (auto part : body) {
+        out_.push_back(bus::frame_of(part));
+    }
     send(c, now);
 }
 
@@ -93,6 +103,7 @@ void io_loop::lose(connection& c, time_point now, std::string_view why) {
         state_->hooks.unregistered(c.endpoint);
     }
     c.socket.reset();  // linger 0: what it still queued belongs to a dead dialog
+    c.replies.clear();  // so do replies not sent yet: the broker has answered them
     c.state = connection::phase::closed;
     c.pause_pending = false;
     items_dirty_ = true;
@@ -118,7 +129,15 @@ void io_loop::on_message(connection& c, time_point now) {
     c.last_heard = now;  // 7/MDP: any command counts as a heartbeat
     if (auto* request = std::get_if<mdp::request>(&*decoded)) {
         c.backoff = options_.reconnect_min;
-        on_request(c, *request, now);
+        // A batch may come even if the broker's answer to our question did
+        // not (it came after we gave up waiting and sent READY): the broker
+        // grants what we asked for with the READY that follows.
+        if (options_.batching && c.negotiate && request->body.size() == 1 &&
+            bus::view_of(*request->address) == bus::batch::service) {
+            on_request_batch(c, request->body[0], now);
+        } else {
+            on_request(c, *request, now);
+        }
     } else if (std::holds_alternative<mdp::heartbeat>(*decoded)) {
         c.backoff = options_.reconnect_min;
     } else if (std::holds_alternative<mdp::disconnect>(*decoded)) {
@@ -133,8 +152,15 @@ void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point
         c.pause_pending = false;  // "200", or "501" from a plain broker
         return;
     }
-    if (reply.service != "mmi.credit" || c.state != connection::phase::negotiating) {
-        return;  // a late answer: nothing to do
+    if (reply.service != "mmi.credit") {
+        return;
+    }
+    if (c.state != connection::phase::negotiating) {
+        // A late answer: READY has gone, and with it the grant took hold.
+        if (bus::view_of(reply.body[0]) == "200") {
+            accept_batching(c, reply.body.subspan(std::min<std::size_t>(2, reply.body.size())));
+        }
+        return;
     }
     const auto status = bus::view_of(reply.body[0]);
     if (status == "200" && reply.body.size() >= 2) {
@@ -142,6 +168,7 @@ void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point
         std::uint32_t granted = 1;
         std::from_chars(text.data(), text.data() + text.size(), granted);
         c.credit = std::max<std::uint32_t>(granted, 1);
+        accept_batching(c, reply.body.subspan(2));
     } else if (status == "501" &&
                std::find(expanded_.begin(), expanded_.end(), c.endpoint) == expanded_.end()) {
         // A plain broker: one request per connection, so more connections.
@@ -156,6 +183,25 @@ void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point
         }
     }
     send_ready(c, now);
+}
+
+// docs/design.md: the broker names the feature after the credit it grants,
+// and the most bytes it takes in one batch frame: from then on, replies to
+// requests that came in a batch go back in one. (A batch the broker sends
+// is known by its address, answer or not.)
+void io_loop::accept_batching(connection& c, std::span<zmq::message_t> terms) {
+    if (!options_.batching || terms.size() < 2 ||
+        bus::view_of(terms[0]) != bus::batch::credit_feature) {
+        return;
+    }
+    auto text = bus::view_of(terms[1]);
+    std::size_t limit = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc{} || end != text.data() + text.size() || limit == 0) {
+        return;  // not an answer we understand: no batches
+    }
+    c.batching = true;
+    c.batch_limit = std::min(limit, bus::batch::default_limit);
 }
 
 void io_loop::on_tick(time_point now) {

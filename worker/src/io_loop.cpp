@@ -61,6 +61,9 @@ void io_loop::run() {
                 read_socket(*c, now);
             }
         }
+        for (auto& c : connections_) {
+            flush_replies(*c, now);  // one batch per connection per turn
+        }
         if (now >= next_tick_) {
             on_tick(now);
             next_tick_ = now + tick;
@@ -107,7 +110,7 @@ void io_loop::begin_drain(time_point now) {
     // goes on, and we serve what it sends until we disconnect.
     for (auto& c : connections_) {
         if (c->state == connection::phase::serving) {
-            send_client_request(*c, "mmi.pause", "", now);
+            send_client_request(*c, "mmi.pause", {""}, now);
             c->pause_pending = true;
         }
     }
@@ -130,6 +133,7 @@ void io_loop::finish(time_point now) {
         if (!c->open()) {
             continue;
         }
+        flush_replies(*c, now);  // before DISCONNECT: the broker reads in order
         if (c->state == connection::phase::serving) {
             out_.clear();
             bus::mdp::put_disconnect(out_);

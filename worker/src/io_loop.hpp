@@ -3,6 +3,7 @@
 // non-blocking handlers itself, hands blocking ones to the pool, and sends
 // the replies that come back.
 
+#include <initializer_list>
 #include <memory>
 #include <random>
 #include <spdlog/logger.h>
@@ -41,16 +42,32 @@ private:
     void open(connection& c, time_point now);
     void lose(connection& c, time_point now, std::string_view why);
     void send_ready(connection& c, time_point now);
-    void send_client_request(connection& c, std::string_view service, std::string_view body,
-                             time_point now);
+    void send_client_request(connection& c, std::string_view service,
+                             std::initializer_list<std::string_view> body, time_point now);
     bool send(connection& c, time_point now);
     void on_message(connection& c, time_point now);
     void on_mmi_reply(connection& c, bus::mdp::client_message& reply, time_point now);
+    void accept_batching(connection& c, std::span<zmq::message_t> terms);
     void on_tick(time_point now);
     void read_socket(connection& c, time_point now);
 
     // Requests (requests.cpp).
     void on_request(connection& c, bus::mdp::request& r, time_point now);
+    void on_request_batch(connection& c, zmq::message_t& frame, time_point now);
+    void on_record(connection& c, zmq::message_t& batch, const bus::batch::record& record,
+                   time_point now);
+    bool takes_envelopes() const noexcept;
+    // Serves a request built from our envelope, or answers why it could not
+    // be built. False if the body is plain MDP after all, for serve_raw.
+    bool serve_envelope(connection& c, reply_route& route, bus::result<request>& built,
+                        bool ours, std::string_view header, time_point now);
+    void serve_raw(connection& c, reply_route&& route, std::span<zmq::message_t> body,
+                   time_point now);
+    // A reply goes back the way its request came: in the connection's next
+    // batch frame, or as a REPLY of its own.
+    void send_reply(connection& c, reply_route&& route, bus::frames& body, time_point now);
+    static bool fits_batch(const connection& c, std::span<const zmq::message_t> body) noexcept;
+    void flush_replies(connection& c, time_point now);
     void dispatch(connection& c, reply_route&& route, request&& req, const handler_entry* entry,
                   time_point now);
     void run_inline(connection& c, reply_route&& route, const request& req,
@@ -83,6 +100,8 @@ private:
     bool items_dirty_ = true;
     bus::frames in_;
     bus::frames out_;
+    bus::frames reply_body_;  // a reply's body, before it is framed or batched
+    bus::frames unbatched_;   // a batch record as frames of its own
     std::vector<completion> completions_;
     int stop_fd_;
     enum class phase { serving, draining, done } phase_ = phase::serving;

@@ -84,7 +84,7 @@ void io_loop::set_registered(bool registered, time_point now) {
     }
     for (auto& c : connections_) {
         if (c->state == connection::phase::serving) {
-            send_client_request(*c, registered ? "mmi.resume" : "mmi.pause", "", now);
+            send_client_request(*c, registered ? "mmi.resume" : "mmi.pause", {""}, now);
         }
     }
 }

@@ -16,7 +16,9 @@ bus::bson_view request::params() const noexcept {
     if (raw_) {
         return {};
     }
-    auto view = bus::bson_view::from_frame(params_);
+    const auto& frame = in_batch_ ? header_ : params_;
+    auto view = bus::bson_view::from_bytes(static_cast<const char*>(frame.data()) + params_at_.offset,
+                                           params_at_.length);
     return view ? *view : bus::bson_view{};
 }
 
@@ -26,8 +28,35 @@ namespace rpc = bus::rpc;
 
 bus::result<request> request_builder::envelope(std::span<zmq::message_t> body,
                                                bus::time_point now, bool& ours) {
-    // Decoded where the frames are; the offsets stay right once they move.
-    auto decoded = rpc::decode_request_header(body[0]);
+    auto built = envelope(bus::view_of(body[0]), bus::view_of(body[1]), body[0].data(), now, ours);
+    if (built) {
+        built->header_ = std::move(body[0]);
+        built->params_at_ = {0, static_cast<std::uint32_t>(body[1].size())};
+        built->params_ = std::move(body[1]);
+    }
+    return built;
+}
+
+bus::result<request> request_builder::envelope(zmq::message_t& batch, std::string_view header,
+                                               std::string_view params, bus::time_point now,
+                                               bool& ours) {
+    auto built = envelope(header, params, batch.data(), now, ours);
+    if (built) {
+        const auto* base = static_cast<const char*>(batch.data());
+        built->params_at_ = {static_cast<std::uint32_t>(params.data() - base),
+                             static_cast<std::uint32_t>(params.size())};
+        built->header_.copy(batch);  // shared, not copied
+        built->in_batch_ = true;
+    }
+    return built;
+}
+
+// The fields' offsets are taken from `base`, the start of the frame the
+// header lies in: they stay right once that frame moves into the request.
+bus::result<request> request_builder::envelope(std::string_view header, std::string_view params,
+                                               const void* base_address, bus::time_point now,
+                                               bool& ours) {
+    auto decoded = rpc::decode_request_header(header);
     ours = decoded.ok();
     if (!decoded) {
         return decoded.err();
@@ -36,12 +65,12 @@ bus::result<request> request_builder::envelope(std::span<zmq::message_t> body,
     // element (bson_validate walks the whole payload, UTF-8 included, and cost
     // more than the rest of the request's path): bson_view reads are
     // bounds-checked, so a corrupt element reads as absent, never out of bounds.
-    auto view = bus::bson_view::from_frame(body[1]);
+    auto view = bus::bson_view::from_bytes(params.data(), params.size());
     if (!view) {
         return bus::error{bus::errc::bad_request, "params: " + view.err().detail};
     }
     request r;
-    auto base = static_cast<const char*>(body[0].data());
+    auto base = static_cast<const char*>(base_address);
     auto span_of = [&](std::string_view v) {
         return request::field_span{static_cast<std::uint32_t>(v.empty() ? 0 : v.data() - base),
                                    static_cast<std::uint32_t>(v.size())};
@@ -57,8 +86,6 @@ bus::result<request> request_builder::envelope(std::span<zmq::message_t> body,
     if (decoded->timeout_ms) {
         r.deadline_ = bus::deadline_after(*decoded->timeout_ms, now);
     }
-    r.header_ = std::move(body[0]);
-    r.params_ = std::move(body[1]);
     return r;
 }
 

@@ -17,8 +17,17 @@ public:
     // looks like two frames is not).
     static bus::result<request> envelope(std::span<zmq::message_t> body, bus::time_point now,
                                          bool& ours);
+    // The same for a record of a batch frame: `header` and `params` lie in
+    // `batch`, which the request then shares (no copy of the bytes).
+    static bus::result<request> envelope(zmq::message_t& batch, std::string_view header,
+                                         std::string_view params, bus::time_point now, bool& ours);
     // A plain MDP body, kept as it came.
     static request raw(std::span<zmq::message_t> body, bus::time_point now);
+
+private:
+    static bus::result<request> envelope(std::string_view header, std::string_view params,
+                                         const void* base_address, bus::time_point now,
+                                         bool& ours);
 };
 
 }  // namespace skynet::worker_detail

@@ -14,6 +14,7 @@
 #include "registration.hpp"
 #include "shared_state.hpp"
 #include "skynet/bus/options.hpp"
+#include "skynet/bus/thread_name.hpp"
 #include "skynet/registry/instance.hpp"
 
 namespace skynet {
@@ -113,7 +114,10 @@ void worker::start() {
     impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
     impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_fd);
-    impl_->thread = std::thread([this] { impl_->loop->run(); });
+    impl_->thread = std::thread([this] {
+        bus::name_this_thread("skynet-worker");
+        impl_->loop->run();
+    });
     if (!impl_->options.redis.empty()) {
         impl_->registered = std::make_unique<registration>(
             impl_->options, impl_->handlers.methods(), impl_->state, [this] { stop(); });

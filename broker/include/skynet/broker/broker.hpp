@@ -36,6 +36,11 @@ struct broker_options {
     std::uint32_t max_client_requests = 100000;
     // The most requests one worker connection may hold (DESIGN.md: credit).
     std::uint32_t max_credit = 65536;
+    // Batch frames with our clients and workers that ask for them
+    // (docs/design.md): many requests or replies per frame. Off: this broker
+    // answers mmi.batch with 501 and grants credit without it, as a broker
+    // that does not know batches would.
+    bool batching = true;
     // Messages queued per peer connection in ZeroMQ before sends to it fail;
     // a reply to a client that stops reading is dropped (and counted) past it.
     int high_water_mark = 100000;
@@ -75,6 +80,10 @@ struct broker_stats {
     std::uint64_t clients_refused = 0;          // OVERLOADED: max_clients reached
     std::uint64_t client_requests_refused = 0;  // OVERLOADED: max_client_requests reached
     std::uint64_t quiet_workers = 0;   // times a silent worker holding requests was set aside
+    // Batch frames (docs/design.md) received from clients and workers, and
+    // sent to them; requests and replies over these: records per frame.
+    std::uint64_t batches_received = 0;
+    std::uint64_t batches_sent = 0;
 };
 
 class broker {

@@ -60,6 +60,13 @@ result<reply_header> decode_reply_header(const zmq::message_t& frame) noexcept;
 
 zmq::message_t encode_request_header(const request_header& header);
 zmq::message_t encode_reply_header(const reply_header& header);
+// The same encodings written into place (a batch record's frame, say):
+// `bytes` holds exactly encoded_size() bytes. Throws std::length_error for a
+// header over 2 GiB.
+std::size_t encoded_size(const request_header& header) noexcept;
+std::size_t encoded_size(const reply_header& header) noexcept;
+void encode_into(const request_header& header, std::span<char> bytes);
+void encode_into(const reply_header& header, std::span<char> bytes);
 
 // A BSON frame holding the empty document: the result of an error reply.
 zmq::message_t empty_document_frame();

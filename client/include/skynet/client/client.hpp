@@ -42,6 +42,11 @@ struct client_options {
     // in BAD_REQUEST; brokers refuse what is larger than theirs (DESIGN.md:
     // every limit answers with a coded error).
     std::size_t max_message_size = 16u << 20;
+    // Batch frames with brokers that take them (docs/design.md): the calls
+    // that leave in one turn of the client's loop travel in one frame, and
+    // so do their replies. Brokers that do not answer 501, and get one
+    // message per call as before.
+    bool batching = true;
 };
 
 struct call_options {

@@ -74,10 +74,14 @@ private:
         return std::string_view(static_cast<const char*>(header_.data()) + f.offset, f.length);
     }
 
+    // The frame holding the header: its own, or the batch frame it came in
+    // (shared, not copied), which then holds the params too.
     zmq::message_t header_;
-    zmq::message_t params_;
+    zmq::message_t params_;  // a frame of its own; empty for a batch record
     bus::frames raw_frames_;
     field_span method_, request_id_, origin_, traceparent_, parent_;
+    field_span params_at_;  // in params_, or in header_ for a batch record
+    bool in_batch_ = false;
     std::int32_t retry_ = 0;
     bool idempotent_ = false;
     bool raw_ = false;
@@ -91,6 +95,7 @@ struct reply_route {
     std::uint32_t connection = 0;
     std::uint32_t epoch = 0;  // the connection's socket generation
     zmq::message_t address;
+    bool batched = false;  // the request came in a batch frame: so may its reply
 };
 
 // The answer to one request, owed exactly once. Move-only; reply() or fail()

@@ -31,6 +31,10 @@ struct worker_options {
     // Behave as a plain 7/MDP worker: no credit negotiation, one request per
     // connection, and `credit` connections per broker.
     bool plain = false;
+    // Ask for batch frames with the credit (docs/design.md): many requests,
+    // and their replies, in one frame each way. Our brokers agree; others
+    // answer the credit without it, and nothing changes.
+    bool batching = true;
     std::chrono::milliseconds heartbeat{2500};
     int liveness = 3;
     // Reconnect backoff after losing a broker: doubles from min to max, with jitter.

@@ -1,0 +1,106 @@
+// Our client and batch frames (docs/design.md): with a broker that takes
+// them, calls and replies travel many to a frame; with one that does not,
+// one message per call, as before; and a broker replaced on the same
+// endpoint is asked again.
+#include <gtest/gtest.h>
+
+#include "support/broker_fixture.hpp"
+#include "support/bus_helpers.hpp"
+#include "support/eventually.hpp"
+#include "support/process.hpp"
+
+namespace skynet::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::unique_ptr<worker> start_echo(const std::string& broker) {
+    auto options = fast_worker_options("echo", broker);
+    options.credit = 64;
+    auto w = std::make_unique<worker>(options);
+    w->handle(
+        "Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); },
+        run_on::io_thread);
+    w->start();
+    return w;
+}
+
+// `count` calls at once; the number answered with their own params.
+int echo_many(client& c, int count) {
+    std::vector<std::future<call_result>> calls;
+    for (int i = 0; i < count; ++i) {
+        bus::bson_doc params;
+        params.add_int64("i", i);
+        call_options options;
+        options.idempotent = true;
+        options.retries = 3;
+        calls.push_back(c.call_future("echo", "Echo", params.view(), options));
+    }
+    int right = 0;
+    for (int i = 0; i < count; ++i) {
+        auto outcome = calls[static_cast<std::size_t>(i)].get();
+        right += outcome.ok() && outcome->result().get_int64("i") == i;
+    }
+    return right;
+}
+
+TEST(ClientBatches, CallsAndRepliesShareFramesThroughOurBroker) {
+    running_broker broker;
+    client c(fast_client_options(broker.endpoint()));
+    auto echo = start_echo(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "echo"));
+    // Once the broker has answered the client's question, calls go in batches.
+    ASSERT_TRUE(eventually([&] {
+        echo_many(c, 1);
+        return broker.stats().batches_received > 0;
+    }));
+    const auto before = broker.stats();
+    EXPECT_EQ(echo_many(c, 500), 500);
+    const auto after = broker.stats();
+    EXPECT_EQ(after.replies - before.replies, 500u);
+    // Fewer frames than calls each way: that is the point of them.
+    EXPECT_LT(after.batches_received - before.batches_received, 500u);
+    EXPECT_GT(after.batches_sent - before.batches_sent, 0u);
+}
+
+TEST(ClientBatches, ABrokerWithoutBatchesGetsOneMessagePerCall) {
+    auto options = fast_broker_options();
+    options.batching = false;
+    running_broker broker(options);
+    client c(fast_client_options(broker.endpoint()));
+    auto echo = start_echo(broker.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "echo"));
+    EXPECT_EQ(echo_many(c, 200), 200);
+    EXPECT_EQ(broker.stats().batches_received, 0u);
+    EXPECT_EQ(broker.stats().batches_sent, 0u);
+}
+
+// A broker that takes batches is replaced on the same endpoint by one that
+// does not: the client asks again on the new connection, and every call
+// still gets its answer.
+TEST(ClientBatches, ANewBrokerOnTheSameEndpointIsAskedAgain) {
+    auto options = fast_broker_options();
+    options.bind = loopback_endpoint(free_port());
+    auto first = std::make_unique<running_broker>(options);
+    client c(fast_client_options(first->endpoint()));
+    {
+        auto echo = start_echo(first->endpoint());
+        ASSERT_TRUE(wait_for_service(c, "echo"));
+        ASSERT_TRUE(eventually([&] {
+            echo_many(c, 1);
+            return first->stats().batches_received > 0;
+        }));
+    }
+    first.reset();
+
+    options.batching = false;
+    running_broker second(options);
+    auto echo = start_echo(second.endpoint());
+    ASSERT_TRUE(wait_for_service(c, "echo"));
+    EXPECT_EQ(echo_many(c, 200), 200);
+    EXPECT_EQ(second.stats().batches_received, 0u);
+    EXPECT_EQ(second.stats().malformed, 0u);
+}
+
+}  // namespace
+}  // namespace skynet::testing
