@@ -23,6 +23,11 @@ struct broker::impl {
     counters stats;
     std::string endpoint;
 
+    // Enough messages per wake-up to amortise the wait, few enough that
+    // timers are never starved by a flood.
+    static constexpr int burst = 1024;
+    int read_burst(broker_detail::broker_core& core, bus::frames& message, int most);
+    bool stop_requested() noexcept;
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
 
@@ -68,6 +73,21 @@ broker_stats broker::stats() const noexcept {
     return impl_->stats.snapshot();
 }
 
+// Reads what waits on the ROUTER, up to `most` messages, and sends the batch
+// frames they gathered. Returns how many it read: fewer than `most` means it
+// found the socket empty.
+int broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& message, int most) {
+    const auto now = bus::clock::now();
+    int read = 0;
+    for (; read < most && bus::recv_frames(router, message); ++read) {
+        core.on_message(message, now);
+    }
+    if (read > 0) {
+        core.flush(now);
+    }
+    return read;
+}
+
 // After the drain, a moment of serving on: what arrives gets UNAVAILABLE
 // rather than vanishing, and clients read the last replies before the
 // connection closes. A client with ZMQ_IMMEDIATE (ours) drops what it has not
@@ -77,46 +97,57 @@ void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& it
                             bus::frames& message) {
     const auto until = bus::clock::now() + std::min<std::chrono::milliseconds>(
                                                options.heartbeat, std::chrono::milliseconds(200));
-    for (auto now = bus::clock::now(); now < until; now = bus::clock::now()) {
-        bus::poll_until(std::span(&item, 1), until);
-        for (int n = 0; n < 1024 && bus::recv_frames(router, message); ++n) {
-            core.on_message(message, bus::clock::now());
+    while (bus::clock::now() < until) {
+        if (read_burst(core, message, burst) == 0) {
+            bus::poll_until(std::span(&item, 1), until);
         }
-        core.flush(bus::clock::now());
     }
 }
 
+bool broker::impl::stop_requested() noexcept {
+    std::uint64_t count = 0;
+    return read(stop_fd, &count, sizeof count) == sizeof count;
+}
+
+// The ROUTER is waited on through its ZMQ_FD, not zmq_poll: zmq_poll asks
+// the socket for ZMQ_EVENTS, and a ROUTER_MANDATORY socket answers that by
+// looking at every peer's pipe, which with 11,000 peers cost more than the
+// requests. ZMQ_FD only tells that something may have changed, and any send
+// may take that signal in passing, so the loop waits only after a read found
+// the socket empty with no send since.
 void broker::run() {
     auto log = bus::logger_for("broker");
     broker_core core(impl_->options, impl_->router, impl_->stats);
     bus::frames message;
-    zmq_pollitem_t items[] = {{impl_->router.handle(), 0, ZMQ_POLLIN, 0},
+    const int router_fd = impl_->router.get(zmq::sockopt::fd);
+    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0},
                               {nullptr, impl_->stop_fd, ZMQ_POLLIN, 0}};
-    // Enough messages per wake-up to amortise the poll, few enough that
-    // timers are never starved by a flood.
-    constexpr int batch = 1024;
     auto next_tick = bus::clock::now();
     auto drain_deadline = bus::time_point::max();
     bool draining = false;
+    bool found_empty = false;
     log->info("broker listening endpoint={} heartbeat_ms={} liveness={}", impl_->endpoint,
               impl_->options.heartbeat.count(), impl_->options.liveness);
     for (;;) {
-        bus::poll_until(items, next_tick);
-        auto now = bus::clock::now();
-        for (int n = 0; n < batch && bus::recv_frames(impl_->router, message); ++n) {
-            core.on_message(message, now);
+        bool stop = false;
+        if (found_empty) {
+            items[1].revents = 0;
+            bus::poll_until(items, next_tick);
+            stop = (items[1].revents & ZMQ_POLLIN) != 0 && impl_->stop_requested();
         }
-        core.flush(now);
-        if ((items[1].revents & ZMQ_POLLIN) != 0 && !draining) {
-            std::uint64_t count = 0;
-            [[maybe_unused]] auto r = read(impl_->stop_fd, &count, sizeof count);
+        found_empty = impl_->read_burst(core, message, impl::burst) < impl::burst;
+        const auto now = bus::clock::now();
+        if (now >= next_tick) {
+            stop = impl_->stop_requested() || stop;  // under load the loop may never wait
+            core.on_tick(now);
+            next_tick = now + core.tick_interval();
+            found_empty = false;  // it may have sent: read again before waiting
+        }
+        if (stop && !draining) {
             draining = true;
             drain_deadline = now + impl_->options.drain_timeout;
             core.begin_drain(now);
-        }
-        if (now >= next_tick) {
-            core.on_tick(now);
-            next_tick = now + core.tick_interval();
+            found_empty = false;
         }
         if (draining && (core.in_flight() == 0 || now >= drain_deadline)) {
             core.finish(now);
