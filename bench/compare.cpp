@@ -57,7 +57,9 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     }
     run_raw_load(target, warm_up_plan(plan));
     const auto cpu0 = r.cpu();
+    const auto all0 = this_process_cpu();
     auto result = run_raw_load(target, plan);
+    result.process_cpu = this_process_cpu() - all0;
     result.broker_cpu = r.cpu() - cpu0;
     result.label = c.label;
     return result;
@@ -106,7 +108,11 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     load(warm_up_plan(plan));
     const auto cpu0 = local ? local->cpu() : std::chrono::nanoseconds(0);
     const auto stats0 = local ? local->stats() : broker_stats{};
+    const auto all0 = this_process_cpu();
     auto result = load(plan);
+    if (local) {  // with a broker elsewhere, its CPU would be missing from the figure
+        result.process_cpu = this_process_cpu() - all0;
+    }
     if (local) {
         result.note = batching_note(stats0, local->stats());
     }

@@ -25,6 +25,9 @@ private:
     bool valid_ = false;
 };
 
+// CPU time of this process so far, every thread together.
+std::chrono::nanoseconds this_process_cpu() noexcept;
+
 // user + system CPU time of a process (/proc/<pid>/stat); nothing if it is gone.
 std::optional<std::chrono::nanoseconds> process_cpu(pid_t pid);
 

@@ -23,6 +23,10 @@ struct run_result {
     // CPU time the broker (or relay) thread spent in the window; nothing when
     // the broker is not ours to watch.
     std::optional<std::chrono::nanoseconds> broker_cpu;
+    // CPU time of this whole process in the window: callers, broker or
+    // relay, workers and every ZeroMQ I/O thread. On a machine whose cores
+    // are all busy, this is what throughput divides.
+    std::optional<std::chrono::nanoseconds> process_cpu;
     outcome_counts outcomes{};    // every call's one outcome, by code
     std::uint64_t unanswered = 0; // calls with no outcome by their deadline
     std::string note;
@@ -33,10 +37,16 @@ struct run_result {
     // Broker CPU per request, in nanoseconds: the CPU of the whole run (its
     // drain too) over every OK reply. Nothing if unknown.
     std::optional<double> cpu_per_request() const noexcept {
-        if (!broker_cpu || outcomes[0] == 0) {
+        return per_request(broker_cpu);
+    }
+    std::optional<double> process_cpu_per_request() const noexcept {
+        return per_request(process_cpu);
+    }
+    std::optional<double> per_request(std::optional<std::chrono::nanoseconds> cpu) const noexcept {
+        if (!cpu || outcomes[0] == 0) {
             return std::nullopt;
         }
-        return static_cast<double>(broker_cpu->count()) / static_cast<double>(outcomes[0]);
+        return static_cast<double>(cpu->count()) / static_cast<double>(outcomes[0]);
     }
 };
 

@@ -204,7 +204,12 @@ void engine::rebuild_poll_items() {
         items_.push_back({link.socket->handle(), 0, ZMQ_POLLIN, 0});
     }
     for (auto& link : links_) {
-        items_.push_back({link.monitor->handle(), 0, ZMQ_POLLIN, 0});
+        // Its ZMQ_FD, polled as a plain fd: zmq_poll would ask a socket for
+        // ZMQ_EVENTS before and after every wait, two syscalls each time,
+        // for events that come once per connection. The fd tells only that
+        // something may have come; on_monitor_event reads until nothing is
+        // left, so that it tells again, and nothing is ever sent on it.
+        items_.push_back({nullptr, link.monitor->get(zmq::sockopt::fd), ZMQ_POLLIN, 0});
     }
     polled_links_ = links_.size();
     for (auto& raw : raw_sockets_) {

@@ -53,7 +53,7 @@ void engine::on_monitor_event(std::size_t index, time_point now) {
     auto* monitor = &*links_[index].monitor;
     bool disconnected = false;
     bool connected = false;
-    for (int n = 0; n < 64 && bus::recv_frames(*monitor, in_); ++n) {
+    while (bus::recv_frames(*monitor, in_)) {  // until empty: its fd is edge-triggered
         std::uint16_t event = 0;
         if (!in_.empty() && in_[0].size() >= sizeof event) {
             std::memcpy(&event, in_[0].data(), sizeof event);
