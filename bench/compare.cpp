@@ -85,7 +85,9 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
                     caller_kind caller) {
     std::optional<inproc_broker> local;
     if (options.broker.empty()) {
-        local.emplace();
+        broker_options broker;
+        broker.batching = !ours.unbatched;
+        local.emplace(broker);
     }
     const auto endpoint = local ? local->endpoint() : options.broker;
     if (!options.service.empty()) {
@@ -118,6 +120,8 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     }
     if (caller == caller_kind::raw) {
         result.label = "raw caller, our broker+worker";
+    } else if (ours.unbatched) {
+        result.label = "skynet, no batch frames";
     }
     if (local) {
         result.broker_cpu = local->cpu() - cpu0;
@@ -135,6 +139,11 @@ scenario_result run_comparison(const bench_options& options, const comparison& c
     s.reference = c.reference;
     if (c.raw_caller_too && options.broker.empty() && options.service.empty()) {
         s.runs.push_back(run_ours(options, c.ours, c.plan, caller_kind::raw));
+    }
+    if (c.unbatched_too && options.broker.empty() && options.service.empty()) {
+        auto unbatched = c.ours;
+        unbatched.unbatched = true;
+        s.runs.push_back(run_ours(options, unbatched, c.plan, caller_kind::client));
     }
     auto ours = run_ours(options, c.ours, c.plan, caller_kind::client);
     if (ours.label.empty()) {

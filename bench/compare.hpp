@@ -31,6 +31,9 @@ struct comparison {
     // Also run a raw caller sending our client's frames through our broker
     // and worker: the difference to our run is our client's own cost.
     bool raw_caller_too = false;
+    // Also run our client, broker and worker with batch frames refused:
+    // the difference is what batching buys.
+    bool unbatched_too = false;
 };
 
 enum class caller_kind { client, raw };

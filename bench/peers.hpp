@@ -40,6 +40,9 @@ struct echo_plan {
     int workers = 1;            // worker objects, each with its own threads
     bool plain = false;         // plain 7/MDP: `credit` connections, one request each
     std::uint32_t credit = 0;   // 0: the worker's default
+    // The broker refuses batch frames, so that client and worker send one
+    // message per request, as before batches (docs/design.md).
+    bool unbatched = false;
 };
 
 // Workers whose "echo" answers with its params, on the network thread.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "compare.hpp"
+#include "skynet/bus/batch.hpp"
 
 namespace skynet::bench {
 
@@ -56,6 +57,7 @@ comparison async_credit(const bench_options& o, std::size_t size, std::string na
                  {1, false, credit},
                  "skynet, credit"};
     c.raw_caller_too = true;
+    c.unbatched_too = size < bus::batch::record_limit;  // larger ones travel alone anyway
     return c;
 }
 

@@ -5,7 +5,6 @@
 // next batch, never turned into frames of its own. It becomes frames only to
 // wait in a queue, to go to a worker that takes no batches, or to be run
 // again.
-#include <charconv>
 
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
@@ -95,7 +94,7 @@ void broker_core::send_record_to(worker_peer& w, service& requested, request_ter
     stats_.in_flight.set(inflight_.in_use());
 
     char token[inflight_table::token_size];
-    auto& out = out_.stage_requests(w.identity);
+    auto& out = out_.stage_requests(w.identity, w.requests);
     out.begin(inflight_table::token_bytes(slot, token), record.frame_count);
     auto header = out.frame(record.frames[0]);
     if (deadline != time_point::max()) {
@@ -105,7 +104,7 @@ void broker_core::send_record_to(worker_peer& w, service& requested, request_ter
     for (std::size_t i = 1; i < record.frame_count; ++i) {
         out.frame(record.frames[i]);
     }
-    out_.staged(out);
+    out_.staged(w.requests);
     stats_.dispatched.add();
     dispatched_to(w, requested);
 }
@@ -140,10 +139,11 @@ void broker_core::on_reply_batch(worker_peer& w, const zmq::message_t& frame, ti
 
 void broker_core::forward_reply_record(inflight_request& slot, const batch::record& record) {
     const auto& name = slot.requested->name;
-    if (slot.client_batches && name.size() <= batch::max_route) {
-        auto& out = out_.stage_replies(bus::view_of(slot.terms.client));
+    auto* client = slot.terms.ticket.owner();
+    if (slot.client_batches && client != nullptr && name.size() <= batch::max_route) {
+        auto& out = out_.stage_replies(bus::view_of(slot.terms.client), client->replies);
         out.add(name, record);
-        out_.staged(out);
+        out_.staged(client->replies);
         stats_.replies.add();
         return;
     }

@@ -28,7 +28,7 @@ client_table::admission client_table::admit(std::string_view identity, request_t
         if (clients_.size() >= max_clients_) {
             return admission::too_many_clients;
         }
-        found = clients_.emplace(std::string(identity), client_peer{0, this}).first;
+        found = clients_.emplace(std::string(identity), client_peer{0, this, {}}).first;
     }
     auto& peer = found->second;
     if (peer.outstanding >= max_requests_) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "skynet/bus/string_map.hpp"
+#include "stage_ref.hpp"
 
 namespace skynet::broker_detail {
 
@@ -18,6 +19,7 @@ class client_table;
 struct client_peer {
     std::uint32_t outstanding = 0;
     client_table* table = nullptr;
+    stage_ref replies;  // its batch of replies, this burst
 };
 
 // A request's share of its client's bound, from admission until the request
@@ -36,6 +38,8 @@ public:
     ~request_ticket() { settle(); }
 
     void settle() noexcept;
+    // The client whose share this is; nullptr once settled.
+    client_peer* owner() const noexcept { return owner_; }
 
 private:
     client_peer* owner_ = nullptr;

@@ -8,6 +8,7 @@
 
 #include "intrusive_list.hpp"
 #include "request_queue.hpp"
+#include "stage_ref.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/frames.hpp"
 
@@ -62,6 +63,7 @@ struct worker_peer {
     // It agreed to take requests in batch frames (mmi.credit): records that
     // came in a client's batch go to it in one.
     bool batching = false;
+    stage_ref requests;  // its batch of requests, this burst
     bool paused = false;      // asked for no new requests (mmi.pause)
     // Set aside: it holds requests but has been silent for two heartbeats,
     // frozen or cut off, most likely. It gets nothing new until heard again

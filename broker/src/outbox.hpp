@@ -17,6 +17,7 @@
 #include "skynet/bus/errc.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
+#include "stage_ref.hpp"
 
 namespace skynet::broker_detail {
 
@@ -43,19 +44,20 @@ public:
     bool command(std::string_view peer, bus::mdp::command c);
 
     // Batch frames (docs/design.md), at most `limit` bytes each: the batch of
-    // requests for a worker, or of replies for a client, that this message
-    // adds to. Write one whole record into it, then call staged().
-    bus::batch::writer& stage_requests(std::string_view worker);
-    bus::batch::writer& stage_replies(std::string_view client);
+    // requests for a worker, or of replies for a client, that this burst
+    // adds to; `ref` lives in the peer's record. Write one whole record into
+    // it, then call staged().
+    bus::batch::writer& stage_requests(std::string_view worker, stage_ref& ref);
+    bus::batch::writer& stage_replies(std::string_view client, stage_ref& ref);
     // After each record: sends the peer's batch if it is full.
-    void staged(bus::batch::writer& batch);
+    void staged(const stage_ref& ref);
     // Sends every batch gathered. The workers whose batch could not be sent
     // (gone, or not reading) are appended to `unreachable`; a client's lost
     // batch is only counted, like any lost reply.
     void flush_staged(std::vector<std::string>& unreachable);
     // Forgets what was gathered for a peer (a worker being removed: what it
     // holds is recovered, so it must not get it too).
-    void discard_staged(std::string_view peer) noexcept;
+    void discard_staged(const stage_ref& ref) noexcept;
     void set_batch_limit(std::size_t bytes) noexcept { batch_limit_ = bytes; }
 
 private:
@@ -67,14 +69,16 @@ private:
         std::string peer;
         bus::batch::writer batch;
     };
-    stage& stage_for(std::string_view peer, bool to_worker);
+    stage& stage_for(std::string_view peer, bool to_worker, stage_ref& ref);
     bool send_stage(stage& s);
 
     zmq::socket_ref router_;
     counters& stats_;
     bus::frames out_;
-    // Stages are reused, never freed: a few peers per inbound message.
+    // Stages are reused, never freed; the first `active_` are this burst's.
     std::vector<std::unique_ptr<stage>> stages_;
+    std::size_t active_ = 0;
+    std::uint64_t burst_ = 1;
     std::vector<std::string> failed_;  // workers whose early send failed
     std::size_t batch_limit_ = bus::batch::default_limit;
 };

@@ -9,44 +9,32 @@ namespace skynet::broker_detail {
 
 namespace mdp = bus::mdp;
 
-outbox::stage& outbox::stage_for(std::string_view peer, bool to_worker) {
-    stage* idle = nullptr;
-    for (auto& s : stages_) {
-        if (s->active && s->to_worker == to_worker && s->peer == peer) {
-            return *s;
-        }
-        if (!s->active && idle == nullptr) {
-            idle = s.get();
-        }
+outbox::stage& outbox::stage_for(std::string_view peer, bool to_worker, stage_ref& ref) {
+    if (ref.burst == burst_) {
+        return *stages_[ref.index];
     }
-    if (idle == nullptr) {
-        idle = stages_.emplace_back(std::make_unique<stage>()).get();
+    if (active_ == stages_.size()) {
+        stages_.push_back(std::make_unique<stage>());
     }
-    idle->active = true;
-    idle->to_worker = to_worker;
-    idle->peer.assign(peer);  // keeps its capacity: no allocation once warm
-    return *idle;
+    ref = {burst_, static_cast<std::uint32_t>(active_)};
+    auto& s = *stages_[active_++];
+    s.to_worker = to_worker;
+    s.peer.assign(peer);  // keeps its capacity: no allocation once warm
+    return s;
 }
 
-bus::batch::writer& outbox::stage_requests(std::string_view worker) {
-    return stage_for(worker, true).batch;
+bus::batch::writer& outbox::stage_requests(std::string_view worker, stage_ref& ref) {
+    return stage_for(worker, true, ref).batch;
 }
 
-bus::batch::writer& outbox::stage_replies(std::string_view client) {
-    return stage_for(client, false).batch;
+bus::batch::writer& outbox::stage_replies(std::string_view client, stage_ref& ref) {
+    return stage_for(client, false, ref).batch;
 }
 
-void outbox::staged(bus::batch::writer& batch) {
-    if (batch.size() < batch_limit_) {
-        return;
-    }
-    for (auto& s : stages_) {
-        if (&s->batch == &batch) {
-            if (!send_stage(*s) && s->to_worker) {
-                failed_.push_back(s->peer);
-            }
-            return;
-        }
+void outbox::staged(const stage_ref& ref) {
+    auto& s = *stages_[ref.index];
+    if (s.batch.size() >= batch_limit_ && !send_stage(s) && s.to_worker) {
+        failed_.push_back(s.peer);
     }
 }
 
@@ -55,23 +43,20 @@ void outbox::flush_staged(std::vector<std::string>& unreachable) {
         unreachable.push_back(std::move(failed));
     }
     failed_.clear();
-    for (auto& s : stages_) {
-        if (!s->active) {
-            continue;
+    for (std::size_t i = 0; i < active_; ++i) {
+        auto& s = *stages_[i];
+        if (!s.batch.empty() && !send_stage(s) && s.to_worker) {
+            unreachable.push_back(s.peer);
         }
-        if (!s->batch.empty() && !send_stage(*s) && s->to_worker) {
-            unreachable.push_back(s->peer);
-        }
-        s->active = false;
-        s->batch.clear();
+        s.batch.clear();
     }
+    active_ = 0;
+    ++burst_;  // every peer's ref is stale now
 }
 
-void outbox::discard_staged(std::string_view peer) noexcept {
-    for (auto& s : stages_) {
-        if (s->active && s->peer == peer) {
-            s->batch.clear();
-        }
+void outbox::discard_staged(const stage_ref& ref) noexcept {
+    if (ref.burst == burst_) {
+        stages_[ref.index]->batch.clear();
     }
 }
 

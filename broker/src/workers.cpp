@@ -149,7 +149,7 @@ void broker_core::make_unready(worker_peer& w) {
 
 void broker_core::remove_worker(worker_peer& w, time_point now) {
     make_unready(w);
-    out_.discard_staged(w.identity);  // what it would have got is recovered below
+    out_.discard_staged(w.requests);  // what it would have got is recovered below
     for (int i = 0; i < w.entry_count; ++i) {
         auto* svc = w.entries[i].svc;
         if (--svc->workers == 0) {

@@ -41,6 +41,14 @@ zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
     }
     zmq::socket_t pair(context_, zmq::socket_type::pair);
     pair.connect(address);
+    // Its fd is polled, not the socket (rebuild_poll_items), and libzmq
+    // signals a pipe's first message only to a reader that has found it
+    // empty once: read it now, or the fd would never wake us. Nothing can
+    // have come yet (the connection takes a round trip to report anything),
+    // and a missed handshake would only delay the batch question a tick.
+    bus::frames nothing;
+    while (bus::recv_frames(pair, nothing)) {
+    }
     return pair;
 }
 

@@ -86,7 +86,7 @@ void lane::run() {
 void lane::send(std::uint64_t seq, bool idempotent, std::int64_t ms) {
     {
         std::lock_guard lock(mutex_);
-        records_.push_back({.idempotent = idempotent, .sent_ms = now_ms()});
+        records_.push_back({.idempotent = idempotent, .sent_ms = now_ms(), .ended_ms = 0, .error = {}});
     }
     ++pending_;
     bus::bson_doc params;
@@ -111,6 +111,8 @@ void lane::record(std::uint64_t seq, const call_result& outcome) {
         if (outcome) {
             auto echoed = outcome->result().get_string("key");
             r.wrong_reply = r.wrong_reply || !echoed || *echoed != key_of(index_, seq);
+        } else {
+            r.error = outcome.err().detail;
         }
     }
     if (first) {

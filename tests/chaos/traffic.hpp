@@ -34,6 +34,7 @@ struct call_record {
     // its (last) outcome came. For finding the chaos step behind an anomaly.
     std::uint32_t sent_ms = 0;
     std::uint32_t ended_ms = 0;
+    std::string error;  // an error's detail: which part of the bus gave up, and why
 };
 
 struct traffic_settings {

@@ -64,6 +64,9 @@ std::string example(std::size_t lane, std::size_t seq, const call_record& r, int
         << " code=" << (r.outcomes > 0 ? to_string(r.code) : "none")
         << " outcomes=" << int(r.outcomes) << " sent=" << r.sent_ms / 1000.0
         << "s ended=" << r.ended_ms / 1000.0 << "s runs=" << runs;
+    if (!r.error.empty()) {
+        out << " error=\"" << r.error << "\"";
+    }
     return out.str();
 }
 

@@ -7,6 +7,7 @@
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
+#include "support/plain_mdp.hpp"
 #include "support/process.hpp"
 
 namespace skynet::testing {
@@ -100,6 +101,37 @@ TEST(ClientBatches, ANewBrokerOnTheSameEndpointIsAskedAgain) {
     EXPECT_EQ(echo_many(c, 200), 200);
     EXPECT_EQ(second.stats().batches_received, 0u);
     EXPECT_EQ(second.stats().malformed, 0u);
+}
+
+// The client learns of a broken connection from ZeroMQ's monitor at once,
+// long before its heartbeats could tell: a call held by a broker whose
+// socket closed ends in WORKER_LOST. (Found broken: the monitor's fd never
+// woke the client until its pipe had been read once.)
+TEST(ClientBatches, ABrokenConnectionIsNoticedBeforeHeartbeatsCouldTell) {
+    zmq::context_t context(1);
+    auto router = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
+    router->set(zmq::sockopt::linger, 0);
+    router->bind("tcp://127.0.0.1:*");
+    auto options = fast_client_options(router->get(zmq::sockopt::last_endpoint));
+    options.heartbeat = 10s;  // silence would take 30 s to count
+    client c(options);
+    std::atomic<bool> ended{false};
+    std::atomic<bus::errc> code{bus::errc::ok};
+    call_options call;
+    call.timeout = 20s;
+    c.call_async("held", "Hold", bus::bson_view{}, call, [&](call_result r) {
+        code = r.code();
+        ended = true;
+    });
+    // The request reaches the "broker" (after the client's batch question).
+    ASSERT_TRUE(eventually([&] {
+        auto m = receive_strings(*router, 10ms);
+        return m && m->size() >= 4 && (*m)[3] == "held";
+    }));
+    router.reset();  // the connection breaks; nothing more is said
+    ASSERT_TRUE(eventually([&] { return ended.load(); }, 5s));
+    EXPECT_EQ(code.load(), bus::errc::worker_lost);
+    EXPECT_GE(c.stats().brokers_lost, 1u);
 }
 
 }  // namespace
