@@ -24,9 +24,11 @@ struct broker::impl {
     std::string endpoint;
 
     // Enough messages per wake-up to amortise the wait, few enough that
-    // timers are never starved by a flood.
+    // timers are never starved by a flood. Requests and replies are counted
+    // too: a batch frame holds hundreds of them.
     static constexpr int burst = 1024;
-    int read_burst(broker_detail::broker_core& core, bus::frames& message, int most);
+    static constexpr std::uint64_t burst_records = 4096;
+    bool read_burst(broker_detail::broker_core& core, bus::frames& message);
     bool stop_requested() noexcept;
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
@@ -73,19 +75,23 @@ broker_stats broker::stats() const noexcept {
     return impl_->stats.snapshot();
 }
 
-// Reads what waits on the ROUTER, up to `most` messages, and sends the batch
-// frames they gathered. Returns how many it read: fewer than `most` means it
-// found the socket empty.
-int broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& message, int most) {
+// Reads a burst of what waits on the ROUTER and sends the batch frames it
+// gathered. True if it found the socket empty, with nothing sent since.
+bool broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& message) {
     const auto now = bus::clock::now();
-    int read = 0;
-    for (; read < most && bus::recv_frames(router, message); ++read) {
+    const auto first = core.records_handled();
+    for (int read = 0; read < burst && core.records_handled() - first < burst_records; ++read) {
+        if (!bus::recv_frames(router, message)) {
+            if (read > 0) {
+                core.flush(now);
+                return false;  // it sent: read again before waiting
+            }
+            return true;
+        }
         core.on_message(message, now);
     }
-    if (read > 0) {
-        core.flush(now);
-    }
-    return read;
+    core.flush(now);
+    return false;
 }
 
 // After the drain, a moment of serving on: what arrives gets UNAVAILABLE
@@ -98,7 +104,7 @@ void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& it
     const auto until = bus::clock::now() + std::min<std::chrono::milliseconds>(
                                                options.heartbeat, std::chrono::milliseconds(200));
     while (bus::clock::now() < until) {
-        if (read_burst(core, message, burst) == 0) {
+        if (read_burst(core, message)) {
             bus::poll_until(std::span(&item, 1), until);
         }
     }
@@ -135,7 +141,7 @@ void broker::run() {
             bus::poll_until(items, next_tick);
             stop = (items[1].revents & ZMQ_POLLIN) != 0 && impl_->stop_requested();
         }
-        found_empty = impl_->read_burst(core, message, impl::burst) < impl::burst;
+        found_empty = impl_->read_burst(core, message);
         const auto now = bus::clock::now();
         if (now >= next_tick) {
             stop = impl_->stop_requested() || stop;  // under load the loop may never wait

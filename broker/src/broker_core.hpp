@@ -35,6 +35,11 @@ public:
     // each burst of messages, so that a burst's records for one peer leave
     // in one frame. Workers that could not take theirs are dropped.
     void flush(time_point now) { flush_batches(now); }
+    // Requests and replies handled so far, batch records one by one: how
+    // much a burst of messages held.
+    std::uint64_t records_handled() const noexcept {
+        return stats_.requests.get() + stats_.replies.get();
+    }
 
     // Heartbeats, dead workers, expired and unserved requests. Call it at
     // least every tick_interval().

@@ -80,7 +80,8 @@ void engine::ask_for_batches(broker_link& link, time_point now) {
     }
 }
 
-void engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body, time_point now) {
+std::size_t engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body,
+                                    time_point now) {
     auto& link = links_[index];
     if (body.size() == 1 && bus::view_of(body[0]) == "501") {
         // 8/MMI: a broker that does not know mmi.batch. If we sent it
@@ -90,10 +91,10 @@ void engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body, 
         // re-sends what may run again. Then the question is asked anew.
         if (link.batching) {
             lose_link(index, now, "broker no longer takes batches");
-            return;
+            return 0;
         }
         link.batch_refused = true;
-        return;
+        return 0;
     }
     const auto bytes = bus::view_of(body[0]);
     auto count = batch::check(bytes);
@@ -103,7 +104,7 @@ void engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body, 
             log_->warn("dropped malformed batch broker={} reason=\"{}\"", link.endpoint,
                        count.err().detail);
         }
-        return;
+        return 0;
     }
     if (*count == 0 && body.size() >= 2 && !link.batching) {
         // The answer to our question, with the largest batch it takes.
@@ -114,11 +115,13 @@ void engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body, 
             link.batching = options_.batching;
             link.batch_limit = std::min(limit, batch::default_limit);
         }
-        return;
+        return 0;
     }
     batch::reader reader(bytes);
     batch::record record;
+    std::size_t records = 0;
     while (reader.next(record)) {
+        ++records;
         auto header = record.frame_count == 2
                           ? bus::rpc::decode_reply_header(record.frames[0])
                           : bus::result<bus::rpc::reply_header>(
@@ -132,6 +135,7 @@ void engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body, 
         unbatched_.push_back(bus::frame_of(record.frames[1]));
         deliver(index, *header, unbatched_, now);
     }
+    return records;
 }
 
 }  // namespace skynet::client_detail

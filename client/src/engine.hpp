@@ -190,7 +190,9 @@ private:
     void flush_batches(time_point now);
     void unsend(broker_link& link, time_point now);
     void ask_for_batches(broker_link& link, time_point now);
-    void on_batch_answer(std::size_t link, std::span<zmq::message_t> body, time_point now);
+    // The answer to our question, or a batch of replies; how many replies.
+    std::size_t on_batch_answer(std::size_t link, std::span<zmq::message_t> body,
+                                time_point now);
 
     // Brokers (links.cpp).
     // A reply (or a coded error) for the call its header names; `frames`

@@ -86,10 +86,16 @@ void engine::heard(std::size_t index, time_point now) {
     }
 }
 
+// Up to 256 messages, or about 4,096 replies (a batch frame holds hundreds),
+// so that a flood of replies never keeps the loop from its timers.
 void engine::on_link_message(std::size_t index, time_point now) {
     auto& link = links_[index];
     auto* socket = &*link.socket;
-    for (int n = 0; n < 256 && socket == &*link.socket && bus::recv_frames(*socket, in_); ++n) {
+    std::size_t records = 0;
+    for (int n = 0; n < 256 && records < 4096 && socket == &*link.socket &&
+                    bus::recv_frames(*socket, in_);
+         ++n) {
+        ++records;
         auto decoded = mdp::decode_at_client(in_);
         if (!decoded) {
             stats_.malformed.fetch_add(1, std::memory_order_relaxed);
@@ -101,7 +107,7 @@ void engine::on_link_message(std::size_t index, time_point now) {
         }
         heard(index, now);
         if (decoded->service == bus::batch::service) {
-            on_batch_answer(index, decoded->body, now);
+            records += on_batch_answer(index, decoded->body, now);
             continue;
         }
         if (decoded->service.starts_with("mmi.")) {

@@ -7,8 +7,12 @@ namespace skynet::worker_detail {
 
 namespace {
 // Messages read from one socket per wake-up: enough to amortise the poll,
-// few enough that timers and other sockets are never starved.
+// few enough that timers and other sockets are never starved. Requests are
+// counted too: a batch frame holds hundreds, and 256 of them could keep the
+// loop from the broker for long enough (a second, under a sanitizer) that
+// it takes the worker for dead.
 constexpr int batch = 256;
+constexpr std::uint64_t requests_per_turn = 1024;
 }  // namespace
 
 io_loop::io_loop(const worker_options& options, std::string announced,
@@ -79,7 +83,11 @@ void io_loop::run() {
 
 void io_loop::read_socket(connection& c, time_point now) {
     const auto epoch = c.epoch;
-    for (int n = 0; n < batch && c.open() && c.epoch == epoch; ++n) {
+    const auto& requests = state_->stats.requests;
+    const auto first = requests.load(std::memory_order_relaxed);
+    for (int n = 0; n < batch && c.open() && c.epoch == epoch &&
+                    requests.load(std::memory_order_relaxed) - first < requests_per_turn;
+         ++n) {
         if (!bus::recv_frames(*c.socket, in_)) {
             return;
         }
