@@ -27,7 +27,7 @@ struct broker::impl {
     // timers are never starved by a flood. Requests and replies are counted
     // too: a batch frame holds hundreds of them.
     static constexpr int burst = 1024;
-    static constexpr std::uint64_t burst_records = 4096;
+    static constexpr std::uint64_t burst_records = 1024;
     bool read_burst(broker_detail::broker_core& core, bus::frames& message);
     bool stop_requested() noexcept;
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
@@ -80,8 +80,12 @@ broker_stats broker::stats() const noexcept {
 bool broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& message) {
     const auto now = bus::clock::now();
     const auto first = core.records_handled();
-    for (int read = 0; read < burst && core.records_handled() - first < burst_records; ++read) {
+    const auto until = now + core.tick_interval() / 2;  // timers are due that often
+    for (int read = 0; read < burst && core.records_handled() - first < burst_records &&
+                       (read == 0 || bus::clock::now() < until);
+         ++read) {
         if (!bus::recv_frames(router, message)) {
+            core.caught_up(bus::clock::now());
             if (read > 0) {
                 core.flush(now);
                 return false;  // it sent: read again before waiting

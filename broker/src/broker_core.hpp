@@ -35,6 +35,9 @@ public:
     // each burst of messages, so that a burst's records for one peer leave
     // in one frame. Workers that could not take theirs are dropped.
     void flush(time_point now) { flush_batches(now); }
+    // The ROUTER was found empty: everything sent to the broker until `now`
+    // has been read. Worker silence is judged against it.
+    void caught_up(time_point now) noexcept { caught_up_ = now; }
     // Requests and replies handled so far, batch records one by one: how
     // much a burst of messages held.
     std::uint64_t records_handled() const noexcept {
@@ -124,6 +127,7 @@ private:
     void back_in_service(worker_peer& w, bool was_unready, time_point now);
     // True if `w` holds requests and has been silent for two heartbeats.
     bool gone_quiet(const worker_peer& w, time_point now) const noexcept;
+    bool silent_for_sure(time_point since, time_point now) const noexcept;
     void on_disconnect(worker_peer& w, time_point now);
     void on_unknown_peer(std::string_view identity);
     void make_ready(worker_peer& w);
@@ -174,6 +178,7 @@ private:
     std::uint64_t next_sequence_ = 0;
     std::size_t queued_total_ = 0;
     time_point next_forget_{};
+    time_point caught_up_{};
     bool draining_ = false;
     bool services_changed_ = false;  // for on_services_changed, at the next tick
 };

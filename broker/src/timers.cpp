@@ -37,7 +37,7 @@ void broker_core::call_roll(time_point now) {
     for (; slice > 0 && !roll_.empty(); --slice) {
         auto& w = *roll_.front();
         roll_.move_to_back(w);
-        if (w.expiry <= now) {
+        if (w.expiry <= now && silent_for_sure(w.expiry, now)) {
             scratch_workers_.push_back(&w);
         } else if (now - w.last_sent >= options_.heartbeat) {
             // 7/MDP: heartbeats only when nothing else was sent.

@@ -104,7 +104,17 @@ void broker_core::back_in_service(worker_peer& w, bool was_unready, time_point n
 
 bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcept {
     const auto last_heard = w.expiry - expiry_window_;
-    return w.holding > 0 && now - last_heard > 2 * options_.heartbeat;
+    return w.holding > 0 && now - last_heard > 2 * options_.heartbeat &&
+           silent_for_sure(last_heard + 2 * options_.heartbeat, now);
+}
+
+// Silence since `since` counts only if the broker read everything that
+// arrived after it: a broker slowed down (a long burst, a busy machine) may
+// hold a worker's heartbeats unread in its own socket. A silence twice as
+// long counts anyway, so that a broker that never catches up still drops the
+// dead.
+bool broker_core::silent_for_sure(time_point since, time_point now) const noexcept {
+    return since <= caught_up_ || now - since >= expiry_window_;
 }
 
 void broker_core::on_disconnect(worker_peer& w, time_point now) {
