@@ -18,7 +18,7 @@ const relay_case relay_mdp_frames{"relay, 7/MDP frames", relay_mode::mdp_frames,
 
 comparison sync_1x1(const bench_options& o) {
     comparison c{"sync-1x1", "1 client x 1 worker, one call at a time", plan_from(o, 1, 1, o.size),
-                 {relay_unlimited}, 0, {1, false, 0}};
+                 {relay_unlimited, relay_mdp_frames}, 0, {1, false, 0}};
     c.raw_caller_too = true;
     return c;
 }
@@ -26,7 +26,9 @@ comparison sync_1x1(const bench_options& o) {
 comparison sync_4x4(const bench_options& o) {
     return {"sync-4x4", "4 clients x 4 workers, one call at a time each",
             plan_from(o, 4, 1, o.size),
-            {{"relay, 4 workers", relay_mode::unlimited, 4, 1}}, 0, {4, false, 0}};
+            {{"relay, 4 workers", relay_mode::unlimited, 4, 1},
+             {"relay, 7/MDP frames, 4 workers", relay_mode::mdp_frames, 4, 1}},
+            0, {4, false, 0}};
 }
 
 comparison async_plain_1(const bench_options& o) {
