@@ -44,15 +44,14 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
     relay r(relay_context, c.mode);
     std::vector<std::unique_ptr<relay_worker>> workers;
     for (int i = 0; i < c.workers; ++i) {
-        workers.push_back(
-            std::make_unique<relay_worker>(r.endpoint(), c.connections));
+        workers.push_back(std::make_unique<relay_worker>(r.endpoint(), c.connections));
     }
     const auto expected = static_cast<std::uint64_t>(c.workers * c.connections);
     if (!wait_until([&] { return r.workers() >= expected; }, setup_limit)) {
         return failed(c.label, "relay workers did not connect");
     }
     raw_target target{r.endpoint(), false, {}, false};
-    if (c.mode == relay_mode::mdp_frames) {
+    if (mdp_framed(c.mode)) {
         target = {r.endpoint(), true, echo_service, true};
     }
     run_raw_load(target, warm_up_plan(plan));

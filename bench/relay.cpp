@@ -3,8 +3,8 @@
 #include <deque>
 
 #include "skynet/bus/frames.hpp"
-#include "skynet/bus/thread_name.hpp"
 #include "skynet/bus/mdp.hpp"
+#include "skynet/bus/thread_name.hpp"
 
 namespace skynet::bench {
 
@@ -22,11 +22,11 @@ void tune(zmq::socket_t& socket) {
 // The relay's state: ready worker connections, and requests waiting for one.
 struct relay_state {
     relay_mode mode;
-    std::vector<zmq::message_t> workers;     // unlimited: round robin over these
+    std::vector<zmq::message_t> workers;  // unlimited: round robin over these
     std::size_t next = 0;
-    std::deque<zmq::message_t> ready;        // one per connection: idle workers
-    std::deque<bus::frames> waiting;         // one per connection: queued requests
-    std::string service;                     // mdp_frames: named in every reply
+    std::deque<zmq::message_t> ready;  // one per connection: idle workers
+    std::deque<bus::frames> waiting;   // one per connection: queued requests
+    std::string service;               // mdp_frames: named in every reply
     bus::frames out;
 };
 
@@ -37,7 +37,7 @@ bool is_mdp_client(const bus::frames& in) {
 void to_worker(zmq::socket_t& router, relay_state& s, zmq::message_t&& worker, bus::frames& in) {
     s.out.clear();
     s.out.push_back(std::move(worker));
-    if (s.mode == relay_mode::mdp_frames) {
+    if (mdp_framed(s.mode)) {
         // in: client-id "" MDPC01 service header params
         if (s.service.empty()) {
             s.service = bus::view_of(in[3]);
@@ -73,7 +73,7 @@ zmq::message_t copy_of(const zmq::message_t& m) {
 }
 
 void on_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
-    if (s.mode != relay_mode::one_per_connection) {
+    if (!one_at_a_time(s.mode)) {
         if (!s.workers.empty()) {
             auto& w = s.workers[s.next++ % s.workers.size()];
             to_worker(router, s, copy_of(w), in);
@@ -91,25 +91,23 @@ void on_client(zmq::socket_t& router, relay_state& s, bus::frames& in) {
 
 void on_worker(zmq::socket_t& router, relay_state& s, bus::frames& in,
                std::atomic<std::uint64_t>& workers) {
-    if (s.mode == relay_mode::mdp_frames && in.size() >= 7) {
-        mdp_reply_to_client(router, s, in);
-        return;
-    }
     auto identity = std::move(in[0]);
-    if (in.size() >= 4) {  // identity "" client body: a reply goes to its client
+    if (mdp_framed(s.mode) && in.size() >= 7) {
+        mdp_reply_to_client(router, s, in);
+    } else if (in.size() >= 4) {  // identity "" client body: a reply goes to its client
         s.out.clear();
         for (std::size_t i = 2; i < in.size(); ++i) {
             s.out.push_back(std::move(in[i]));
         }
         bus::send_frames(router, s.out);
-    } else if (s.mode != relay_mode::one_per_connection) {
+    } else if (!one_at_a_time(s.mode)) {
         s.workers.push_back(std::move(identity));
         workers.store(s.workers.size());
         return;
     } else {
         workers.fetch_add(1);
     }
-    if (s.mode == relay_mode::one_per_connection) {
+    if (one_at_a_time(s.mode)) {
         if (s.waiting.empty()) {
             s.ready.push_back(std::move(identity));
             return;

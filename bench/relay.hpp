@@ -28,10 +28,20 @@
 namespace skynet::bench {
 
 enum class relay_mode {
-    one_per_connection,  // 7/MDP's rule: a worker connection holds one request
-    unlimited,           // requests go round robin, as many in flight as sent
-    mdp_frames,          // unlimited, with 7/MDP's frames and our envelope's
+    one_per_connection,             // 7/MDP's rule: a worker connection holds one request
+    unlimited,                      // requests go round robin, as many in flight as sent
+    mdp_frames,                     // unlimited, with 7/MDP's frames and our envelope's
+    mdp_frames_one_per_connection,  // both: what any plain 7/MDP broker must do
 };
+
+// Messages framed as a 7/MDP broker frames them, with our envelope inside.
+constexpr bool mdp_framed(relay_mode m) noexcept {
+    return m == relay_mode::mdp_frames || m == relay_mode::mdp_frames_one_per_connection;
+}
+
+constexpr bool one_at_a_time(relay_mode m) noexcept {
+    return m == relay_mode::one_per_connection || m == relay_mode::mdp_frames_one_per_connection;
+}
 
 class relay {
 public:
