@@ -38,10 +38,23 @@ int free_loopback_port() {
 }
 
 std::vector<std::string> holder_args(const holder_spec& spec, int count, int first) {
-    return {self_path(), "--child", spec.role, "--child-endpoint", spec.endpoint,
-            "--child-count", std::to_string(count), "--child-service", spec.service,
-            "--child-prefix", spec.prefix, "--child-first", std::to_string(first),
-            "--child-heartbeat-ms", std::to_string(spec.heartbeat_ms), "--log-level", "warn"};
+    return {self_path(),
+            "--child",
+            spec.role,
+            "--child-endpoint",
+            spec.endpoint,
+            "--child-count",
+            std::to_string(count),
+            "--child-service",
+            spec.service,
+            "--child-prefix",
+            spec.prefix,
+            "--child-first",
+            std::to_string(first),
+            "--child-heartbeat-ms",
+            std::to_string(spec.heartbeat_ms),
+            "--log-level",
+            "warn"};
 }
 
 }  // namespace
@@ -50,19 +63,27 @@ std::uint64_t holder_fds(int count) {
     return 2 * static_cast<std::uint64_t>(std::min(count, sockets_per_holder)) + 64;
 }
 
-holder_group::holder_group(const holder_spec& spec) {
-    for (int first = 0; first < spec.count; first += sockets_per_holder) {
-        const int n = std::min(sockets_per_holder, spec.count - first);
-        children_.push_back(std::make_unique<child_process>(holder_args(spec, n, first)));
+holder_group::holder_group(const holder_spec& spec) : holder_group(std::vector{spec}) {}
+
+holder_group::holder_group(const std::vector<holder_spec>& specs) {
+    std::vector<const std::string*> roles;
+    for (const auto& spec : specs) {
+        for (int first = 0; first < spec.count; first += sockets_per_holder) {
+            const int n = std::min(sockets_per_holder, spec.count - first);
+            children_.push_back(std::make_unique<child_process>(holder_args(spec, n, first)));
+            roles.push_back(&spec.role);
+        }
     }
-    // Started all at once, so that they connect side by side; waited for in turn.
+    // Started all at once, so that they connect side by side (and wait for
+    // the broker's first word, up to a heartbeat, side by side); waited for
+    // in turn.
     const auto deadline = std::chrono::steady_clock::now() + holder_limit;
-    for (auto& child : children_) {
+    for (std::size_t i = 0; i < children_.size(); ++i) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        auto line = child->read_line(std::max(left, std::chrono::milliseconds(1)));
+        auto line = children_[i]->read_line(std::max(left, std::chrono::milliseconds(1)));
         if (!line || !line->starts_with("ready")) {
-            error_ = spec.role + " holder not in place: " + (line ? *line : "no answer in time");
+            error_ = *roles[i] + " holder not in place: " + (line ? *line : "no answer in time");
             return;
         }
     }
@@ -98,8 +119,8 @@ broker_child::broker_child(const std::string& binary, int max_queue) {
             // soon; a long liveness, so that a slow holder is never dropped.
             process_ = std::make_unique<child_process>(std::vector<std::string>{
                 binary, "--bind", endpoint_, "--heartbeat-ms", "500", "--liveness", "20",
-                "--max-queue", std::to_string(max_queue), "--drain-ms", "100",
-                "--log-level", "warn"});
+                "--max-queue", std::to_string(max_queue), "--drain-ms", "100", "--log-level",
+                "warn"});
         } catch (const std::exception& e) {
             error_ = e.what();
             return;
@@ -121,8 +142,8 @@ std::optional<std::int64_t> settled_rss(pid_t pid) {
         if (!now) {
             return std::nullopt;
         }
-        const bool agree = std::abs(static_cast<double>(*now - *last)) <=
-                           0.005 * static_cast<double>(*last);
+        const bool agree =
+            std::abs(static_cast<double>(*now - *last)) <= 0.005 * static_cast<double>(*last);
         last = now;
         if (agree) {
             break;

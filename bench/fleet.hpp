@@ -16,19 +16,20 @@ namespace skynet::bench {
 inline constexpr int sockets_per_holder = 4000;
 
 struct holder_spec {
-    std::string role;       // clients, workers, flood
+    std::string role;  // clients, workers, flood
     std::string endpoint;
     int count = 0;
-    std::string service;    // every worker's service; empty: prefix-<index>
+    std::string service;  // every worker's service; empty: prefix-<index>
     std::string prefix = "idle";
     int heartbeat_ms = 2500;
 };
 
-// Holder processes for spec.count peers, all in place once constructed
-// (or error() says why not). Destroying it closes every one of them.
+// Holder processes for spec.count peers (of every spec), all in place once
+// constructed (or error() says why not). Destroying it closes every one.
 class holder_group {
 public:
     explicit holder_group(const holder_spec& spec);
+    explicit holder_group(const std::vector<holder_spec>& specs);
     const std::string& error() const noexcept { return error_; }
     // CPU time its processes have used so far (they share the machine).
     std::chrono::nanoseconds cpu() const;

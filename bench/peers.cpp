@@ -40,6 +40,7 @@ echo_workers::echo_workers(const std::string& endpoint, const std::string& servi
         o.brokers = {endpoint};
         o.plain = plan.plain;
         o.credit = plan.credit;
+        o.heartbeat = plan.heartbeat;
         o.drain_timeout = std::chrono::milliseconds(500);
         auto w = std::make_unique<worker>(std::move(o));
         w->handle(
@@ -50,9 +51,10 @@ echo_workers::echo_workers(const std::string& endpoint, const std::string& servi
     }
     // 7/MDP: a plain worker opens one connection per request it may hold
     // (the worker caps them at 64); ours negotiate one connection.
-    const int per_worker = plan.plain ? static_cast<int>(std::clamp<std::uint32_t>(
-                                            plan.credit ? plan.credit : 4, 1, 64))
-                                      : 1;
+    const int per_worker =
+        plan.plain
+            ? static_cast<int>(std::clamp<std::uint32_t>(plan.credit ? plan.credit : 4, 1, 64))
+            : 1;
     expected_ = per_worker * plan.workers;
     for (auto& w : workers_) {
         w->start();
@@ -82,8 +84,7 @@ bool warm_up(const std::string& endpoint, const std::string& service,
     params.add_string("data", "warm-up");
     call_options options;
     options.timeout = std::chrono::milliseconds(1000);
-    return wait_until(
-        [&] { return c.call(service, "echo", params.view(), options).ok(); }, limit);
+    return wait_until([&] { return c.call(service, "echo", params.view(), options).ok(); }, limit);
 }
 
 }  // namespace skynet::bench

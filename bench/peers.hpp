@@ -37,12 +37,13 @@ private:
 };
 
 struct echo_plan {
-    int workers = 1;            // worker objects, each with its own threads
-    bool plain = false;         // plain 7/MDP: `credit` connections, one request each
-    std::uint32_t credit = 0;   // 0: the worker's default
+    int workers = 1;           // worker objects, each with its own threads
+    bool plain = false;        // plain 7/MDP: `credit` connections, one request each
+    std::uint32_t credit = 0;  // 0: the worker's default
     // The broker refuses batch frames, so that client and worker send one
     // message per request, as before batches (docs/design.md).
     bool unbatched = false;
+    std::chrono::milliseconds heartbeat{2500};  // the broker's, which must match
 };
 
 // Workers whose "echo" answers with its params, on the network thread.

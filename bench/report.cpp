@@ -60,7 +60,7 @@ void print_run(std::ostream& out, const std::string& name, const run_result& r,
     const auto cpu = r.cpu_per_request();
     const auto all_cpu = r.process_cpu_per_request();
     const auto ref_cpu = reference ? reference->cpu_per_request() : std::nullopt;
-    std::snprintf(line, sizeof line, "%-15s %-30s %10.0f %9s %9s %9s %9s %9s %6s %6s %6s %6s",
+    std::snprintf(line, sizeof line, "%-15s %-40s %10.0f %9s %9s %9s %9s %9s %6s %6s %6s %6s",
                   name.c_str(), r.label.c_str(), r.rate(), duration_text(ns_at(r, 50)).c_str(),
                   duration_text(ns_at(r, 99)).c_str(), duration_text(ns_at(r, 99.9)).c_str(),
                   cpu ? duration_text(*cpu).c_str() : "-",
@@ -122,10 +122,10 @@ void json_run(std::ostream& out, const run_result& r) {
 
 void print_table_header(std::ostream& out) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-15s %-30s %10s %9s %9s %9s %9s %9s %6s %6s %6s %6s",
+    std::snprintf(line, sizeof line, "%-15s %-40s %10s %9s %9s %9s %9s %9s %6s %6s %6s %6s",
                   "scenario", "run", "req/s", "p50", "p99", "p99.9", "cpu/req", "all/req",
                   "xrate", "xp50", "xp99", "xcpu");
-    out << line << "\n" << std::string(146, '-') << "\n";
+    out << line << "\n" << std::string(156, '-') << "\n";
 }
 
 void print_scenario(std::ostream& out, const scenario_result& s) {
