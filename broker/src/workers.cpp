@@ -104,8 +104,9 @@ void broker_core::back_in_service(worker_peer& w, bool was_unready, time_point n
 
 bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcept {
     const auto last_heard = w.expiry - expiry_window_;
-    return w.holding > 0 && now - last_heard > 2 * options_.heartbeat &&
-           silent_for_sure(last_heard + 2 * options_.heartbeat, now);
+    // Not checked against caught_up_, unlike expiry: a worker set aside in
+    // error is back in service as soon as its next message is read.
+    return w.holding > 0 && now - last_heard > 2 * options_.heartbeat;
 }
 
 // Silence since `since` counts only if the broker read everything that
