@@ -65,7 +65,6 @@ private:
 
     struct stage {
         bool to_worker = false;
-        bool active = false;
         std::string peer;
         bus::batch::writer batch;
     };
