@@ -111,19 +111,16 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     const auto stats0 = local ? local->stats() : broker_stats{};
     const auto all0 = this_process_cpu();
     auto result = load(plan);
-    if (local) {  // with a broker elsewhere, its CPU would be missing from the figure
-        result.process_cpu = this_process_cpu() - all0;
-    }
     if (local) {
+        // With a broker elsewhere, its CPU would be missing from the process's.
+        result.process_cpu = this_process_cpu() - all0;
+        result.broker_cpu = local->cpu() - cpu0;
         result.note = batching_note(stats0, local->stats());
     }
     if (caller == caller_kind::raw) {
         result.label = "raw caller, our broker+worker";
     } else if (ours.unbatched) {
         result.label = "skynet, no batch frames";
-    }
-    if (local) {
-        result.broker_cpu = local->cpu() - cpu0;
     }
     return result;
 }

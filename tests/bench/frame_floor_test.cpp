@@ -23,37 +23,41 @@ const nlohmann::json* run_labelled(const nlohmann::json& report, const std::stri
     return nullptr;
 }
 
+run_result quick_json_run(const std::string& scenario) {
+    return run_program(
+        "skynet-bench",
+        {"--quick", "--seconds", "0.2", "--scenario", scenario, "--json", "--log-level", "warn"},
+        std::chrono::seconds(100));
+}
+
+enum class note { must_be_empty, any };
+
+// The run labelled so answered more than `at_least` calls, and left none
+// unanswered (a relay's note would say what went wrong with it).
+void expect_answered(const nlohmann::json& report, const std::string& label, std::uint64_t at_least,
+                     note n, const std::string& out) {
+    const auto* run = run_labelled(report, label);
+    ASSERT_NE(run, nullptr) << out;
+    EXPECT_GT((*run)["completed"].get<std::uint64_t>(), at_least) << out;
+    EXPECT_EQ((*run)["unanswered"].get<std::uint64_t>(), 0u) << out;
+    if (n == note::must_be_empty) {
+        EXPECT_EQ((*run)["note"], "") << out;
+    }
+}
+
 TEST(bench, frame_floor_relay_and_raw_caller_are_answered) {
-    auto run = run_program("skynet-bench",
-                           {"--quick", "--seconds", "0.2", "--scenario", "async-credit", "--json",
-                            "--log-level", "warn"},
-                           std::chrono::seconds(100));
+    auto run = quick_json_run("async-credit");
     ASSERT_EQ(run.status, 0) << run.out << run.err;
     const auto report = nlohmann::json::parse(run.out);
-    const auto* floor = run_labelled(report, "relay, 7/MDP frames");
-    ASSERT_NE(floor, nullptr) << run.out;
-    EXPECT_GT((*floor)["completed"].get<std::uint64_t>(), 1000u) << run.out;
-    EXPECT_EQ((*floor)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
-    EXPECT_EQ((*floor)["note"], "") << run.out;
-
-    const auto* raw = run_labelled(report, "raw caller, our broker+worker");
-    ASSERT_NE(raw, nullptr) << run.out;
-    EXPECT_GT((*raw)["completed"].get<std::uint64_t>(), 1000u) << run.out;
-    EXPECT_EQ((*raw)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
+    expect_answered(report, "relay, 7/MDP frames", 1000, note::must_be_empty, run.out);
+    expect_answered(report, "raw caller, our broker+worker", 1000, note::any, run.out);
 }
 
 TEST(bench, one_per_connection_frame_floor_is_answered) {
-    auto run = run_program("skynet-bench",
-                           {"--quick", "--seconds", "0.2", "--scenario", "async-plain-32", "--json",
-                            "--log-level", "warn"},
-                           std::chrono::seconds(100));
+    auto run = quick_json_run("async-plain-32");
     ASSERT_EQ(run.status, 0) << run.out << run.err;
     const auto report = nlohmann::json::parse(run.out);
-    const auto* floor = run_labelled(report, "relay, 7/MDP, 1/conn, 32 conns");
-    ASSERT_NE(floor, nullptr) << run.out;
-    EXPECT_GT((*floor)["completed"].get<std::uint64_t>(), 200u) << run.out;
-    EXPECT_EQ((*floor)["unanswered"].get<std::uint64_t>(), 0u) << run.out;
-    EXPECT_EQ((*floor)["note"], "") << run.out;
+    expect_answered(report, "relay, 7/MDP, 1/conn, 32 conns", 200, note::must_be_empty, run.out);
 }
 
 }  // namespace
