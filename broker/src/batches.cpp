@@ -128,12 +128,10 @@ void broker_core::on_reply_batch(worker_peer& w, const zmq::message_t& frame, ti
                       {bus::errc::bad_request, "reply to a request the worker does not hold"}, now);
             continue;
         }
+        no_longer_held(w, *slot);
         forward_reply_record(*slot, record);
-        w.held.erase(*slot);
         inflight_.release(*slot);
-        --w.holding;
     }
-    stats_.in_flight.set(inflight_.in_use());
     back_in_service(w, was_unready, now);
 }
 

@@ -127,6 +127,8 @@ private:
     void back_in_service(worker_peer& w, bool was_unready, time_point now);
     // True if `w` holds requests and has been silent for two heartbeats.
     bool gone_quiet(const worker_peer& w, time_point now) const noexcept;
+    // A worker's answer to `slot` came: the books, before the reply leaves.
+    void no_longer_held(worker_peer& w, inflight_request& slot);
     bool silent_for_sure(time_point since, time_point now) const noexcept;
     void on_disconnect(worker_peer& w, time_point now);
     void on_unknown_peer(std::string_view identity);

@@ -70,15 +70,21 @@ void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
         malformed(w.identity,
                   {bus::errc::bad_request, "reply to a request the worker does not hold"}, now);
     } else {
+        no_longer_held(w, *slot);
         if (out_.reply(std::move(slot->terms.client), slot->requested->name, reply.body)) {
             stats_.replies.add();
         }
-        w.held.erase(*slot);
         inflight_.release(*slot);
-        --w.holding;
-        stats_.in_flight.set(inflight_.in_use());
     }
     back_in_service(w, was_unready, now);
+}
+
+// Before its reply is sent: a client that reads the broker's stats once
+// answered must find the request no longer in flight.
+void broker_core::no_longer_held(worker_peer& w, inflight_request& slot) {
+    w.held.erase(slot);
+    --w.holding;
+    stats_.in_flight.set(inflight_.in_use() - 1);  // `slot` is released next
 }
 
 void broker_core::on_heartbeat(worker_peer& w, time_point now) {
