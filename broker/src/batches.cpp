@@ -141,15 +141,13 @@ void broker_core::forward_reply_record(inflight_request& slot, const batch::reco
     if (slot.client_batches && client != nullptr && name.size() <= batch::max_route) {
         auto& out = out_.stage_replies(bus::view_of(slot.terms.client), client->replies);
         out.add(name, record);
+        stats_.replies.add();  // before staged(), which may send it
         out_.staged(client->replies);
-        stats_.replies.add();
         return;
     }
     unbatched_.clear();
     materialize(record, unbatched_);
-    if (out_.reply(std::move(slot.terms.client), name, unbatched_)) {
-        stats_.replies.add();
-    }
+    send_reply(std::move(slot.terms.client), name, unbatched_);
     unbatched_.clear();
 }
 

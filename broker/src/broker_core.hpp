@@ -129,6 +129,8 @@ private:
     bool gone_quiet(const worker_peer& w, time_point now) const noexcept;
     // A worker's answer to `slot` came: the books, before the reply leaves.
     void no_longer_held(worker_peer& w, inflight_request& slot);
+    void send_reply(zmq::message_t&& client, std::string_view service,
+                    std::span<zmq::message_t> body);
     bool silent_for_sure(time_point since, time_point now) const noexcept;
     void on_disconnect(worker_peer& w, time_point now);
     void on_unknown_peer(std::string_view identity);

@@ -71,11 +71,14 @@ bool outbox::send_stage(stage& s) {
         mdp::put_client_header(out_, bus::batch::service);
     }
     out_.push_back(s.batch.take());
+    // Counted before it leaves: a peer its records answer may read the
+    // stats at once. Taken back if it could not leave.
+    stats_.batches_sent.add();
     if (bus::send_frames(router_, out_, true) != bus::send_outcome::sent) {
+        stats_.batches_sent.set(stats_.batches_sent.get() - 1);
         stats_.undeliverable.add(records);
         return false;
     }
-    stats_.batches_sent.add();
     return true;
 }
 

@@ -71,9 +71,7 @@ void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
                   {bus::errc::bad_request, "reply to a request the worker does not hold"}, now);
     } else {
         no_longer_held(w, *slot);
-        if (out_.reply(std::move(slot->terms.client), slot->requested->name, reply.body)) {
-            stats_.replies.add();
-        }
+        send_reply(std::move(slot->terms.client), slot->requested->name, reply.body);
         inflight_.release(*slot);
     }
     back_in_service(w, was_unready, now);
@@ -85,6 +83,15 @@ void broker_core::no_longer_held(worker_peer& w, inflight_request& slot) {
     w.held.erase(slot);
     --w.holding;
     stats_.in_flight.set(inflight_.in_use() - 1);  // `slot` is released next
+}
+
+// Counted before it leaves, for the same reason; taken back if it could not.
+void broker_core::send_reply(zmq::message_t&& client, std::string_view service,
+                             std::span<zmq::message_t> body) {
+    stats_.replies.add();
+    if (!out_.reply(std::move(client), service, body)) {
+        stats_.replies.set(stats_.replies.get() - 1);
+    }
 }
 
 void broker_core::on_heartbeat(worker_peer& w, time_point now) {
