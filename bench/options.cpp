@@ -5,16 +5,16 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "skynet/bus/logging.hpp"
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/options.hpp"
 
 namespace skynet::bench {
 
-namespace po = bus::po;
+namespace po = runtime::po;
 
 namespace {
 
-void add_bench_options(bus::option_parser& parser) {
+void add_bench_options(runtime::option_parser& parser) {
     parser.add()
         ("broker", po::value<std::string>(), "measure this running MDP broker instead of ours")
         ("service", po::value<std::string>(), "call this service there (served by someone else)")
@@ -51,7 +51,7 @@ std::string default_broker_binary() {
     return (self.parent_path() / "skynet-broker").string();
 }
 
-void read_child(const bus::option_parser& parser, child_options& child) {
+void read_child(const runtime::option_parser& parser, child_options& child) {
     if (!parser.has("child")) {
         return;
     }
@@ -67,7 +67,7 @@ void read_child(const bus::option_parser& parser, child_options& child) {
 }  // namespace
 
 bench_options parse_options(int argc, char** argv) {
-    bus::option_parser parser("skynet-bench",
+    runtime::option_parser parser("skynet-bench",
                               "measures the bus against a baseline relay on this machine");
     add_bench_options(parser);
     parser.parse_or_exit(argc, argv);
@@ -98,7 +98,7 @@ bench_options parse_options(int argc, char** argv) {
         o.fibonacci_n = 15;
     }
     if (parser.values()["log-level"].defaulted()) {
-        bus::set_log_level("warn");  // a line per worker READY would drown the table
+        runtime::set_log_level("warn");  // a line per worker READY would drown the table
     }
     read_child(parser, o.child);
     return o;

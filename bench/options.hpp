@@ -45,7 +45,7 @@ struct bench_options {
     child_options child;
 };
 
-// Parses argv; --help and bad options exit the process (bus::option_parser).
+// Parses argv; --help and bad options exit the process (runtime::option_parser).
 bench_options parse_options(int argc, char** argv);
 
 }  // namespace skynet::bench

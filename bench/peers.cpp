@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "skynet/bus/thread_name.hpp"
+#include "skynet/runtime/thread_name.hpp"
 #include "skynet/client/client.hpp"
 
 namespace skynet::bench {
@@ -21,7 +21,7 @@ broker_options local(broker_options o) {
 inproc_broker::inproc_broker(broker_options options)
     : broker_(local(std::move(options)), context_) {
     thread_ = std::thread([this] {
-        bus::name_this_thread("bench-broker");
+        runtime::name_this_thread("bench-broker");
         broker_.run();
     });
     cpu_ = thread_cpu_clock(thread_.native_handle());

@@ -4,7 +4,7 @@
 
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
-#include "skynet/bus/thread_name.hpp"
+#include "skynet/runtime/thread_name.hpp"
 
 namespace skynet::bench {
 
@@ -135,7 +135,7 @@ relay::relay(zmq::context_t& context, relay_mode mode)
     router_.bind("tcp://127.0.0.1:*");
     endpoint_ = router_.get(zmq::sockopt::last_endpoint);
     thread_ = std::thread([this] {
-        bus::name_this_thread("bench-relay");
+        runtime::name_this_thread("bench-relay");
         run(router_);
     });
     cpu_ = thread_cpu_clock(thread_.native_handle());
@@ -172,7 +172,7 @@ relay_worker::relay_worker(const std::string& endpoint, int connections) {
         socket.send(zmq::message_t(), zmq::send_flags::none);  // ready
     }
     thread_ = std::thread([this] {
-        bus::name_this_thread("bench-relay-wkr");
+        runtime::name_this_thread("bench-relay-wkr");
         run();
     });
 }

@@ -6,7 +6,7 @@
 
 #include "broker_core.hpp"
 #include "counters.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet {
 
@@ -126,7 +126,7 @@ bool broker::impl::stop_requested() noexcept {
 // may take that signal in passing, so the loop waits only after a read found
 // the socket empty with no send since.
 void broker::run() {
-    auto log = bus::logger_for("broker");
+    auto log = runtime::logger_for("broker");
     broker_core core(impl_->options, impl_->router, impl_->stats);
     bus::frames message;
     const int router_fd = impl_->router.get(zmq::sockopt::fd);

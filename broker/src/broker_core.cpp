@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::broker_detail {
 
@@ -13,7 +13,7 @@ broker_core::broker_core(const broker_options& options, zmq::socket_ref router, 
       expiry_window_(options.heartbeat * options.liveness),
       stats_(stats),
       out_(router, stats),
-      log_(bus::logger_for("broker")),
+      log_(runtime::logger_for("broker")),
       clients_(options.max_clients, options.max_client_requests),
       // A batch stays well under what the ROUTER reads at all (four times
       // the largest message), even with one record past the limit.

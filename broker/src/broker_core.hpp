@@ -14,7 +14,7 @@
 #include "outbox.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/bus/batch.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/bus/string_map.hpp"
 
@@ -161,7 +161,7 @@ private:
     counters& stats_;
     outbox out_;
     std::shared_ptr<spdlog::logger> log_;
-    bus::log_limiter malformed_log_;
+    runtime::log_limiter malformed_log_;
 
     // Before everything holding requests: their tickets point into it, and
     // give their shares back when destroyed.

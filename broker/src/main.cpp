@@ -6,16 +6,16 @@
 
 #include "registration.hpp"
 #include "skynet/broker/broker.hpp"
-#include "skynet/bus/logging.hpp"
-#include "skynet/bus/options.hpp"
-#include "skynet/bus/signals.hpp"
+#include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/options.hpp"
+#include "skynet/runtime/signals.hpp"
 
 namespace {
 
 using namespace skynet;
-namespace po = bus::po;
+namespace po = runtime::po;
 
-void add_options(bus::option_parser& parser) {
+void add_options(runtime::option_parser& parser) {
     broker_options defaults;
     auto ms = [](std::chrono::milliseconds d) { return static_cast<int>(d.count()); };
     parser.add()
@@ -49,7 +49,7 @@ void add_options(bus::option_parser& parser) {
          "(default: --bind, a wildcard address replaced by --host)");
 }
 
-broker_options options_from(const bus::option_parser& parser) {
+broker_options options_from(const runtime::option_parser& parser) {
     broker_options options;
     options.bind = parser.get<std::string>("bind");
     options.heartbeat = std::chrono::milliseconds(parser.get<int>("heartbeat-ms"));
@@ -65,18 +65,18 @@ broker_options options_from(const bus::option_parser& parser) {
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
         options.max_message_size == 0 || options.max_clients == 0 ||
         options.max_client_requests == 0) {
-        throw bus::options_error(
+        throw runtime::options_error(
             "--heartbeat-ms, --liveness, --max-credit, --max-message-size, --max-clients and "
             "--max-client-requests must be positive");
     }
     if (parser.get<int>("lease-ms") < 100) {
-        throw bus::options_error("--lease-ms must be at least 100");
+        throw runtime::options_error("--lease-ms must be at least 100");
     }
     return options;
 }
 
 // Registers the bound broker when --redis was given.
-std::unique_ptr<broker_detail::registration> register_broker(const bus::option_parser& parser,
+std::unique_ptr<broker_detail::registration> register_broker(const runtime::option_parser& parser,
                                                              broker& b) {
     if (!parser.common().redis_given) {
         return nullptr;
@@ -98,12 +98,12 @@ void begin_stop(broker& b, broker_detail::registration* registered) {
     b.stop();
 }
 
-int serve(const bus::option_parser& parser, broker_options options) {
+int serve(const runtime::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
     // and only the watcher takes them.
     std::atomic<broker*> running{nullptr};
     std::atomic<broker_detail::registration*> registered{nullptr};
-    bus::signal_watcher signals([&](int) {
+    runtime::signal_watcher signals([&](int) {
         if (auto* b = running.load()) {
             begin_stop(*b, registered.load());
         }
@@ -132,12 +132,12 @@ int serve(const bus::option_parser& parser, broker_options options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    bus::option_parser parser("skynet-broker", "a Majordomo (7/MDP/0.1) service broker");
+    runtime::option_parser parser("skynet-broker", "a Majordomo (7/MDP/0.1) service broker");
     add_options(parser);
     parser.parse_or_exit(argc, argv);
     try {
         return serve(parser, options_from(parser));
-    } catch (const bus::options_error& e) {
+    } catch (const runtime::options_error& e) {
         std::cerr << "skynet-broker: " << e.what() << " (try --help)\n";
         return 2;
     } catch (const zmq::error_t& e) {

@@ -2,16 +2,16 @@
 
 #include <unistd.h>
 
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/redis_url.hpp"
 
 namespace skynet::broker_detail {
 
-registration::registration(const bus::common_options& common, std::string endpoint,
+registration::registration(const runtime::common_options& common, std::string endpoint,
                            std::chrono::milliseconds lease, std::function<void()> stop) {
     auto settings = registry::options_from_url(common.redis, common.prefix);
     if (!settings) {
-        throw bus::options_error("--redis: " + settings.err().detail);
+        throw runtime::options_error("--redis: " + settings.err().detail);
     }
     registry::instance record;
     record.id = registry::make_instance_id(registry::instance_kind::broker, common.host);
@@ -21,7 +21,7 @@ registration::registration(const bus::common_options& common, std::string endpoi
     record.pid = ::getpid();
     record.endpoint = std::move(endpoint);
     id_ = record.id;
-    bus::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
+    runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
                                     record.endpoint, record.region, common.redis);
     registry::registrar_settings lease_settings;
     lease_settings.lease = lease;
@@ -33,7 +33,7 @@ registration::registration(const bus::common_options& common, std::string endpoi
         stop();
     };
     handlers.restart = handlers.stop;  // a host daemon restarts what exits
-    handlers.log_level = [](const std::string& level) { return bus::try_set_log_level(level); };
+    handlers.log_level = [](const std::string& level) { return runtime::try_set_log_level(level); };
     registrar_->handle_commands(std::move(handlers));
 }
 

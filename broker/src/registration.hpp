@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/options.hpp"
 #include "skynet/registry/registrar.hpp"
 
 namespace skynet::broker_detail {
@@ -22,7 +22,7 @@ class registration {
 public:
     // Throws options_error for a --redis URL that cannot be parsed. `stop`
     // asks the broker to drain and exit (sky stop and restart).
-    registration(const bus::common_options& common, std::string endpoint,
+    registration(const runtime::common_options& common, std::string endpoint,
                  std::chrono::milliseconds lease, std::function<void()> stop);
 
     // The broker is closing: its record says registered=false, which takes

@@ -2,12 +2,19 @@
 
 #include <unistd.h>
 
-#include "skynet/bus/options.hpp"
 
 namespace skynet::bus {
 
 std::string make_origin(std::string_view name) {
     return local_host_name() + "/" + std::to_string(getpid()) + "/" + std::string(name);
+}
+
+std::string local_host_name() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
+        return "localhost";
+    }
+    return name;
 }
 
 }  // namespace skynet::bus

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "engine.hpp"
-#include "skynet/bus/thread_name.hpp"
+#include "skynet/runtime/thread_name.hpp"
 
 namespace skynet::client_detail {
 
@@ -120,7 +120,7 @@ void engine::hand_back_locked() {
 }
 
 void engine::run_background() {
-    bus::name_this_thread("skynet-client");
+    runtime::name_this_thread("skynet-client");
     const auto tick = std::min(options_.heartbeat, milliseconds(100));
     std::unique_lock lock(mutex_);
     auto next_look = bus::clock::now();

@@ -18,7 +18,7 @@ constexpr std::chrono::milliseconds unsent_tick{5};
 engine::engine(const client_options& options)
     : options_(options),
       origin_(bus::make_origin(options.name)),
-      log_(bus::logger_for("client")),
+      log_(runtime::logger_for("client")),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),

@@ -25,7 +25,7 @@
 #include "call_table.hpp"
 #include "skynet/bus/batch.hpp"
 #include "skynet/bus/envelope.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
 
@@ -215,7 +215,7 @@ private:
     const client_options options_;
     const std::string origin_;
     std::shared_ptr<spdlog::logger> log_;
-    bus::log_limiter malformed_log_;
+    runtime::log_limiter malformed_log_;
     engine_counters stats_;
     zmq::context_t context_{1};
     std::vector<broker_link> links_;

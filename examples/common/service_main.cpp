@@ -3,14 +3,14 @@
 #include <atomic>
 #include <iostream>
 
-#include "skynet/bus/logging.hpp"
-#include "skynet/bus/signals.hpp"
+#include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/signals.hpp"
 
 namespace skynet::examples {
 
-namespace po = bus::po;
+namespace po = runtime::po;
 
-void add_worker_options(bus::option_parser& parser, int default_concurrency) {
+void add_worker_options(runtime::option_parser& parser, int default_concurrency) {
     parser.add()
         ("broker", po::value<std::vector<std::string>>()->composing(),
          "broker endpoint to serve on (repeat for several); default tcp://127.0.0.1:5555, "
@@ -27,7 +27,7 @@ void add_worker_options(bus::option_parser& parser, int default_concurrency) {
          "with --redis: how soon the registry drops this worker if it dies without a word");
 }
 
-worker_options worker_options_from(const bus::option_parser& parser, std::string service) {
+worker_options worker_options_from(const runtime::option_parser& parser, std::string service) {
     worker_options options;
     options.service = std::move(service);
     options.version = parser.get<std::string>("version");
@@ -56,12 +56,12 @@ int serve(worker_options options, const std::function<void(worker&)>& setup) {
     // First, so that every thread started below blocks the signals and only
     // the watcher takes them.
     std::atomic<worker*> running{nullptr};
-    bus::signal_watcher signals([&](int) {
+    runtime::signal_watcher signals([&](int) {
         if (auto* w = running.load()) {
             w->stop();
         }
     });
-    auto log = bus::logger_for("service");
+    auto log = runtime::logger_for("service");
     try {
         worker w(std::move(options));
         setup(w);

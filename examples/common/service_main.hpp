@@ -5,16 +5,16 @@
 #include <functional>
 #include <string>
 
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/options.hpp"
 #include "skynet/worker/worker.hpp"
 
 namespace skynet::examples {
 
 // Adds --broker (repeatable), --version, --concurrency, --credit and --heartbeat-ms.
-void add_worker_options(bus::option_parser& parser, int default_concurrency);
+void add_worker_options(runtime::option_parser& parser, int default_concurrency);
 
 // The worker options the parsed command line asks for.
-worker_options worker_options_from(const bus::option_parser& parser, std::string service);
+worker_options worker_options_from(const runtime::option_parser& parser, std::string service);
 
 // Blocks SIGINT and SIGTERM, builds the worker, lets `setup` register its
 // handlers, and serves until a signal asks for a graceful stop. Returns the

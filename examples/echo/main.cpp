@@ -4,7 +4,7 @@
 
 int main(int argc, char** argv) {
     using namespace skynet;
-    bus::option_parser parser("echo-service", "answers every request with its own frames");
+    runtime::option_parser parser("echo-service", "answers every request with its own frames");
     examples::add_worker_options(parser, 1);
     parser.parse_or_exit(argc, argv);
     return examples::serve(examples::worker_options_from(parser, "echo"), [](worker& w) {

@@ -3,13 +3,13 @@
 // otherwise (14 TIMEOUT, 12 UNKNOWN_SERVICE, ...), so scripts can tell why.
 #include <iostream>
 
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/options.hpp"
 #include "skynet/client/client.hpp"
 
 int main(int argc, char** argv) {
     using namespace skynet;
-    namespace po = bus::po;
-    bus::option_parser parser("fibonacci-client", "prints fib(n), asked of the fibonacci service");
+    namespace po = runtime::po;
+    runtime::option_parser parser("fibonacci-client", "prints fib(n), asked of the fibonacci service");
     parser.add()
         ("broker", po::value<std::vector<std::string>>()->composing(),
          "broker endpoint (repeat for several: failover); default tcp://127.0.0.1:5555, or "

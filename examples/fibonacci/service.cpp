@@ -77,7 +77,7 @@ void index(client& bus_client, responder answer) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    bus::option_parser parser("fibonacci-service",
+    runtime::option_parser parser("fibonacci-service",
                               "answers Index {n} with fib(n), computed through the bus");
     examples::add_worker_options(parser, 1);
     parser.parse_or_exit(argc, argv);

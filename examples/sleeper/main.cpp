@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
     using namespace skynet;
-    bus::option_parser parser("sleeper-service", "answers Sleep {ms} after sleeping that long");
+    runtime::option_parser parser("sleeper-service", "answers Sleep {ms} after sleeping that long");
     examples::add_worker_options(parser, 8);
     parser.parse_or_exit(argc, argv);
     return examples::serve(examples::worker_options_from(parser, "sleeper"), [](worker& w) {

@@ -9,7 +9,7 @@
 
 #include "command_wire.hpp"
 #include "redis_link.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
 
 namespace skynet::registry::detail {
@@ -36,7 +36,7 @@ struct command_listener::impl {
     const options opts;
     const std::string id;
     const milliseconds max_backoff;
-    std::shared_ptr<spdlog::logger> log = bus::logger_for("registry");
+    std::shared_ptr<spdlog::logger> log = runtime::logger_for("registry");
     detail::stop_signal stopping{"command_listener"};
     std::atomic<bool> online{false};
 

@@ -6,7 +6,7 @@
 #include "redis_link.hpp"
 #include "scripts.hpp"
 #include "skynet/bus/clock.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/codec.hpp"
 
 namespace skynet::registry {
@@ -30,7 +30,7 @@ error unexpected(std::string_view what) {
     return error{errc::service_error, "redis: unexpected reply to " + std::string(what)};
 }
 
-std::optional<instance> decode_reply(const redisReply& reply, bus::log_limiter& limiter) {
+std::optional<instance> decode_reply(const redisReply& reply, runtime::log_limiter& limiter) {
     if (reply.type != REDIS_REPLY_ARRAY || reply.elements == 0 || reply.elements % 2 != 0) {
         return std::nullopt;  // no record: it expired or was removed
     }
@@ -43,7 +43,7 @@ std::optional<instance> decode_reply(const redisReply& reply, bus::log_limiter& 
     auto record = decode_instance(fields);
     if (!record) {
         if (limiter.allow(bus::clock::now())) {
-            bus::logger_for("registry")->warn("skipping a bad record error=\"{}\" suppressed={}",
+            runtime::logger_for("registry")->warn("skipping a bad record error=\"{}\" suppressed={}",
                                               record.err().detail, limiter.suppressed());
         }
         return std::nullopt;
@@ -80,7 +80,7 @@ struct connection::impl {
     options opts;
     detail::redis_link link;
     std::array<std::string, detail::script_count> shas;
-    bus::log_limiter bad_records;
+    runtime::log_limiter bad_records;
 
     impl(options o, detail::redis_link l) : opts(std::move(o)), link(std::move(l)) {}
 

@@ -9,7 +9,7 @@
 
 #include "listener_view.hpp"
 #include "skynet/bus/clock.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
 #include "skynet/registry/connection.hpp"
 #include "subscriber.hpp"
@@ -39,7 +39,7 @@ struct instance_listener::impl {
     const query filter;
     listener_callbacks callbacks;
     const listener_settings settings;
-    std::shared_ptr<spdlog::logger> log = bus::logger_for("registry");
+    std::shared_ptr<spdlog::logger> log = runtime::logger_for("registry");
     detail::stop_signal stopping{"instance_listener"};
     std::atomic<bool> online{false};
 

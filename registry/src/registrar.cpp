@@ -9,7 +9,7 @@
 
 #include "command_listener.hpp"
 #include "skynet/bus/clock.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/connection.hpp"
 
 namespace skynet::registry {
@@ -25,7 +25,7 @@ constexpr milliseconds first_backoff{100};
 struct registrar::impl {
     const options opts;
     const registrar_settings settings;
-    std::shared_ptr<spdlog::logger> log = bus::logger_for("registry");
+    std::shared_ptr<spdlog::logger> log = runtime::logger_for("registry");
 
     // Guards everything below it; the thread holds it only between writes.
     mutable std::mutex mutex;

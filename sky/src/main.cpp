@@ -8,7 +8,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "shell.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace {
 
@@ -46,7 +46,7 @@ int run(const std::vector<std::string>& words) {
 
 int main(int argc, char** argv) {
     // Our own libraries log warnings on stderr; sky speaks for itself.
-    skynet::bus::set_log_level("off");
+    skynet::runtime::set_log_level("off");
     try {
         return run(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const usage_error& e) {

@@ -7,7 +7,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/commands.hpp"
 
 namespace skynet::sky {
@@ -139,7 +139,7 @@ int run_restart(session& s, const invocation& inv) {
 int run_log(session& s, const invocation& inv) {
     ensure_args(inv, 1, "log LEVEL [filters]");
     const auto& level = inv.args.front();
-    if (!bus::is_log_level(level)) {
+    if (!runtime::is_log_level(level)) {
         throw usage_error("log level must be one of trace, debug, info, warn, error, critical, "
                           "off (got '" + level + "')");
     }

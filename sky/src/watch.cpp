@@ -16,7 +16,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "records.hpp"
-#include "skynet/bus/signals.hpp"
+#include "skynet/runtime/signals.hpp"
 #include "skynet/registry/instance_listener.hpp"
 
 namespace skynet::sky {
@@ -125,7 +125,7 @@ int run_watch(session& s, const invocation& inv) {
     bool stop = false;
     {
         // First, so that the listener's thread blocks the signals too.
-        bus::signal_watcher signals([&](int) {
+        runtime::signal_watcher signals([&](int) {
             std::lock_guard lock(m);
             stop = true;
             cv.notify_all();

@@ -49,10 +49,10 @@ bus::bson_doc work(int log_fd, const request& req) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    bus::option_parser parser("skynet-chaos-worker",
+    runtime::option_parser parser("skynet-chaos-worker",
                               "answers Work {key, ms} and logs every request it runs");
     examples::add_worker_options(parser, 8);
-    parser.add()("log", bus::po::value<std::string>()->required(),
+    parser.add()("log", runtime::po::value<std::string>()->required(),
                  "execution log: one line appended per request run");
     parser.parse_or_exit(argc, argv);
     const auto path = parser.get<std::string>("log");

@@ -1,14 +1,14 @@
 #include "handler_pool.hpp"
 
 #include "skynet/bus/envelope.hpp"
-#include "skynet/bus/thread_name.hpp"
+#include "skynet/runtime/thread_name.hpp"
 
 namespace skynet::worker_detail {
 
 handler_pool::handler_pool(int threads, shared_state& state) : state_(state) {
     for (int i = 0; i < threads; ++i) {
         threads_.emplace_back([this] {
-            bus::name_this_thread("skynet-handler");
+            runtime::name_this_thread("skynet-handler");
             serve();
         });
     }

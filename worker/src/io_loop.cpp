@@ -24,7 +24,7 @@ io_loop::io_loop(const worker_options& options, std::string announced,
       state_(std::move(state)),
       handlers_(handlers),
       pool_(pool),
-      log_(bus::logger_for("worker")),
+      log_(runtime::logger_for("worker")),
       stop_fd_(stop_fd),
       target_credit_(options.credit != 0 ? options.credit
                                          : static_cast<std::uint32_t>(options.concurrency)),

@@ -13,7 +13,7 @@
 #include "handler_pool.hpp"
 #include "handler_table.hpp"
 #include "shared_state.hpp"
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 
 namespace skynet::worker_detail {
@@ -89,7 +89,7 @@ private:
     const handler_table& handlers_;
     handler_pool& pool_;
     std::shared_ptr<spdlog::logger> log_;
-    bus::log_limiter malformed_log_;
+    runtime::log_limiter malformed_log_;
     zmq::context_t context_{1};
     std::vector<std::unique_ptr<connection>> connections_;
     std::vector<std::string> expanded_;  // endpoints given plain connections after a 501

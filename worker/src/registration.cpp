@@ -4,8 +4,9 @@
 
 #include <stdexcept>
 
-#include "skynet/bus/logging.hpp"
-#include "skynet/bus/options.hpp"
+#include "skynet/bus/origin.hpp"
+#include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/options.hpp"
 #include "skynet/registry/redis_url.hpp"
 
 namespace skynet::worker_detail {
@@ -93,7 +94,7 @@ void registration::take_commands(std::function<void()> stop) {
     };
     handlers.stop = stop;
     handlers.restart = stop;  // a host daemon restarts what exits; none: it stays stopped
-    handlers.log_level = [](const std::string& level) { return bus::try_set_log_level(level); };
+    handlers.log_level = [](const std::string& level) { return runtime::try_set_log_level(level); };
     registrar_->handle_commands(std::move(handlers));
 }
 
@@ -145,7 +146,7 @@ void registration::serve_on_known_brokers() {
         }
     }
     std::sort(endpoints.begin(), endpoints.end());
-    bus::logger_for("worker")->info("brokers of region={} now: {}", options_.region,
+    runtime::logger_for("worker")->info("brokers of region={} now: {}", options_.region,
                                     joined(endpoints));
     registrar_->update([&](registry::instance& r) { r.broker = joined(endpoints); });
     state_->control.set_brokers(std::move(endpoints));

@@ -13,8 +13,9 @@
 #include "io_loop.hpp"
 #include "registration.hpp"
 #include "shared_state.hpp"
-#include "skynet/bus/options.hpp"
-#include "skynet/bus/thread_name.hpp"
+#include "skynet/bus/origin.hpp"
+#include "skynet/runtime/options.hpp"
+#include "skynet/runtime/thread_name.hpp"
 #include "skynet/registry/instance.hpp"
 
 namespace skynet {
@@ -115,7 +116,7 @@ void worker::start() {
     impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_fd);
     impl_->thread = std::thread([this] {
-        bus::name_this_thread("skynet-worker");
+        runtime::name_this_thread("skynet-worker");
         impl_->loop->run();
     });
     if (!impl_->options.redis.empty()) {

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/options.hpp"
 
-using skynet::bus::option_parser;
-using skynet::bus::options_error;
-namespace po = skynet::bus::po;
+using skynet::runtime::option_parser;
+using skynet::runtime::options_error;
+namespace po = skynet::runtime::po;
 
 namespace {
 

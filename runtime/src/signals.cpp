@@ -1,11 +1,11 @@
-#include "skynet/bus/signals.hpp"
+#include "skynet/runtime/signals.hpp"
 
 #include <pthread.h>
 #include <signal.h>
 
 #include <ctime>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 namespace {
 
 sigset_t stop_signals() {
@@ -41,4 +41,4 @@ signal_watcher::~signal_watcher() {
     thread_.join();
 }
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

@@ -10,7 +10,7 @@
 #include <utility>
 #include <string_view>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 
 // The logger of a component, created on first use; every thread may use it.
 std::shared_ptr<spdlog::logger> logger_for(std::string_view component);
@@ -26,9 +26,9 @@ bool try_set_log_level(std::string_view level) noexcept;
 // True if `level` is one of trace, debug, info, warn, error, critical, off.
 bool is_log_level(std::string_view level) noexcept;
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime
 
-namespace skynet::bus {
+namespace skynet::runtime {
 
 // At most one message per interval, for warnings a peer can trigger at will
 // (malformed frames): the rest are counted and reported with the next one.
@@ -57,4 +57,4 @@ private:
     std::uint64_t last_held_back_ = 0;
 };
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

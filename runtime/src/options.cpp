@@ -1,4 +1,4 @@
-#include "skynet/bus/options.hpp"
+#include "skynet/runtime/options.hpp"
 
 #include <unistd.h>
 
@@ -8,9 +8,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "skynet/bus/logging.hpp"
+#include "skynet/bus/origin.hpp"
+#include "skynet/runtime/logging.hpp"
 
-namespace skynet::bus {
+namespace skynet::runtime {
 namespace {
 
 constexpr std::string_view env_prefix = "SKYNET_";
@@ -43,7 +44,7 @@ po::options_description option_parser::all_options() const {
         ("prefix", po::value<std::string>()->default_value("skynet:"),
          "prefix of every registry key, so that clusters can share a Redis")
         ("region", po::value<std::string>()->default_value("local"), "region of this process")
-        ("host", po::value<std::string>()->default_value(local_host_name()),
+        ("host", po::value<std::string>()->default_value(bus::local_host_name()),
          "name of this host in the registry")
         ("log-level", po::value<std::string>()->default_value("info"),
          "trace, debug, info, warn, error, critical or off");
@@ -106,12 +107,4 @@ void option_parser::exit_with_error(const std::string& problem) const {
     std::exit(2);
 }
 
-std::string local_host_name() {
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
-        return "localhost";
-    }
-    return name;
-}
-
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

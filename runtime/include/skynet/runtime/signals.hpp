@@ -5,7 +5,7 @@
 #include <functional>
 #include <thread>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 
 // Blocks SIGINT and SIGTERM in the constructing thread (and so in every thread
 // it starts afterwards; construct it first in main) and calls `on_signal` from
@@ -27,4 +27,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

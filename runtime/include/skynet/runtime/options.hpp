@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 
 namespace po = boost::program_options;
 
@@ -70,7 +70,4 @@ private:
     common_options common_;
 };
 
-// The name of this machine, as the registry and origins use it.
-std::string local_host_name();
-
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

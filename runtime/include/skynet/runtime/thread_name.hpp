@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 
 inline void name_this_thread(std::string_view name) noexcept {
     char shortened[16] = {};
@@ -16,4 +16,4 @@ inline void name_this_thread(std::string_view name) noexcept {
     pthread_setname_np(pthread_self(), shortened);
 }
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime

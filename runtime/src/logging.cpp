@@ -1,4 +1,4 @@
-#include "skynet/bus/logging.hpp"
+#include "skynet/runtime/logging.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace skynet::bus {
+namespace skynet::runtime {
 namespace {
 
 constexpr std::array<std::string_view, 7> level_names = {"trace", "debug",    "info", "warn",
@@ -63,4 +63,4 @@ bool try_set_log_level(std::string_view level) noexcept {
     return true;
 }
 
-}  // namespace skynet::bus
+}  // namespace skynet::runtime
