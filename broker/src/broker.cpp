@@ -1,11 +1,8 @@
 #include "skynet/broker/broker.hpp"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-
 #include "broker_core.hpp"
 #include "counters.hpp"
+#include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
 
 namespace skynet {
@@ -19,7 +16,7 @@ struct broker::impl {
 
     broker_options options;
     zmq::socket_t router;
-    int stop_fd = -1;  // an eventfd: stop() must be callable from a signal handler
+    runtime::event_fd stop_signal{"broker stop"};  // stop() may be called from a signal handler
     counters stats;
     std::string endpoint;
 
@@ -52,23 +49,16 @@ broker::broker(broker_options options, zmq::context_t& context)
     r.set(zmq::sockopt::linger, 1000);  // time for the last answers to leave on close
     r.bind(impl_->options.bind);
     impl_->endpoint = r.get(zmq::sockopt::last_endpoint);
-    impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (impl_->stop_fd < 0) {
-        throw zmq::error_t();  // errno says why
-    }
 }
 
-broker::~broker() {
-    close(impl_->stop_fd);
-}
+broker::~broker() = default;
 
 std::string broker::endpoint() const {
     return impl_->endpoint;
 }
 
 void broker::stop() noexcept {
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(impl_->stop_fd, &one, sizeof one);
+    impl_->stop_signal.signal();
 }
 
 broker_stats broker::stats() const noexcept {
@@ -115,8 +105,7 @@ void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& it
 }
 
 bool broker::impl::stop_requested() noexcept {
-    std::uint64_t count = 0;
-    return read(stop_fd, &count, sizeof count) == sizeof count;
+    return stop_signal.drain();
 }
 
 // The ROUTER is waited on through its ZMQ_FD, not zmq_poll: zmq_poll asks
@@ -130,8 +119,7 @@ void broker::run() {
     broker_core core(impl_->options, impl_->router, impl_->stats);
     bus::frames message;
     const int router_fd = impl_->router.get(zmq::sockopt::fd);
-    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0},
-                              {nullptr, impl_->stop_fd, ZMQ_POLLIN, 0}};
+    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0}, impl_->stop_signal.poll_item()};
     auto next_tick = bus::clock::now();
     auto drain_deadline = bus::time_point::max();
     bool draining = false;

@@ -1,8 +1,6 @@
 // Brokers found in the registry (clients given no fixed brokers): links come
 // and go with the registry, and each call goes where its service is served,
 // in the client's own region first (DESIGN.md).
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "engine.hpp"
@@ -11,14 +9,13 @@ namespace skynet::client_detail {
 
 void engine::set_directory(std::vector<broker_entry> brokers) {
     {
-        std::lock_guard lock(mutex_);
+        auto lock = inbox_.lock();
         directory_ = std::move(brokers);
         if (!driving_) {
             background_.notify_one();
         }
     }
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);  // a driver in poll
+    inbox_.wake();  // a driver in poll
 }
 
 void engine::apply_directory(std::vector<broker_entry>& brokers, time_point now) {

@@ -3,9 +3,8 @@
 // own thread, with no hand-off to the engine's thread and back. The engine's
 // thread drives while calls are in flight and no one else does, and takes a
 // look at the brokers every tick while all is idle. The turn passes under
-// mutex_, which also orders everything each driver did before the next.
-#include <unistd.h>
-
+// the inbox's lock, which also orders everything each driver did before the
+// next.
 #include <utility>
 
 #include "engine.hpp"
@@ -42,20 +41,20 @@ bool engine::work_in_flight() const noexcept {
 
 call_result engine::call_and_wait(submission&& s) {
     std::optional<call_result> outcome;
-    bool done = false;  // guarded by mutex_, unless this thread drives
+    bool done = false;  // guarded by the inbox's lock, unless this thread drives
     s.done = [this, &outcome, &done](call_result r) {
         outcome.emplace(std::move(r));
-        std::lock_guard lock(mutex_);
+        auto lock = inbox_.lock();
         done = true;
         if (turn_waiters_ > 0) {
             turn_.notify_all();
         }
     };
-    std::unique_lock lock(mutex_);
+    auto lock = inbox_.lock();
     if (stopping_) {
         return bus::error{bus::errc::unavailable, "client is closing"};
     }
-    inbox_.push_back(std::move(s));
+    (void)inbox_.push(lock, std::move(s));  // woken below, if another thread drives
     bool driver_woken = false;
     while (!done) {
         if (!driving_) {
@@ -63,14 +62,13 @@ call_result engine::call_and_wait(submission&& s) {
             lock.unlock();
             drive_until(done);
             lock.lock();
-            hand_back_locked();
+            hand_back(lock);
             break;
         }
         if (!driver_woken) {
             // The driver may be blocked in poll: it must see our call.
             driver_woken = true;
-            std::uint64_t one = 1;
-            [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+            inbox_.wake();
         }
         ++turn_waiters_;
         turn_.wait(lock);
@@ -107,8 +105,8 @@ void engine::drive_in_background() {
     } while (work_in_flight());
 }
 
-void engine::hand_back_locked() {
-    const bool work_left = work_in_flight() || !inbox_.empty() || directory_.has_value();
+void engine::hand_back(const inbox_lock& held) {
+    const bool work_left = work_in_flight() || !inbox_.empty(held) || directory_.has_value();
     driving_ = false;
     if (work_left) {
         handed_back_ = true;
@@ -122,11 +120,11 @@ void engine::hand_back_locked() {
 void engine::run_background() {
     runtime::name_this_thread("skynet-client");
     const auto tick = std::min(options_.heartbeat, milliseconds(100));
-    std::unique_lock lock(mutex_);
+    auto lock = inbox_.lock();
     auto next_look = bus::clock::now();
     for (;;) {
-        background_.wait_until(lock, next_look, [this] {
-            return !driving_ && (stopping_ || handed_back_ || !inbox_.empty() || directory_);
+        background_.wait_until(lock, next_look, [this, &lock] {
+            return !driving_ && (stopping_ || handed_back_ || !inbox_.empty(lock) || directory_);
         });
         if (driving_) {
             next_look = bus::clock::now() + tick;  // the driver looks at the brokers
@@ -149,7 +147,7 @@ void engine::run_background() {
         }
         drive_in_background();
         lock.lock();
-        hand_back_locked();
+        hand_back(lock);
         next_look = bus::clock::now() + tick;
     }
 }

@@ -1,10 +1,6 @@
 #include "engine.hpp"
 
-#include <sys/eventfd.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
 
 #include "skynet/bus/origin.hpp"
 
@@ -21,11 +17,7 @@ engine::engine(const client_options& options)
       log_(runtime::logger_for("client")),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
-      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
       discovering_(options.brokers.empty()) {
-    if (wake_fd_ < 0) {
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
     const auto now = bus::clock::now();
     links_.resize(options_.brokers.size());
     for (std::size_t i = 0; i < links_.size(); ++i) {
@@ -38,14 +30,12 @@ engine::engine(const client_options& options)
 
 engine::~engine() {
     {
-        std::lock_guard lock(mutex_);
+        auto lock = inbox_.lock();
         stopping_ = true;
     }
     background_.notify_one();
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);  // a driver in poll
+    inbox_.wake();  // a driver in poll
     thread_.join();
-    ::close(wake_fd_);
 }
 
 void engine::submit(submission&& s) {
@@ -55,7 +45,7 @@ void engine::submit(submission&& s) {
     }
     bool wake_driver = false;
     {
-        std::lock_guard lock(mutex_);
+        auto lock = inbox_.lock();
         if (stopping_) {
             // Not started: answered here, on the caller's thread.
             s.done(bus::error{bus::errc::unavailable, "client is closing"});
@@ -63,23 +53,23 @@ void engine::submit(submission&& s) {
         }
         // One wake-up per batch: of the driver if there is one, else of the
         // engine's thread, which takes the turn.
-        wake_driver = driving_ && inbox_.empty();
+        wake_driver = inbox_.push(lock, std::move(s)) && driving_;
         if (!driving_) {
             background_.notify_one();
         }
-        inbox_.push_back(std::move(s));
     }
     if (wake_driver) {
-        std::uint64_t one = 1;
-        [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+        inbox_.wake();
     }
 }
 
 client_stats engine::stats() const noexcept {
-    auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
-    return {get(stats_.calls),        get(stats_.attempts),  get(stats_.replies),
+    auto get = [](const std::atomic<std::uint64_t>& c) {
+        return c.load(std::memory_order_relaxed);
+    };
+    return {get(stats_.calls),        get(stats_.attempts),     get(stats_.replies),
             get(stats_.errors),       get(stats_.late_replies), get(stats_.malformed),
-            get(stats_.brokers_lost), get(stats_.hedges), get(stats_.in_flight)};
+            get(stats_.brokers_lost), get(stats_.hedges),       get(stats_.in_flight)};
 }
 
 // False once the engine is stopping.
@@ -87,8 +77,8 @@ bool engine::take_inbox(time_point now) {
     std::optional<std::vector<broker_entry>> directory;
     bool stopping = false;
     {
-        std::lock_guard lock(mutex_);
-        std::swap(taken_, inbox_);  // both keep their capacity
+        auto lock = inbox_.lock();
+        inbox_.take_all(lock, taken_);  // both keep their capacity
         directory.swap(directory_);
         stopping = stopping_;
     }
@@ -107,8 +97,7 @@ bool engine::iterate(bool block) {
     const auto now = bus::clock::now();
     bool going = true;
     if ((items_[0].revents & ZMQ_POLLIN) != 0) {
-        std::uint64_t count = 0;
-        [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof count);
+        inbox_.drain();
         going = take_inbox(now);
     }
     for (std::size_t i = 1; i < items_.size(); ++i) {
@@ -188,8 +177,8 @@ void engine::close_all() {
     // Submitted while we were stopping (after the last take, before the
     // destructor set stopping_): never started, but owed an outcome too.
     {
-        std::lock_guard lock(mutex_);
-        std::swap(taken_, inbox_);
+        auto lock = inbox_.lock();
+        inbox_.take_all(lock, taken_);
     }
     for (auto& s : taken_) {
         s.done(bus::error(closing));
@@ -199,7 +188,7 @@ void engine::close_all() {
 
 void engine::rebuild_poll_items() {
     items_.clear();
-    items_.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
+    items_.push_back(inbox_.poll_item());
     for (auto& link : links_) {
         items_.push_back({link.socket->handle(), 0, ZMQ_POLLIN, 0});
     }

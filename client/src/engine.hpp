@@ -12,22 +12,23 @@
 // calls are in flight and no one else does, and looks at the brokers every
 // tick while all is idle.
 
+#include <spdlog/logger.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
-#include <spdlog/logger.h>
 #include <thread>
 #include <vector>
 
 #include "call_table.hpp"
 #include "skynet/bus/batch.hpp"
 #include "skynet/bus/envelope.hpp"
-#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
+#include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/mailbox.hpp"
 
 namespace skynet::client_detail {
 
@@ -98,6 +99,8 @@ struct engine_counters {
         malformed{0}, brokers_lost{0}, hedges{0}, in_flight{0};
 };
 
+using inbox_lock = runtime::mailbox<submission>::lock_type;
+
 class engine {
 public:
     explicit engine(const client_options& options);
@@ -126,8 +129,8 @@ private:
     void drive_in_background();
     void drive_until(const bool& done);
     bool work_in_flight() const noexcept;
-    // Leaves the loop to whoever needs it next. Called with mutex_ held.
-    void hand_back_locked();
+    // Leaves the loop to whoever needs it next.
+    void hand_back(const inbox_lock& held);
 
     // One turn of the loop: waits for sockets and timers (not at all unless
     // `block`), then serves what is ready. False once the engine is stopping.
@@ -191,8 +194,7 @@ private:
     void unsend(broker_link& link, time_point now);
     void ask_for_batches(broker_link& link, time_point now);
     // The answer to our question, or a batch of replies; how many replies.
-    std::size_t on_batch_answer(std::size_t link, std::span<zmq::message_t> body,
-                                time_point now);
+    std::size_t on_batch_answer(std::size_t link, std::span<zmq::message_t> body, time_point now);
 
     // Brokers (links.cpp).
     // A reply (or a coded error) for the call its header names; `frames`
@@ -238,25 +240,24 @@ private:
     double retry_tokens_ = 10;
     std::minstd_rand jitter_;
 
-    // Handed over from other threads, and whose turn it is to drive.
-    std::mutex mutex_;
-    std::vector<submission> inbox_;  // guarded by mutex_
+    // Handed over from other threads, and whose turn it is to drive: the
+    // fields marked "guarded" are guarded by the inbox's lock, so that a
+    // submission and the turn it wakes are one decision. Its fd, readable
+    // when a submission or a directory waits, wakes a driver blocked in poll.
+    runtime::mailbox<submission> inbox_{"client"};
     std::vector<submission> taken_;
     std::vector<submission> deferred_;  // submitted by callbacks, driving thread only
     std::vector<submission> starting_;  // the batch of deferred_ being started
-    bool stopping_ = false;             // guarded by mutex_
-    std::optional<std::vector<broker_entry>> directory_;  // guarded by mutex_
-    bool driving_ = false;  // guarded by mutex_: someone runs the loop
-    // Guarded by mutex_: a synchronous caller left calls in flight behind,
+    bool stopping_ = false;             // guarded
+    std::optional<std::vector<broker_entry>> directory_;  // guarded
+    bool driving_ = false;                                // guarded: someone runs the loop
+    // Guarded: a synchronous caller left calls in flight behind,
     // for the engine's thread to drive.
     bool handed_back_ = false;
-    int turn_waiters_ = 0;                    // guarded by mutex_
-    std::condition_variable turn_;            // for synchronous callers
-    std::condition_variable background_;      // for the engine's thread
-    // Readable when a submission or a directory waits: wakes a driver
-    // blocked in poll.
-    int wake_fd_;
-    const bool discovering_;  // no fixed brokers: they come from the registry
+    int turn_waiters_ = 0;                // guarded
+    std::condition_variable turn_;        // for synchronous callers
+    std::condition_variable background_;  // for the engine's thread
+    const bool discovering_;              // no fixed brokers: they come from the registry
     std::thread thread_;
 };
 

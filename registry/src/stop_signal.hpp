@@ -7,16 +7,15 @@
 #include <chrono>
 #include <optional>
 
+#include "skynet/runtime/event_fd.hpp"
+
 namespace skynet::registry::detail {
 
 class stop_signal {
 public:
     // Throws std::system_error if the eventfd cannot be made; `owner` names
     // the caller in that error.
-    explicit stop_signal(const char* owner);
-    ~stop_signal();
-    stop_signal(const stop_signal&) = delete;
-    stop_signal& operator=(const stop_signal&) = delete;
+    explicit stop_signal(const char* owner) : wake_(owner) {}
 
     // Any thread: every wait ends now and later ones return at once.
     void raise() noexcept;
@@ -28,7 +27,7 @@ public:
     bool wait(int fd, std::optional<std::chrono::milliseconds> limit) const;
 
 private:
-    int fd_;
+    runtime::event_fd wake_;
     std::atomic<bool> raised_{false};
 };
 

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-
 namespace skynet::worker_detail {
 
 namespace {
@@ -18,14 +17,14 @@ constexpr std::uint64_t requests_per_turn = 256;
 
 io_loop::io_loop(const worker_options& options, std::string announced,
                  std::shared_ptr<shared_state> state, const handler_table& handlers,
-                 handler_pool& pool, int stop_fd)
+                 handler_pool& pool, const runtime::event_fd& stop)
     : options_(options),
       announced_(std::move(announced)),
       state_(std::move(state)),
       handlers_(handlers),
       pool_(pool),
       log_(runtime::logger_for("worker")),
-      stop_fd_(stop_fd),
+      stop_(stop),
       target_credit_(options.credit != 0 ? options.credit
                                          : static_cast<std::uint32_t>(options.concurrency)),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
@@ -46,8 +45,7 @@ void io_loop::run() {
         bus::poll_until(items_, next_tick_);
         now = bus::clock::now();
         if ((items_[0].revents & ZMQ_POLLIN) != 0) {
-            std::uint64_t count = 0;
-            [[maybe_unused]] auto n = read(stop_fd_, &count, sizeof count);
+            (void)stop_.drain();
             if (phase_ == phase::serving) {
                 begin_drain(now);
             }
@@ -101,9 +99,9 @@ void io_loop::read_socket(connection& c, time_point now) {
 void io_loop::rebuild_poll_items() {
     items_.clear();
     polled_.clear();
-    items_.push_back({nullptr, stop_fd_, ZMQ_POLLIN, 0});
-    items_.push_back({nullptr, state_->completions.fd(), ZMQ_POLLIN, 0});
-    items_.push_back({nullptr, state_->control.fd(), ZMQ_POLLIN, 0});
+    items_.push_back(stop_.poll_item());
+    items_.push_back(state_->completions.poll_item());
+    items_.push_back(state_->control.poll_item());
     for (auto& c : connections_) {
         if (c->open()) {
             items_.push_back({c->socket->handle(), 0, ZMQ_POLLIN, 0});

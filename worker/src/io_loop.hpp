@@ -3,27 +3,29 @@
 // non-blocking handlers itself, hands blocking ones to the pool, and sends
 // the replies that come back.
 
+#include <spdlog/logger.h>
+
 #include <initializer_list>
 #include <memory>
 #include <random>
-#include <spdlog/logger.h>
 #include <vector>
 
 #include "connection.hpp"
 #include "handler_pool.hpp"
 #include "handler_table.hpp"
 #include "shared_state.hpp"
-#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
+#include "skynet/runtime/event_fd.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::worker_detail {
 
 class io_loop {
 public:
-    // `stop_fd` is an eventfd owned by the caller: readable means stop.
+    // `stop` is owned by the caller and outlives the loop: signalled means stop.
     io_loop(const worker_options& options, std::string announced,
-            std::shared_ptr<shared_state> state, const handler_table& handlers,
-            handler_pool& pool, int stop_fd);
+            std::shared_ptr<shared_state> state, const handler_table& handlers, handler_pool& pool,
+            const runtime::event_fd& stop);
     io_loop(const io_loop&) = delete;
     io_loop& operator=(const io_loop&) = delete;
 
@@ -59,8 +61,8 @@ private:
     bool takes_envelopes() const noexcept;
     // Serves a request built from our envelope, or answers why it could not
     // be built. False if the body is plain MDP after all, for serve_raw.
-    bool serve_envelope(connection& c, reply_route& route, bus::result<request>& built,
-                        bool ours, std::string_view header, time_point now);
+    bool serve_envelope(connection& c, reply_route& route, bus::result<request>& built, bool ours,
+                        std::string_view header, time_point now);
     void serve_raw(connection& c, reply_route&& route, std::span<zmq::message_t> body,
                    time_point now);
     // A reply goes back the way its request came: in the connection's next
@@ -72,8 +74,8 @@ private:
                   time_point now);
     void run_inline(connection& c, reply_route&& route, const request& req,
                     const handler_entry& entry, time_point now);
-    void reply_now(connection& c, reply_route&& route, std::string_view request_id,
-                   bus::errc code, std::string_view message, time_point now);
+    void reply_now(connection& c, reply_route&& route, std::string_view request_id, bus::errc code,
+                   std::string_view message, time_point now);
     void deliver_completions(time_point now);
     void sent_reply(bus::errc code);
 
@@ -103,7 +105,8 @@ private:
     bus::frames reply_body_;  // a reply's body, before it is framed or batched
     bus::frames unbatched_;   // a batch record as frames of its own
     std::vector<completion> completions_;
-    int stop_fd_;
+    const runtime::event_fd& stop_;
+    std::vector<control_change> controls_;
     enum class phase { serving, draining, done } phase_ = phase::serving;
     time_point drain_deadline_{};
     time_point next_tick_{};

@@ -63,13 +63,25 @@ void io_loop::retire(connection& c, time_point now) {
     items_dirty_ = true;
 }
 
+// The latest change of each kind wins: a broker set superseded before we
+// looked is never connected to.
 void io_loop::apply_control(time_point now) {
-    auto changes = state_->control.take();
-    if (changes.brokers && phase_ == phase::serving) {
-        serve_on(*changes.brokers, now);
+    state_->control.take_all(controls_);
+    control_change latest;
+    for (auto& change : controls_) {
+        if (change.brokers) {
+            latest.brokers = std::move(change.brokers);
+        }
+        if (change.registered) {
+            latest.registered = change.registered;
+        }
     }
-    if (changes.registered) {
-        set_registered(*changes.registered, now);
+    controls_.clear();
+    if (latest.brokers && phase_ == phase::serving) {
+        serve_on(*latest.brokers, now);
+    }
+    if (latest.registered) {
+        set_registered(*latest.registered, now);
     }
 }
 

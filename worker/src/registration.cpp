@@ -5,9 +5,9 @@
 #include <stdexcept>
 
 #include "skynet/bus/origin.hpp"
+#include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
-#include "skynet/registry/redis_url.hpp"
 
 namespace skynet::worker_detail {
 
@@ -57,15 +57,14 @@ registration::registration(const worker_options& options, std::vector<std::strin
     take_commands(std::move(stop));
     if (options.brokers.empty()) {
         // A broker that is not registered is closing: reported removed.
-        registry::query brokers_of_region{.region = options.region,
-                                          .kind = registry::instance_kind::broker,
-                                          .registered = true};
+        registry::query brokers_of_region{
+            .region = options.region, .kind = registry::instance_kind::broker, .registered = true};
         registry::listener_callbacks callbacks{
             [this](const registry::instance& b) { broker_seen(b); },
             [this](const registry::instance& b) { broker_seen(b); },
             [this](const registry::instance& b) { broker_gone(b); }};
         listener_ = std::make_unique<registry::instance_listener>(settings, brokers_of_region,
-                                                                   std::move(callbacks));
+                                                                  std::move(callbacks));
     }
     figures_thread_ = std::thread([this] { publish_figures(); });
 }
@@ -85,11 +84,11 @@ void registration::take_commands(std::function<void()> stop) {
     // On the registrar's command thread: each only asks and returns.
     registry::command_handlers handlers;
     handlers.register_ = [this] {
-        state_->control.set_registered(true);
+        state_->control.push(control_change{std::nullopt, true});
         registrar_->set_registered(true);
     };
     handlers.unregister = [this] {
-        state_->control.set_registered(false);
+        state_->control.push(control_change{std::nullopt, false});
         registrar_->set_registered(false);
     };
     handlers.stop = stop;
@@ -147,9 +146,9 @@ void registration::serve_on_known_brokers() {
     }
     std::sort(endpoints.begin(), endpoints.end());
     runtime::logger_for("worker")->info("brokers of region={} now: {}", options_.region,
-                                    joined(endpoints));
+                                        joined(endpoints));
     registrar_->update([&](registry::instance& r) { r.broker = joined(endpoints); });
-    state_->control.set_brokers(std::move(endpoints));
+    state_->control.push(control_change{std::move(endpoints), std::nullopt});
 }
 
 void registration::publish_figures() {

@@ -1,13 +1,15 @@
 #pragma once
 // What the worker's threads share: hooks (fixed before start), counters, and
-// the queue by which replies made off the network thread reach it.
+// the mailboxes by which replies made off the network thread, and changes
+// asked by other threads, reach it.
 
 #include <atomic>
-#include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "control_box.hpp"
 #include "latency_histogram.hpp"
+#include "skynet/runtime/mailbox.hpp"
 #include "skynet/worker/worker.hpp"
 
 namespace skynet::worker_detail {
@@ -34,34 +36,21 @@ struct completion {
     bus::frames body;
 };
 
-// Many producers (handler threads, async responders), one consumer (the
-// network thread), which polls fd() among its sockets.
-class completion_queue {
-public:
-    completion_queue();
-    ~completion_queue();
-    completion_queue(const completion_queue&) = delete;
-    completion_queue& operator=(const completion_queue&) = delete;
-
-    // Any thread. Dropped once closed (the worker has stopped).
-    void push(completion&& c);
-    // Network thread: moves everything queued into `out` (cleared first).
-    void take_all(std::vector<completion>& out);
-    void close();
-    int fd() const noexcept { return fd_; }
-
-private:
-    std::mutex mutex_;
-    std::vector<completion> queue_;  // guarded by mutex_
-    bool closed_ = false;            // guarded by mutex_
-    int fd_;                         // eventfd: readable while queue_ is non-empty
+// A change other threads ask of the network thread: the brokers to serve on
+// (registry discovery), or whether to take new requests (sky register and
+// unregister). The latest of each kind wins.
+struct control_change {
+    std::optional<std::vector<std::string>> brokers;
+    std::optional<bool> registered;
 };
 
 struct shared_state {
     worker_hooks hooks;
     worker_counters stats;
-    completion_queue completions;
-    control_box control;
+    // Many producers (handler threads, async responders), one consumer: the
+    // network thread. Closed once the worker has stopped.
+    runtime::mailbox<completion> completions{"worker completions"};
+    runtime::mailbox<control_change> control{"worker control"};
     // Handling times and the last request's arrival (steady clock, ns), for
     // the figures the worker publishes in the registry.
     latency_histogram latency;

@@ -1,11 +1,6 @@
 #include "skynet/worker/worker.hpp"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <stdexcept>
-#include <system_error>
 #include <thread>
 
 #include "handler_pool.hpp"
@@ -14,9 +9,10 @@
 #include "registration.hpp"
 #include "shared_state.hpp"
 #include "skynet/bus/origin.hpp"
+#include "skynet/registry/instance.hpp"
+#include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/thread_name.hpp"
-#include "skynet/registry/instance.hpp"
 
 namespace skynet {
 
@@ -29,9 +25,9 @@ struct worker::impl {
     std::unique_ptr<handler_pool> pool;
     std::unique_ptr<io_loop> loop;
     std::unique_ptr<registration> registered;  // with options.redis only
-    // stop() writes here: an eventfd lives as long as the worker, so that a
-    // signal handler can always use it.
-    int stop_fd = -1;
+    // stop() signals it: it lives as long as the worker, so that a signal
+    // handler can always use it.
+    runtime::event_fd stop_signal{"worker stop"};
     std::thread thread;
     bool started = false;
 };
@@ -66,16 +62,11 @@ worker::worker(worker_options options) : impl_(std::make_unique<impl>()) {
     const auto& host = impl_->options.host;
     impl_->state->instance_id = registry::make_instance_id(
         registry::instance_kind::worker, host.empty() ? bus::local_host_name() : host);
-    impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (impl_->stop_fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "eventfd");
-    }
 }
 
 worker::~worker() {
     stop();
     wait();
-    ::close(impl_->stop_fd);
 }
 
 void worker::handle(std::string method, handler fn, run_on where) {
@@ -102,7 +93,9 @@ void worker::handle_raw(raw_handler fn, run_on where) {
     impl_->handlers.set_raw(std::move(entry));
 }
 
-worker_hooks& worker::hooks() noexcept { return impl_->state->hooks; }
+worker_hooks& worker::hooks() noexcept {
+    return impl_->state->hooks;
+}
 
 void worker::start() {
     if (impl_->started) {
@@ -114,7 +107,7 @@ void worker::start() {
     impl_->started = true;
     impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
     impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
-                                            impl_->handlers, *impl_->pool, impl_->stop_fd);
+                                            impl_->handlers, *impl_->pool, impl_->stop_signal);
     impl_->thread = std::thread([this] {
         runtime::name_this_thread("skynet-worker");
         impl_->loop->run();
@@ -126,8 +119,7 @@ void worker::start() {
 }
 
 void worker::stop() noexcept {
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(impl_->stop_fd, &one, sizeof one);
+    impl_->stop_signal.signal();
 }
 
 void worker::wait() {
@@ -145,18 +137,24 @@ void worker::run() {
     wait();
 }
 
-worker_stats worker::stats() const noexcept { return impl_->state->stats.snapshot(); }
+worker_stats worker::stats() const noexcept {
+    return impl_->state->stats.snapshot();
+}
 
 void worker::set_registered(bool registered) {
-    impl_->state->control.set_registered(registered);
+    impl_->state->control.push(control_change{std::nullopt, registered});
     if (impl_->registered) {
         impl_->registered->set_registered(registered);
     }
 }
 
-const std::string& worker::instance_id() const noexcept { return impl_->state->instance_id; }
+const std::string& worker::instance_id() const noexcept {
+    return impl_->state->instance_id;
+}
 
-const worker_options& worker::options() const noexcept { return impl_->options; }
+const worker_options& worker::options() const noexcept {
+    return impl_->options;
+}
 
 std::string worker::announced_name() const {
     const auto& o = impl_->options;
