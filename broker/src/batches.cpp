@@ -93,9 +93,9 @@ void broker_core::send_record_to(worker_peer& w, service& requested, request_ter
     w.last_sent = now;
     stats_.in_flight.set(inflight_.in_use());
 
-    char token[inflight_table::token_size];
+    char token[runtime::slot_token::byte_size];
     auto& out = out_.stage_requests(w.identity, w.requests);
-    out.begin(inflight_table::token_bytes(slot, token), record.frame_count);
+    out.begin(slot.token().to_bytes(token), record.frame_count);
     auto header = out.frame(record.frames[0]);
     if (deadline != time_point::max()) {
         // DESIGN.md: each hop subtracts what it spent, here the time queued.
@@ -122,7 +122,7 @@ void broker_core::on_reply_batch(worker_peer& w, const zmq::message_t& frame, ti
     batch::reader reader(bus::view_of(frame));
     batch::record record;
     while (reader.next(record)) {
-        auto* slot = inflight_.find(record.route);
+        auto* slot = find_inflight(inflight_, record.route);
         if (slot == nullptr || slot->worker != &w) {
             malformed(w.identity,
                       {bus::errc::bad_request, "reply to a request the worker does not hold"}, now);

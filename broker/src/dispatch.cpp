@@ -29,8 +29,8 @@ void broker_core::on_client_request(zmq::message_t& client, mdp::client_message&
 }
 
 service* broker_core::admit_request(const zmq::message_t& client, std::string_view service_name,
-                                    std::string_view header, std::size_t size,
-                                    request_terms& terms, time_point now) {
+                                    std::string_view header, std::size_t size, request_terms& terms,
+                                    time_point now) {
     // Our envelope's header, read in place; a plain MDP body is opaque and
     // gets no deadline and no idempotency.
     auto meta = bus::rpc::peek_request(header);
@@ -147,7 +147,7 @@ bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& te
     ++w.holding;
     w.last_sent = now;
     stats_.in_flight.set(inflight_.in_use());
-    if (!out_.request(w.identity, inflight_table::token_of(slot), body)) {
+    if (!out_.request(w.identity, token_frame(slot), body)) {
         // The worker is gone or not reading: it never got this request, nor
         // will it answer the others in time. Drop it and recover them all.
         protocol_error(w, "worker not reachable", now);

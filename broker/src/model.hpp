@@ -8,9 +8,10 @@
 
 #include "intrusive_list.hpp"
 #include "request_queue.hpp"
-#include "stage_ref.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/frames.hpp"
+#include "skynet/runtime/slot_table.hpp"
+#include "stage_ref.hpp"
 
 namespace skynet::broker_detail {
 
@@ -31,10 +32,7 @@ using ready_list = intrusive_list<ready_entry, &ready_entry::hook>;
 // A request sent to a worker, until its reply. The worker returns the slot's
 // token (index and generation) as the REQUEST's client address, so that its
 // reply finds the slot in O(1) and a stale reply is recognised.
-struct inflight_request {
-    std::uint32_t index = 0;
-    std::uint32_t generation = 0;
-    bool in_use = false;
+struct inflight_request : runtime::slot {
     worker_peer* worker = nullptr;
     service* requested = nullptr;  // the name the client asked for
     request_terms terms;
@@ -63,14 +61,14 @@ struct worker_peer {
     // It agreed to take requests in batch frames (mmi.credit): records that
     // came in a client's batch go to it in one.
     bool batching = false;
-    stage_ref requests;  // its batch of requests, this burst
-    bool paused = false;      // asked for no new requests (mmi.pause)
+    stage_ref requests;   // its batch of requests, this burst
+    bool paused = false;  // asked for no new requests (mmi.pause)
     // Set aside: it holds requests but has been silent for two heartbeats,
     // frozen or cut off, most likely. It gets nothing new until heard again
     // (or is dropped at its expiry), instead of up to its credit.
     bool quiet = false;
-    time_point expiry;        // dead if nothing heard by then
-    time_point last_sent;     // for heartbeats only when otherwise silent
+    time_point expiry;     // dead if nothing heard by then
+    time_point last_sent;  // for heartbeats only when otherwise silent
     inflight_list held;
     list_hook<worker_peer> roll_hook;  // on the broker's roll call
 

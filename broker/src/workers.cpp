@@ -57,13 +57,14 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
-    if (w.batching && reply.body.size() == 1 && bus::view_of(*reply.address) == bus::batch::service) {
+    if (w.batching && reply.body.size() == 1 &&
+        bus::view_of(*reply.address) == bus::batch::service) {
         on_reply_batch(w, reply.body[0], now);
         return;
     }
     const bool was_unready = !w.has_credit();  // full, or set aside while quiet
     heard(w, now);
-    auto* slot = inflight_.find(*reply.address);
+    auto* slot = find_inflight(inflight_, bus::view_of(*reply.address));
     if (slot == nullptr || slot->worker != &w) {
         // Not a request this worker holds: forged, or answered after we gave
         // it up. Its client already has an outcome.

@@ -11,7 +11,7 @@ namespace mdp = bus::mdp;
 namespace batch = bus::batch;
 
 bool engine::stage_envelope(pending_call& call, broker_link& link, time_point now) {
-    char id[call_table::id_size];
+    char id[runtime::slot_token::hex_size];
     const auto header = header_for(call, id, now);
     const auto header_size = bus::rpc::encoded_size(header);
     if (call.service.size() > batch::max_route ||
@@ -21,7 +21,7 @@ bool engine::stage_envelope(pending_call& call, broker_link& link, time_point no
     link.batch.begin(call.service, 2);
     bus::rpc::encode_into(header, link.batch.frame_space(header_size));
     link.batch.frame(call.params);
-    link.batched_calls.emplace_back(call.index, call.generation);
+    link.batched_calls.push_back(call.token());
     if (link.batch.size() >= link.batch_limit) {
         flush_batches(now);
     }
@@ -49,8 +49,8 @@ void engine::flush_batches(time_point now) {
 void engine::unsend(broker_link& link, time_point now) {
     const int index = static_cast<int>(&link - links_.data());
     link.batch.clear();
-    for (auto [slot, generation] : link.batched_calls) {
-        auto* call = calls_.find(slot, generation);
+    for (auto token : link.batched_calls) {
+        auto* call = calls_.find(token);
         if (call == nullptr) {
             continue;
         }
@@ -61,7 +61,7 @@ void engine::unsend(broker_link& link, time_point now) {
             call->link = -1;
             call->unsent_since = now;
             call->next_attempt = now;
-            unsent_.emplace_back(call->index, call->generation);
+            unsent_.push_back(call->token());
         }
     }
     link.batched_calls.clear();

@@ -41,7 +41,7 @@ void engine::start_call(submission&& s, time_point now) {
                                 "request exceeds the client's maximum message size"});
         return;
     }
-    deadlines_.push({call.deadline, call.index, call.generation});
+    deadlines_.push({call.deadline, call.token()});
     arm_hedge(call, now);
     try_send(call, now);
 }
@@ -62,7 +62,7 @@ void engine::try_send(pending_call& call, time_point now, int avoid) {
         finish(call, bus::error{bus::errc::unavailable, "no broker reachable"});
         return;
     }
-    unsent_.emplace_back(call.index, call.generation);
+    unsent_.push_back(call.token());
 }
 
 int engine::send_copy(pending_call& call, time_point now, int avoid) {
@@ -106,11 +106,11 @@ int engine::send_to_rank(pending_call& call, time_point now, int rank, bool usab
 }
 
 bus::rpc::request_header engine::header_for(const pending_call& call,
-                                            char (&id)[call_table::id_size],
+                                            char (&id)[runtime::slot_token::hex_size],
                                             time_point now) const {
     bus::rpc::request_header header;
     header.method = call.method;
-    header.request_id = call_table::format_id(call, id);
+    header.request_id = call.token().to_hex(id);
     header.origin = origin_;
     header.retry = call.redispatches;
     header.idempotent = call.idempotent;
@@ -126,7 +126,7 @@ bool engine::send_envelope(pending_call& call, broker_link& link, time_point now
     if (link.batching && stage_envelope(call, link, now)) {
         return true;  // leaves at the end of this turn, with the others
     }
-    char id[call_table::id_size];
+    char id[runtime::slot_token::hex_size];
     const auto header = header_for(call, id, now);
     out_.clear();
     mdp::put_client_header(out_, call.service);
@@ -147,7 +147,7 @@ bool engine::send_raw(pending_call& call, int link, time_point now) {
         release_raw_socket(index, true);
         return false;
     }
-    raw_sockets_[index]->call = static_cast<int>(call.index);
+    raw_sockets_[index]->call = call.token();
     call.raw_socket = index;
     return true;
 }
@@ -200,7 +200,7 @@ void engine::retry_later(pending_call& call, time_point now) {
     call.link = -1;
     call.unsent_since = now;
     call.next_attempt = now + milliseconds(pick(jitter_));
-    unsent_.emplace_back(call.index, call.generation);
+    unsent_.push_back(call.token());
 }
 
 void engine::finish(pending_call& call, call_result&& outcome) {
@@ -230,13 +230,13 @@ void engine::send_unsent(time_point now) {
     }
     auto waiting = std::move(unsent_);
     unsent_.clear();
-    for (auto [index, generation] : waiting) {
-        auto* call = calls_.find(index, generation);
+    for (auto token : waiting) {
+        auto* call = calls_.find(token);
         if (call == nullptr || call->link >= 0) {
             continue;  // ended meanwhile
         }
         if (now < call->next_attempt) {
-            unsent_.emplace_back(index, generation);
+            unsent_.push_back(token);
         } else {
             try_send(*call, now);
         }
@@ -247,7 +247,7 @@ void engine::expire(time_point now) {
     while (!deadlines_.empty() && deadlines_.top().when <= now) {
         auto due = deadlines_.top();
         deadlines_.pop();
-        if (auto* call = calls_.find(due.index, due.generation)) {
+        if (auto* call = calls_.find(due.call)) {
             if (call->link < 0) {
                 // Never sent (or waiting to be sent again): it did not run.
                 finish(*call, bus::error{bus::errc::unavailable,

@@ -161,11 +161,7 @@ void engine::start_deferred(time_point now) {
 // Closing: every call still running gets its one outcome.
 void engine::close_all() {
     const bus::error closing{bus::errc::unavailable, "client is closing"};
-    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
-        if (calls_.at(i).in_use) {
-            finish(calls_.at(i), bus::error(closing));
-        }
-    }
+    calls_.for_each([&](pending_call& call) { finish(call, bus::error(closing)); });
     // Swapped out first: a callback answered here may submit again.
     while (!deferred_.empty()) {
         std::swap(starting_, deferred_);

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "call_table.hpp"
+#include "pending_call.hpp"
 #include "skynet/bus/batch.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -78,7 +78,7 @@ struct broker_link {
     std::size_t batch_limit = bus::batch::default_limit;
     // This turn's calls to it, sent at the end of the turn in one frame.
     bus::batch::writer batch;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> batched_calls;
+    std::vector<runtime::slot_token> batched_calls;
 };
 
 // A broker as the registry describes it.
@@ -91,7 +91,7 @@ struct broker_entry {
 struct raw_socket {
     zmq::socket_t socket;
     int link = -1;
-    int call = -1;  // the slot of the call using it; -1: idle
+    runtime::slot_token call;  // of the call using it; none while idle
 };
 
 struct engine_counters {
@@ -166,7 +166,8 @@ private:
     int send_to_rank(pending_call& call, time_point now, int rank, bool live, int avoid,
                      bool to_avoided);
     bool send_envelope(pending_call& call, broker_link& link, time_point now);
-    bus::rpc::request_header header_for(const pending_call& call, char (&id)[call_table::id_size],
+    bus::rpc::request_header header_for(const pending_call& call,
+                                        char (&id)[runtime::slot_token::hex_size],
                                         time_point now) const;
     bool send_raw(pending_call& call, int link, time_point now);
     // `from`: the broker that answered.
@@ -226,7 +227,7 @@ private:
     call_table calls_;
     deadline_heap deadlines_;
     deadline_heap hedges_;  // when hedged calls send their second copy
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> unsent_;
+    std::vector<runtime::slot_token> unsent_;
     std::vector<zmq_pollitem_t> items_;
     bool items_dirty_ = true;
     // Links when items_ was built: [wake, link sockets, link monitors, raw sockets].

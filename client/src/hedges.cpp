@@ -7,7 +7,7 @@ namespace skynet::client_detail {
 
 void engine::arm_hedge(const pending_call& call, time_point now) {
     if (call.hedge_after.count() > 0 && now + call.hedge_after < call.deadline) {
-        hedges_.push({now + call.hedge_after, call.index, call.generation});
+        hedges_.push({now + call.hedge_after, call.token()});
     }
 }
 
@@ -15,7 +15,7 @@ void engine::send_hedges(time_point now) {
     while (!hedges_.empty() && hedges_.top().when <= now) {
         auto due = hedges_.top();
         hedges_.pop();
-        auto* call = calls_.find(due.index, due.generation);
+        auto* call = calls_.find(due.call);
         // Only while its first copy is out: a call waiting to be sent again
         // (a retry, a lost broker) gets its one copy when it goes.
         if (call == nullptr || call->link < 0 || call->copies != 1) {

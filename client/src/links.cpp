@@ -92,8 +92,8 @@ void engine::on_link_message(std::size_t index, time_point now) {
     auto& link = links_[index];
     auto* socket = &*link.socket;
     std::size_t records = 0;
-    for (int n = 0; n < 256 && records < 4096 && socket == &*link.socket &&
-                    bus::recv_frames(*socket, in_);
+    for (int n = 0;
+         n < 256 && records < 4096 && socket == &*link.socket && bus::recv_frames(*socket, in_);
          ++n) {
         ++records;
         auto decoded = mdp::decode_at_client(in_);
@@ -128,7 +128,8 @@ void engine::on_link_message(std::size_t index, time_point now) {
 // `header` views frames[0]: the frames move only once it has been read.
 void engine::deliver(std::size_t index, const bus::rpc::reply_header& header,
                      std::span<zmq::message_t> frames, time_point now) {
-    auto* call = calls_.find_by_id(header.request_id);
+    const auto token = runtime::slot_token::from_hex(header.request_id);
+    auto* call = token ? calls_.find(*token) : nullptr;
     if (call == nullptr || call->raw) {
         // Its call has ended (a timeout, or an earlier reply won).
         stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
@@ -163,8 +164,8 @@ void engine::on_raw_message(std::size_t index, time_point now) {
         return;
     }
     heard(static_cast<std::size_t>(raw.link), now);
-    auto* call = raw.call >= 0 ? &calls_.at(static_cast<std::size_t>(raw.call)) : nullptr;
-    if (call == nullptr || !call->in_use || call->raw_socket != static_cast<int>(index)) {
+    auto* call = calls_.find(raw.call);
+    if (call == nullptr || call->raw_socket != static_cast<int>(index)) {
         stats_.late_replies.fetch_add(1, std::memory_order_relaxed);
         return;
     }
@@ -216,15 +217,14 @@ void engine::lose_link(std::size_t index, time_point now, const char* why) {
     stats_.brokers_lost.fetch_add(1, std::memory_order_relaxed);
     log_->warn("broker {} broker={}", why, link.endpoint);
     reset_socket(link);
-    for (std::size_t i = 0; i < calls_.capacity(); ++i) {
-        auto& call = calls_.at(i);
-        const int lost = static_cast<int>(index);
-        if (!call.in_use || (call.link != lost && call.hedge_link != lost)) {
-            continue;
+    const int lost = static_cast<int>(index);
+    calls_.for_each([&](pending_call& call) {
+        if (call.link != lost && call.hedge_link != lost) {
+            return;
         }
         if (call.copies > 1) {
             drop_copy(call, lost);  // its other copy, on another broker, goes on
-            continue;
+            return;
         }
         if (call.raw_socket >= 0) {
             release_raw_socket(call.raw_socket, false);
@@ -235,11 +235,11 @@ void engine::lose_link(std::size_t index, time_point now, const char* why) {
             call.link = -1;
             call.unsent_since = now;
             call.next_attempt = now;
-            unsent_.emplace_back(call.index, call.generation);
+            unsent_.push_back(call.token());
         } else {
             finish(call, bus::error{bus::errc::worker_lost, "broker stopped answering"});
         }
-    }
+    });
 }
 
 int engine::acquire_raw_socket(int link) {
@@ -251,13 +251,13 @@ int engine::acquire_raw_socket(int link) {
         }
     }
     raw_sockets_.push_back(
-        std::make_unique<raw_socket>(raw_socket{connect_dealer(links_[link].endpoint), link, -1}));
+        std::make_unique<raw_socket>(raw_socket{connect_dealer(links_[link].endpoint), link, {}}));
     return static_cast<int>(raw_sockets_.size() - 1);
 }
 
 void engine::release_raw_socket(int index, bool reusable) {
     auto& raw = *raw_sockets_[index];
-    raw.call = -1;
+    raw.call = {};
     if (!reusable) {
         // A late reply could still arrive on it: start over on a new socket.
         raw.socket = connect_dealer(links_[raw.link].endpoint);
