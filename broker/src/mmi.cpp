@@ -102,35 +102,11 @@ void broker_core::on_mmi_pause(zmq::message_t& client, mdp::client_message& requ
     out_.mmi_reply(client, request.service, {"200"});
 }
 
+// The document's fields are the counter list's rows, in its order, each an
+// int64 (docs/design.md).
 void broker_core::on_mmi_stats(zmq::message_t& client, mdp::client_message& request) {
-    const auto s = stats_.snapshot();
     bus::bson_doc doc;
-    auto add = [&](std::string_view key, std::uint64_t value) {
-        doc.add_int64(key, static_cast<std::int64_t>(value));
-    };
-    add("requests", s.requests);
-    add("dispatched", s.dispatched);
-    add("replies", s.replies);
-    add("queued", s.queued);
-    add("in_flight", s.in_flight);
-    add("workers", s.workers);
-    add("services", s.services);
-    add("malformed", s.malformed);
-    add("disconnects", s.disconnects);
-    add("overloaded", s.overloaded);
-    add("unknown_service", s.unknown_service);
-    add("expired", s.expired);
-    add("workers_lost", s.workers_lost);
-    add("redispatched", s.redispatched);
-    add("worker_lost_replies", s.worker_lost_replies);
-    add("undeliverable", s.undeliverable);
-    add("too_large", s.too_large);
-    add("clients", s.clients);
-    add("clients_refused", s.clients_refused);
-    add("client_requests_refused", s.client_requests_refused);
-    add("quiet_workers", s.quiet_workers);
-    add("batches_received", s.batches_received);
-    add("batches_sent", s.batches_sent);
+    runtime::write_bson(counter_table, stats_.snapshot(), doc);
     bus::frames body;
     body.push_back(bus::frame_of("200"));
     body.push_back(std::move(doc).to_frame());

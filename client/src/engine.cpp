@@ -64,12 +64,7 @@ void engine::submit(submission&& s) {
 }
 
 client_stats engine::stats() const noexcept {
-    auto get = [](const std::atomic<std::uint64_t>& c) {
-        return c.load(std::memory_order_relaxed);
-    };
-    return {get(stats_.calls),        get(stats_.attempts),     get(stats_.replies),
-            get(stats_.errors),       get(stats_.late_replies), get(stats_.malformed),
-            get(stats_.brokers_lost), get(stats_.hedges),       get(stats_.in_flight)};
+    return stats_.snapshot();
 }
 
 // False once the engine is stopping.

@@ -27,6 +27,7 @@
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
+#include "skynet/runtime/counter_table.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/mailbox.hpp"
 
@@ -94,9 +95,15 @@ struct raw_socket {
     runtime::slot_token call;  // of the call using it; none while idle
 };
 
+// Written by the driving thread (whichever it is), read by any.
 struct engine_counters {
-    std::atomic<std::uint64_t> calls{0}, attempts{0}, replies{0}, errors{0}, late_replies{0},
-        malformed{0}, brokers_lost{0}, hedges{0}, in_flight{0};
+    SKYNET_CLIENT_COUNTERS(SKYNET_ATOMIC_COUNTER_CELL)
+
+    client_stats snapshot() const noexcept {
+        client_stats s;
+        SKYNET_CLIENT_COUNTERS(SKYNET_COUNTER_COPY)
+        return s;
+    }
 };
 
 using inbox_lock = runtime::mailbox<submission>::lock_type;

@@ -9,24 +9,23 @@
 #include <vector>
 
 #include "latency_histogram.hpp"
+#include "skynet/runtime/counter_table.hpp"
 #include "skynet/runtime/mailbox.hpp"
 #include "skynet/worker/worker.hpp"
 
 namespace skynet::worker_detail {
 
+// Written by many threads (handler threads count what they end).
 struct worker_counters {
-    std::atomic<std::uint64_t> requests{0}, replies{0}, errors{0}, expired{0}, malformed{0},
-        in_flight{0}, reconnects{0};
+    SKYNET_WORKER_COUNTERS(SKYNET_ATOMIC_COUNTER_CELL)
 
     static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) noexcept {
         c.fetch_add(n, std::memory_order_relaxed);
     }
     worker_stats snapshot() const noexcept {
-        auto get = [](const std::atomic<std::uint64_t>& c) {
-            return c.load(std::memory_order_relaxed);
-        };
-        return {get(requests),  get(replies),   get(errors),    get(expired),
-                get(malformed), get(in_flight), get(reconnects)};
+        worker_stats s;
+        SKYNET_WORKER_COUNTERS(SKYNET_COUNTER_COPY)
+        return s;
     }
 };
 

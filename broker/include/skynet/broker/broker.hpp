@@ -13,6 +13,8 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "skynet/broker/broker_stats.hpp"
+
 namespace skynet {
 
 struct broker_options {
@@ -55,35 +57,6 @@ struct broker_options {
     // The services that have workers ("name" and "name@version"), sorted,
     // whenever that set changed; at most once per tick.
     std::function<void(const std::vector<std::string>& services)> on_services_changed;
-};
-
-// Counters since start, readable from any thread while the broker runs.
-struct broker_stats {
-    std::uint64_t requests = 0;        // client requests received (mmi.* included)
-    std::uint64_t dispatched = 0;      // REQUESTs sent to workers (re-dispatches included)
-    std::uint64_t replies = 0;         // worker replies forwarded to clients
-    std::uint64_t queued = 0;          // requests now waiting for a worker
-    std::uint64_t in_flight = 0;       // requests now held by workers
-    std::uint64_t workers = 0;         // workers now connected
-    std::uint64_t services = 0;        // services now known
-    std::uint64_t clients = 0;         // clients now with requests in the broker
-    std::uint64_t malformed = 0;       // messages dropped as malformed
-    std::uint64_t disconnects = 0;     // DISCONNECTs sent for protocol errors
-    std::uint64_t overloaded = 0;      // requests answered OVERLOADED
-    std::uint64_t unknown_service = 0; // requests answered UNKNOWN_SERVICE
-    std::uint64_t expired = 0;         // requests dropped because their deadline passed
-    std::uint64_t workers_lost = 0;    // workers dropped by heartbeat expiry
-    std::uint64_t redispatched = 0;    // idempotent requests re-sent after their worker died
-    std::uint64_t worker_lost_replies = 0;  // requests answered WORKER_LOST
-    std::uint64_t undeliverable = 0;   // messages a peer could not take (gone, or not reading)
-    std::uint64_t too_large = 0;       // requests answered BAD_REQUEST for their size
-    std::uint64_t clients_refused = 0;          // OVERLOADED: max_clients reached
-    std::uint64_t client_requests_refused = 0;  // OVERLOADED: max_client_requests reached
-    std::uint64_t quiet_workers = 0;   // times a silent worker holding requests was set aside
-    // Batch frames (docs/design.md) received from clients and workers, and
-    // sent to them; requests and replies over these: records per frame.
-    std::uint64_t batches_received = 0;
-    std::uint64_t batches_sent = 0;
 };
 
 class broker {

@@ -19,6 +19,7 @@
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/result.hpp"
 #include "skynet/bus/unique_function.hpp"
+#include "skynet/client/client_stats.hpp"
 
 namespace skynet {
 
@@ -99,18 +100,6 @@ public:
 
 private:
     bus::error error_;
-};
-
-struct client_stats {
-    std::uint64_t calls = 0;          // calls started
-    std::uint64_t attempts = 0;       // requests sent (retries and failovers included)
-    std::uint64_t replies = 0;        // calls ended with a reply
-    std::uint64_t errors = 0;         // calls ended with an error code
-    std::uint64_t late_replies = 0;   // replies to calls already ended, dropped
-    std::uint64_t malformed = 0;      // messages from brokers dropped as malformed
-    std::uint64_t brokers_lost = 0;   // times a broker was declared dead
-    std::uint64_t hedges = 0;         // second copies sent by hedged calls
-    std::uint64_t in_flight = 0;      // calls not yet ended
 };
 
 // One client may be shared by any number of threads. Callbacks run on the

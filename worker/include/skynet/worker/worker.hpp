@@ -15,6 +15,7 @@
 #include "skynet/bus/errc.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/worker/request.hpp"
+#include "skynet/worker/worker_stats.hpp"
 
 namespace skynet {
 
@@ -95,16 +96,6 @@ struct worker_hooks {
     std::function<void(const std::string& broker)> unregistered;  // connection lost or closed
     std::function<void(const request&)> method_called;
     std::function<void(const request&, std::chrono::nanoseconds, bus::errc)> method_completed;
-};
-
-struct worker_stats {
-    std::uint64_t requests = 0;   // requests received
-    std::uint64_t replies = 0;    // replies sent
-    std::uint64_t errors = 0;     // replies with a code other than OK
-    std::uint64_t expired = 0;    // requests not run: their deadline had passed
-    std::uint64_t malformed = 0;  // messages from brokers dropped as malformed
-    std::uint64_t in_flight = 0;  // requests received and not yet answered
-    std::uint64_t reconnects = 0; // connections re-opened after a loss
 };
 
 class worker {
