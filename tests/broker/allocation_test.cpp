@@ -10,6 +10,7 @@
 
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
+#include "support/echo_worker.hpp"
 #include "support/eventually.hpp"
 #include "skynet/broker/broker.hpp"
 
@@ -116,10 +117,7 @@ TEST(broker_allocations, none_per_message_in_steady_state) {
     client c(fast_client_options(broker.endpoint()));
     auto options = fast_worker_options("counted", broker.endpoint());
     options.credit = 256;
-    worker w(options);
-    w.handle("Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); },
-             run_on::io_thread);
-    w.start();
+    auto w = start_echo_worker(options);
     ASSERT_TRUE(wait_for_service(c, "counted"));
 
     // Warm-up: tables, queues and buffers reach their working size.

@@ -12,6 +12,7 @@
 #include "skynet/bus/envelope.hpp"
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
+#include "support/echo_worker.hpp"
 #include "support/eventually.hpp"
 #include "support/plain_mdp.hpp"
 
@@ -50,19 +51,6 @@ std::string echo_batch(const std::string& service, int count) {
         w.frame(params_with(numbered("hello ", i)));
     }
     return std::string(w.bytes());
-}
-
-// Credit above one: a worker that takes one request at a time asks for
-// nothing, batches included.
-std::unique_ptr<worker> start_echo(const std::string& broker, const std::string& service) {
-    auto options = fast_worker_options(service, broker);
-    options.credit = 64;
-    auto w = std::make_unique<worker>(options);
-    w->handle(
-        "Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); },
-        run_on::io_thread);
-    w->start();
-    return w;
 }
 
 // Replies by request_id, from batch frames and plain replies alike, until
@@ -127,7 +115,7 @@ TEST(BrokerBatches, ABrokerWithoutBatchesAnswers501) {
 TEST(BrokerBatches, ABatchOfRequestsIsAnsweredInBatches) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint(), "echo");
+    auto echo = start_echo_worker(broker.endpoint(), "echo", 64);
     ASSERT_TRUE(wait_for_service(ours, "echo"));
     const auto before = broker.stats();
 
@@ -203,7 +191,7 @@ TEST(BrokerBatches, RecordsGetTheCodedErrorsRequestsGet) {
     options.max_message_size = 1000;
     running_broker broker(options);
     client ours(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint(), "echo");
+    auto echo = start_echo_worker(broker.endpoint(), "echo", 64);
     ASSERT_TRUE(wait_for_service(ours, "echo"));
 
     batch::writer w;

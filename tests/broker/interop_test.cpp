@@ -5,6 +5,7 @@
 
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
+#include "support/echo_worker.hpp"
 #include "support/eventually.hpp"
 #include "support/plain_broker.hpp"
 #include "support/plain_mdp.hpp"
@@ -14,23 +15,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::unique_ptr<worker> start_echo(const std::string& broker) {
-    auto w = std::make_unique<worker>(fast_worker_options("echo", broker));
-    w->handle_raw([](std::span<const zmq::message_t> body) {
-        bus::frames reply;
-        for (const auto& f : body) {
-            reply.emplace_back(f.data(), f.size());
-        }
-        return reply;
-    });
-    w->start();
-    return w;
-}
-
 TEST(interop, plain_client_gets_its_frames_back_from_our_echo_worker) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint());
+    auto echo = start_raw_echo_worker(broker.endpoint());
     ASSERT_TRUE(wait_for_service(ours, "echo"));
 
     plain_client plain(broker.context(), broker.endpoint());
@@ -60,7 +48,7 @@ TEST(interop, mmi_service_says_200_404_and_501) {
     running_broker broker;
     plain_client plain(broker.context(), broker.endpoint());
     client ours(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint());
+    auto echo = start_raw_echo_worker(broker.endpoint());
     ASSERT_TRUE(wait_for_service(ours, "echo"));
 
     EXPECT_EQ(plain.request("mmi.service", {"echo"}, 10s), frame_list{"200"});
@@ -71,7 +59,7 @@ TEST(interop, mmi_service_says_200_404_and_501) {
 TEST(interop, mmi_services_lists_services_with_workers) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint());
+    auto echo = start_raw_echo_worker(broker.endpoint());
     plain_worker plain(broker.context(), broker.endpoint(), "legacy");
     ASSERT_TRUE(wait_for_service(ours, "echo"));
     ASSERT_TRUE(wait_for_service(ours, "legacy"));

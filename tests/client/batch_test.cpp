@@ -6,6 +6,7 @@
 
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
+#include "support/echo_worker.hpp"
 #include "support/eventually.hpp"
 #include "support/plain_mdp.hpp"
 #include "support/process.hpp"
@@ -14,17 +15,6 @@ namespace skynet::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::unique_ptr<worker> start_echo(const std::string& broker) {
-    auto options = fast_worker_options("echo", broker);
-    options.credit = 64;
-    auto w = std::make_unique<worker>(options);
-    w->handle(
-        "Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); },
-        run_on::io_thread);
-    w->start();
-    return w;
-}
 
 // `count` calls at once; the number answered with their own params.
 int echo_many(client& c, int count) {
@@ -48,7 +38,7 @@ int echo_many(client& c, int count) {
 TEST(ClientBatches, CallsAndRepliesShareFramesThroughOurBroker) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint());
+    auto echo = start_echo_worker(broker.endpoint(), "echo", 64);
     ASSERT_TRUE(wait_for_service(c, "echo"));
     // Once the broker has answered the client's question, calls go in batches.
     ASSERT_TRUE(eventually([&] {
@@ -69,7 +59,7 @@ TEST(ClientBatches, ABrokerWithoutBatchesGetsOneMessagePerCall) {
     options.batching = false;
     running_broker broker(options);
     client c(fast_client_options(broker.endpoint()));
-    auto echo = start_echo(broker.endpoint());
+    auto echo = start_echo_worker(broker.endpoint(), "echo", 64);
     ASSERT_TRUE(wait_for_service(c, "echo"));
     EXPECT_EQ(echo_many(c, 200), 200);
     EXPECT_EQ(broker.stats().batches_received, 0u);
@@ -85,7 +75,7 @@ TEST(ClientBatches, ANewBrokerOnTheSameEndpointIsAskedAgain) {
     auto first = std::make_unique<running_broker>(options);
     client c(fast_client_options(first->endpoint()));
     {
-        auto echo = start_echo(first->endpoint());
+        auto echo = start_echo_worker(first->endpoint(), "echo", 64);
         ASSERT_TRUE(wait_for_service(c, "echo"));
         ASSERT_TRUE(eventually([&] {
             echo_many(c, 1);
@@ -96,7 +86,7 @@ TEST(ClientBatches, ANewBrokerOnTheSameEndpointIsAskedAgain) {
 
     options.batching = false;
     running_broker second(options);
-    auto echo = start_echo(second.endpoint());
+    auto echo = start_echo_worker(second.endpoint(), "echo", 64);
     ASSERT_TRUE(wait_for_service(c, "echo"));
     EXPECT_EQ(echo_many(c, 200), 200);
     EXPECT_EQ(second.stats().batches_received, 0u);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "echo_worker.hpp"
 #include "eventually.hpp"
 
 namespace skynet::testing {
@@ -96,7 +97,7 @@ held_worker::held_worker(const std::string& broker, const std::string& service) 
         release.wait(req.deadline() + std::chrono::seconds(5));
         return bus::bson_doc{};
     });
-    w->handle("Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); });
+    handle_echo(*w, run_on::pool);
     w->handle("Fail", [](const request&) -> bus::bson_doc {
         throw std::runtime_error("the disk is on fire");
     });

@@ -10,6 +10,7 @@
 #include "skynet/bus/envelope.hpp"
 #include "skynet/worker/worker.hpp"
 #include "support/bus_helpers.hpp"
+#include "support/echo_worker.hpp"
 #include "support/plain_mdp.hpp"
 
 namespace skynet::testing {
@@ -112,20 +113,9 @@ answers read_answers(raw_broker& broker) {
     return got;
 }
 
-std::unique_ptr<worker> echo_worker(const std::string& endpoint) {
-    auto options = fast_worker_options("echo", endpoint);
-    options.credit = 16;
-    auto w = std::make_unique<worker>(options);
-    w->handle(
-        "Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); },
-        run_on::io_thread);
-    w->start();
-    return w;
-}
-
 TEST(WorkerBatches, AnsweredInABatchOnceTheBrokerSaysHowLarge) {
     raw_broker broker;
-    auto w = echo_worker(broker.endpoint());
+    auto w = start_echo_worker(broker.endpoint(), "echo", 16);
     auto question = broker.next("MDPC01", "mmi.credit");  // "" MDPC01 mmi.credit 16 batch
     ASSERT_TRUE(question.has_value());
     ASSERT_EQ(question->size(), 6u);
@@ -145,7 +135,7 @@ TEST(WorkerBatches, AnsweredInABatchOnceTheBrokerSaysHowLarge) {
 // granted the batches anyway (the grant holds for that READY), and they come.
 TEST(WorkerBatches, ABatchAfterALateAnswerIsServed) {
     raw_broker broker;
-    auto w = echo_worker(broker.endpoint());
+    auto w = start_echo_worker(broker.endpoint(), "echo", 16);
     ASSERT_TRUE(broker.next("MDPC01", "mmi.credit").has_value());  // the question, left unanswered
     ASSERT_TRUE(broker.next("MDPW01", "\x01").has_value());        // READY, after a heartbeat
     broker.send({"", "MDPW01", "\x02", std::string(batch::service), "", three_requests()});
@@ -161,9 +151,7 @@ TEST(WorkerBatches, AWorkerThatDoesNotBatchDoesNotAsk) {
     auto options = fast_worker_options("echo", broker.endpoint());
     options.credit = 16;
     options.batching = false;
-    worker w(options);
-    w.handle("Echo", [](const request& req) { return bus::bson_doc::copy_of(req.params()); });
-    w.start();
+    auto w = start_echo_worker(options, run_on::pool);
     auto question = broker.next("MDPC01", "mmi.credit");
     ASSERT_TRUE(question.has_value());
     EXPECT_EQ(*question, (frame_list{(*question)[0], "", "MDPC01", "mmi.credit", "16"}));
