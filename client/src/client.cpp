@@ -184,6 +184,13 @@ call_result client::call_raw(std::string_view service, bus::frames body,
 
 client_stats client::stats() const noexcept { return engine_->stats(); }
 
+std::string prometheus_text(const client_stats& stats) {
+    static constexpr auto table = SKYNET_COUNTER_TABLE(client_stats, SKYNET_CLIENT_COUNTERS);
+    std::string out;
+    runtime::write_prometheus(table, stats, "skynet_client", out);
+    return out;
+}
+
 const client_options& client::options() const noexcept { return options_; }
 
 }  // namespace skynet

@@ -11,6 +11,7 @@
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/echo_worker.hpp"
+#include "support/eventually.hpp"
 #include "support/mmi_stats.hpp"
 
 namespace skynet::testing {
@@ -94,6 +95,16 @@ TEST(BrokerStats, EveryViewCountsTheSameCalls) {
               std::string::npos)
         << text;
     EXPECT_NE(text.find("# HELP skynet_broker_requests_total "), std::string::npos) << text;
+
+    // The worker and the client render theirs from their own lists.
+    ASSERT_TRUE(eventually([&] { return echo->stats().replies == calls; }));
+    EXPECT_NE(prometheus_text(echo->stats()).find("\nskynet_worker_replies_total 25\n"),
+              std::string::npos);
+    const auto mine = c.stats();
+    const auto calls_made = "\nskynet_client_calls_total " + std::to_string(mine.calls) + "\n";
+    EXPECT_NE(prometheus_text(mine).find(calls_made), std::string::npos);
+    EXPECT_NE(prometheus_text(mine).find("# TYPE skynet_client_in_flight gauge\n"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -141,6 +141,13 @@ worker_stats worker::stats() const noexcept {
     return impl_->state->stats.snapshot();
 }
 
+std::string prometheus_text(const worker_stats& stats) {
+    static constexpr auto table = SKYNET_COUNTER_TABLE(worker_stats, SKYNET_WORKER_COUNTERS);
+    std::string out;
+    runtime::write_prometheus(table, stats, "skynet_worker", out);
+    return out;
+}
+
 void worker::set_registered(bool registered) {
     impl_->state->control.push(control_change{std::nullopt, registered});
     if (impl_->registered) {
