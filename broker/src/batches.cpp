@@ -14,14 +14,10 @@ namespace skynet::broker_detail {
 namespace mdp = bus::mdp;
 namespace batch = bus::batch;
 
-std::string broker_core::batch_limit_text() const {
-    return std::to_string(batch_limit_);
-}
-
 void broker_core::on_client_batch(zmq::message_t& client, mdp::client_message& request,
                                   time_point now) {
     if (!options_.batching) {
-        out_.mmi_reply(client, request.service, {"501"});
+        out_.mmi_reply(client, request.service, {bus::mmi::code::not_implemented});
         return;
     }
     auto& frame = request.body[0];
@@ -35,8 +31,9 @@ void broker_core::on_client_batch(zmq::message_t& client, mdp::client_message& r
     }
     if (*count == 0) {
         // The client's question: yes, and how large a batch may be.
-        const auto limit = batch_limit_text();
-        out_.mmi_reply(client, request.service, {std::string_view{}, limit});
+        bus::frames body;
+        bus::mmi::put_batch_grant(body, batch_limit_);
+        out_.mmi_reply_frames(client, request.service, body);
         return;
     }
     stats_.batches_received.add();

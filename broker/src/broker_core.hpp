@@ -105,7 +105,6 @@ private:
     // Sends the batches this message gathered; workers that could not take
     // theirs are dropped, and what they hold recovered.
     void flush_batches(time_point now);
-    std::string batch_limit_text() const;
 
     // Internal services (mmi.cpp).
     void on_mmi(zmq::message_t& client, bus::mdp::client_message& request, time_point now);

@@ -2,6 +2,7 @@
 // recently used first, or wait in their service's queue.
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::broker_detail {
 
@@ -14,7 +15,7 @@ void broker_core::on_client_request(zmq::message_t& client, mdp::client_message&
         return;
     }
     stats_.requests.add();
-    if (request.service.starts_with("mmi.")) {
+    if (bus::mmi::is_internal(request.service)) {
         on_mmi(client, request, now);
         return;
     }
@@ -29,8 +30,8 @@ void broker_core::on_client_request(zmq::message_t& client, mdp::client_message&
 }
 
 service* broker_core::admit_request(const zmq::message_t& client, std::string_view service_name,
-                                    std::string_view header, std::size_t size,
-                                    request_terms& terms, time_point now) {
+                                    std::string_view header, std::size_t size, request_terms& terms,
+                                    time_point now) {
     // Our envelope's header, read in place; a plain MDP body is opaque and
     // gets no deadline and no idempotency.
     auto meta = bus::rpc::peek_request(header);
@@ -40,7 +41,7 @@ service* broker_core::admit_request(const zmq::message_t& client, std::string_vi
                    why);
         return nullptr;
     };
-    if (service_name.starts_with("mmi.")) {
+    if (bus::mmi::is_internal(service_name)) {
         return refuse(bus::errc::bad_request, "mmi.* requests do not travel in batches");
     }
     if (draining_) {

@@ -2,6 +2,8 @@
 // becomes of a worker's requests when it goes.
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
+#include "skynet/bus/service_name.hpp"
 
 namespace skynet::broker_detail {
 
@@ -12,7 +14,7 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
         protocol_error(*existing, "second READY", now);  // 7/MDP: a worker sends READY once
         return;
     }
-    if (draining_ || name.starts_with("mmi.")) {
+    if (draining_ || bus::mmi::is_internal(name)) {
         on_unknown_peer(identity);  // DISCONNECT: we are closing, or the name is ours
         return;
     }
@@ -29,10 +31,10 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
     w.last_sent = now;
 
     // "name@version" serves both "name@version" and "name".
-    auto at = name.find('@');
-    bool versioned = at != std::string_view::npos && at > 0 && at + 1 < name.size();
+    const auto parts = bus::split_service_name(name);
+    const bool versioned = !parts.version.empty();
     service* named = service_named(name, now);
-    service* base = versioned ? service_named(name.substr(0, at), now) : nullptr;
+    service* base = versioned ? service_named(parts.name, now) : nullptr;
     if (named == nullptr || (versioned && base == nullptr)) {
         on_unknown_peer(identity);  // too many services: refuse the worker
         return;
@@ -57,7 +59,8 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
 }
 
 void broker_core::on_reply(worker_peer& w, mdp::reply& reply, time_point now) {
-    if (w.batching && reply.body.size() == 1 && bus::view_of(*reply.address) == bus::batch::service) {
+    if (w.batching && reply.body.size() == 1 &&
+        bus::view_of(*reply.address) == bus::batch::service) {
         on_reply_batch(w, reply.body[0], now);
         return;
     }

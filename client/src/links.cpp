@@ -4,6 +4,7 @@
 
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::client_detail {
 
@@ -92,8 +93,8 @@ void engine::on_link_message(std::size_t index, time_point now) {
     auto& link = links_[index];
     auto* socket = &*link.socket;
     std::size_t records = 0;
-    for (int n = 0; n < 256 && records < 4096 && socket == &*link.socket &&
-                    bus::recv_frames(*socket, in_);
+    for (int n = 0;
+         n < 256 && records < 4096 && socket == &*link.socket && bus::recv_frames(*socket, in_);
          ++n) {
         ++records;
         auto decoded = mdp::decode_at_client(in_);
@@ -110,7 +111,7 @@ void engine::on_link_message(std::size_t index, time_point now) {
             records += on_batch_answer(index, decoded->body, now);
             continue;
         }
-        if (decoded->service.starts_with("mmi.")) {
+        if (bus::mmi::is_internal(decoded->service)) {
             continue;  // an answer to our ping: hearing it was the point
         }
         auto header = decoded->body.size() == 2
@@ -198,8 +199,8 @@ void engine::check_links(time_point now) {
             // 8/MMI: any broker answers mmi.service; the answer proves it alive.
             link.last_ping = now;
             out_.clear();
-            mdp::put_client_header(out_, "mmi.service");
-            out_.push_back(bus::frame_of("mmi.ping"));
+            mdp::put_client_header(out_, bus::mmi::service);
+            out_.push_back(bus::frame_of("mmi.ping"));  // a name no worker can have
             bus::send_frames(*link.socket, out_, true);
         }
     }

@@ -13,10 +13,12 @@
 #include "io_loop.hpp"
 #include "registration.hpp"
 #include "shared_state.hpp"
+#include "skynet/bus/mmi.hpp"
 #include "skynet/bus/origin.hpp"
+#include "skynet/bus/service_name.hpp"
+#include "skynet/registry/instance.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/thread_name.hpp"
-#include "skynet/registry/instance.hpp"
 
 namespace skynet {
 
@@ -41,7 +43,7 @@ namespace {
 void check(const worker_options& o) {
     auto fail = [](const std::string& why) { throw std::invalid_argument("worker: " + why); };
     if (o.service.empty() || o.service.find('@') != std::string::npos ||
-        o.service.starts_with("mmi.")) {
+        bus::mmi::is_internal(o.service)) {
         fail("service name must be non-empty, without '@', and not start with 'mmi.'");
     }
     if (o.brokers.empty() && o.redis.empty()) {
@@ -102,7 +104,9 @@ void worker::handle_raw(raw_handler fn, run_on where) {
     impl_->handlers.set_raw(std::move(entry));
 }
 
-worker_hooks& worker::hooks() noexcept { return impl_->state->hooks; }
+worker_hooks& worker::hooks() noexcept {
+    return impl_->state->hooks;
+}
 
 void worker::start() {
     if (impl_->started) {
@@ -113,7 +117,8 @@ void worker::start() {
     }
     impl_->started = true;
     impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
-    impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
+    const bus::service_name announced(impl_->options.service, impl_->options.version);
+    impl_->loop = std::make_unique<io_loop>(impl_->options, announced, impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_fd);
     impl_->thread = std::thread([this] {
         runtime::name_this_thread("skynet-worker");
@@ -145,7 +150,9 @@ void worker::run() {
     wait();
 }
 
-worker_stats worker::stats() const noexcept { return impl_->state->stats.snapshot(); }
+worker_stats worker::stats() const noexcept {
+    return impl_->state->stats.snapshot();
+}
 
 void worker::set_registered(bool registered) {
     impl_->state->control.set_registered(registered);
@@ -154,13 +161,16 @@ void worker::set_registered(bool registered) {
     }
 }
 
-const std::string& worker::instance_id() const noexcept { return impl_->state->instance_id; }
+const std::string& worker::instance_id() const noexcept {
+    return impl_->state->instance_id;
+}
 
-const worker_options& worker::options() const noexcept { return impl_->options; }
+const worker_options& worker::options() const noexcept {
+    return impl_->options;
+}
 
 std::string worker::announced_name() const {
-    const auto& o = impl_->options;
-    return o.version.empty() ? o.service : o.service + "@" + o.version;
+    return bus::join_service_name(impl_->options.service, impl_->options.version);
 }
 
 }  // namespace skynet
