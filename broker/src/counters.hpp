@@ -23,7 +23,7 @@ struct counters {
     counter requests, dispatched, replies, queued, in_flight, workers, services, clients, malformed,
         disconnects, overloaded, unknown_service, expired, workers_lost, redispatched,
         worker_lost_replies, undeliverable, too_large, clients_refused, client_requests_refused,
-        quiet_workers, batches_received, batches_sent;
+        quiet_workers, batches_received, batches_sent, plain_refused;
 
     broker_stats snapshot() const noexcept {
         return broker_stats{requests.get(),        dispatched.get(),   replies.get(),
@@ -34,7 +34,7 @@ struct counters {
                             workers_lost.get(),    redispatched.get(), worker_lost_replies.get(),
                             undeliverable.get(),   too_large.get(),    clients_refused.get(),
                             client_requests_refused.get(), quiet_workers.get(),
-                            batches_received.get(), batches_sent.get()};
+                            batches_received.get(), batches_sent.get(), plain_refused.get()};
     }
 };
 

@@ -128,6 +128,7 @@ void broker_core::on_mmi_stats(zmq::message_t& client, mdp::client_message& requ
     add("quiet_workers", s.quiet_workers);
     add("batches_received", s.batches_received);
     add("batches_sent", s.batches_sent);
+    add("plain_refused", s.plain_refused);
     bus::frames body;
     body.push_back(bus::frame_of(mmi::code::ok));
     body.push_back(std::move(doc).to_frame());

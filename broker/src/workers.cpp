@@ -221,10 +221,9 @@ void broker_core::recover(inflight_request& slot, time_point now) {
     // An idempotent request that is not run again (its deadline passed, or we
     // are closing) may be retried elsewhere by its client: UNAVAILABLE.
     const auto code = terms.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
-    out_.error(std::move(terms.client), requested->name,
-               meta ? meta->request_id : std::string_view{}, code,
-               terms.idempotent ? "not run again: deadline passed or broker closing"
-                                : "the worker holding the request was lost");
+    answer_error(std::move(terms.client), requested->name, meta, code,
+                 terms.idempotent ? "not run again: deadline passed or broker closing"
+                                  : "the worker holding the request was lost");
     if (code == bus::errc::worker_lost) {
         stats_.worker_lost_replies.add();
     }

@@ -44,6 +44,7 @@ std::optional<broker_stats> read_broker_stats(client& c) {
     s.quiet_workers = get("quiet_workers");
     s.batches_received = get("batches_received");
     s.batches_sent = get("batches_sent");
+    s.plain_refused = get("plain_refused");
     return s;
 }
 

@@ -84,6 +84,9 @@ struct broker_stats {
     // sent to them; requests and replies over these: records per frame.
     std::uint64_t batches_received = 0;
     std::uint64_t batches_sent = 0;
+    // Requests of plain 7/MDP clients (not our envelope) that the broker
+    // would have answered with an error: dropped unanswered (docs/design.md).
+    std::uint64_t plain_refused = 0;
 };
 
 class broker {
