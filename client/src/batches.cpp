@@ -124,7 +124,7 @@ std::size_t engine::on_batch_answer(std::size_t index, std::span<zmq::message_t>
                           : bus::result<bus::rpc::reply_header>(
                                 bus::error{bus::errc::bad_request, "reply is not two frames"});
         if (!header) {
-            stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+            on_foreign_reply(index, record.route, record.frames[0], now);
             continue;
         }
         unbatched_.clear();

@@ -12,22 +12,23 @@
 // calls are in flight and no one else does, and looks at the brokers every
 // tick while all is idle.
 
+#include <spdlog/logger.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <spdlog/logger.h>
 #include <thread>
 #include <vector>
 
 #include "call_table.hpp"
 #include "skynet/bus/batch.hpp"
 #include "skynet/bus/envelope.hpp"
-#include "skynet/runtime/logging.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::client_detail {
 
@@ -191,8 +192,7 @@ private:
     void unsend(broker_link& link, time_point now);
     void ask_for_batches(broker_link& link, time_point now);
     // The answer to our question, or a batch of replies; how many replies.
-    std::size_t on_batch_answer(std::size_t link, std::span<zmq::message_t> body,
-                                time_point now);
+    std::size_t on_batch_answer(std::size_t link, std::span<zmq::message_t> body, time_point now);
 
     // Brokers (links.cpp).
     // A reply (or a coded error) for the call its header names; `frames`
@@ -200,6 +200,16 @@ private:
     void deliver(std::size_t link, const bus::rpc::reply_header& header,
                  std::span<zmq::message_t> frames, time_point now);
     void on_link_message(std::size_t link, time_point now);
+    // A reply on `link` for `service` that is not our envelope (a raw or
+    // plain 7/MDP worker answered): its call ends at once with
+    // SERVICE_ERROR, if it can be told (docs/design.md); `first` is its
+    // first frame, or empty.
+    void on_foreign_reply(std::size_t link, std::string_view service, std::string_view first,
+                          time_point now);
+    // The call such a reply answers: the one an echoed request header names,
+    // or the only call for `service` out on `link`; else nullptr.
+    pending_call* call_for_foreign_reply(std::size_t link, std::string_view service,
+                                         std::string_view first) noexcept;
     void on_raw_message(std::size_t index, time_point now);
     void check_links(time_point now);
     void on_monitor_event(std::size_t link, time_point now);
@@ -250,9 +260,9 @@ private:
     // Guarded by mutex_: a synchronous caller left calls in flight behind,
     // for the engine's thread to drive.
     bool handed_back_ = false;
-    int turn_waiters_ = 0;                    // guarded by mutex_
-    std::condition_variable turn_;            // for synchronous callers
-    std::condition_variable background_;      // for the engine's thread
+    int turn_waiters_ = 0;                // guarded by mutex_
+    std::condition_variable turn_;        // for synchronous callers
+    std::condition_variable background_;  // for the engine's thread
     // Readable when a submission or a directory waits: wakes a driver
     // blocked in poll.
     int wake_fd_;
