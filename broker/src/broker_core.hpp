@@ -188,6 +188,8 @@ private:
     std::size_t queued_total_ = 0;
     time_point next_forget_{};
     time_point caught_up_{};
+    time_point last_tick_{};
+    time_point excused_until_{};  // no worker expires before: the broker itself stalled
     bool draining_ = false;
     bool services_changed_ = false;  // for on_services_changed, at the next tick
 };

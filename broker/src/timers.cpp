@@ -15,6 +15,14 @@ std::chrono::milliseconds broker_core::tick_interval() const noexcept {
 }
 
 void broker_core::on_tick(time_point now) {
+    // A broker that did not run for longer than a heartbeat (an overloaded
+    // machine, seen beside CPU hogs with a 250 ms heartbeat) heard no one
+    // meanwhile, and its workers may not have run either: their silence
+    // until then says nothing. They get one heartbeat to be heard.
+    if (last_tick_ != time_point{} && now - last_tick_ > options_.heartbeat) {
+        excused_until_ = now + options_.heartbeat;
+    }
+    last_tick_ = now;
     sweep_queues(now);
     call_roll(now);
     report_services();

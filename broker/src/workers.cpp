@@ -127,11 +127,12 @@ bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcep
 
 // Silence since `since` counts only if the broker read everything that
 // arrived after it: a broker slowed down (a long burst, a busy machine) may
-// hold a worker's heartbeats unread in its own socket. A silence twice as
-// long counts anyway, so that a broker that never catches up still drops the
+// hold a worker's heartbeats unread in its own socket; nor while the broker
+// is excused after a stall of its own (on_tick). A silence twice as long
+// counts anyway, so that a broker that never catches up still drops the
 // dead.
 bool broker_core::silent_for_sure(time_point since, time_point now) const noexcept {
-    return since <= caught_up_ || now - since >= expiry_window_;
+    return (since <= caught_up_ && now >= excused_until_) || now - since >= expiry_window_;
 }
 
 void broker_core::on_disconnect(worker_peer& w, time_point now) {

@@ -34,7 +34,9 @@ TEST(HeartbeatAgreement, ADefaultWorkerStaysThroughTenIdleSeconds) {
     ASSERT_LT(options.heartbeat * options.liveness, worker_options{}.heartbeat);
     auto pooled = default_echo(broker.endpoint(), "sleepy", 4);
     auto single = default_echo(broker.endpoint(), "drowsy", 1);  // credit 1 asks too
-    client c(fast_client_options(broker.endpoint()));
+    auto client_settings = fast_client_options(broker.endpoint());
+    client_settings.heartbeat = client_options{}.heartbeat;  // a user's, not a test's
+    client c(client_settings);
     ASSERT_TRUE(wait_for_service(c, "sleepy"));
     ASSERT_TRUE(wait_for_service(c, "drowsy"));
     const auto workers = broker.stats().workers;
@@ -57,7 +59,9 @@ TEST(HeartbeatAgreement, ADefaultWorkerStaysThroughTenIdleSeconds) {
     bus::bson_doc params;
     params.add_int64("n", 7);
     for (const auto* service : {"sleepy", "drowsy"}) {
-        auto answer = c.call(service, "Echo", params.view());
+        call_options patient;
+        patient.timeout = generous;
+        auto answer = c.call(service, "Echo", params.view(), patient);
         ASSERT_TRUE(answer.ok()) << service << ": " << answer.err().detail;
         EXPECT_EQ(answer->result().get_int64("n"), 7);
     }
