@@ -8,6 +8,7 @@
 
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::broker_detail {
 
@@ -29,7 +30,7 @@ void broker_core::on_client_batch(zmq::message_t& client, mdp::client_message& r
         malformed(bus::view_of(client), count.err(), now);
         return;
     }
-    if (*count == 0) {
+    if (bus::mmi::is_batch_probe(request.body)) {
         // The client's question: yes, and how large a batch may be.
         bus::frames body;
         bus::mmi::put_batch_grant(body, batch_limit_);
