@@ -8,20 +8,17 @@
 
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::broker_detail {
 
 namespace mdp = bus::mdp;
 namespace batch = bus::batch;
 
-std::string broker_core::batch_limit_text() const {
-    return std::to_string(batch_limit_);
-}
-
 void broker_core::on_client_batch(zmq::message_t& client, mdp::client_message& request,
                                   time_point now) {
     if (!options_.batching) {
-        out_.mmi_reply(client, request.service, {"501"});
+        out_.mmi_reply(client, request.service, {bus::mmi::code::not_implemented});
         return;
     }
     auto& frame = request.body[0];
@@ -33,10 +30,11 @@ void broker_core::on_client_batch(zmq::message_t& client, mdp::client_message& r
         malformed(bus::view_of(client), count.err(), now);
         return;
     }
-    if (*count == 0) {
+    if (bus::mmi::is_batch_probe(request.body)) {
         // The client's question: yes, and how large a batch may be.
-        const auto limit = batch_limit_text();
-        out_.mmi_reply(client, request.service, {std::string_view{}, limit});
+        bus::frames body;
+        bus::mmi::put_batch_grant(body, batch_limit_);
+        out_.mmi_reply_frames(client, request.service, body);
         return;
     }
     stats_.batches_received.add();

@@ -3,8 +3,9 @@
 // does, how requests meet workers, and what time does to both. Runs on the
 // broker's thread only.
 
-#include <memory>
 #include <spdlog/logger.h>
+
+#include <memory>
 #include <vector>
 
 #include "client_table.hpp"
@@ -14,9 +15,10 @@
 #include "outbox.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/bus/batch.hpp"
-#include "skynet/runtime/logging.hpp"
+#include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/bus/string_map.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::broker_detail {
 
@@ -71,8 +73,14 @@ private:
     service* admit_request(const zmq::message_t& client, std::string_view service_name,
                            std::string_view header, std::size_t size, request_terms& terms,
                            time_point now);
-    void route(service& svc, request_terms&& terms, std::span<zmq::message_t> body,
-               time_point now);
+    void route(service& svc, request_terms&& terms, std::span<zmq::message_t> body, time_point now);
+    // An error the broker makes for a request: in our envelope to our
+    // clients; nothing at all to a plain 7/MDP client (`meta` empty: not our
+    // envelope), which has no error replies and could not tell ours from a
+    // reply. Its request is dropped and counted, and its own timeout ends it.
+    void answer_error(zmq::message_t&& client, std::string_view service,
+                      const std::optional<bus::rpc::request_meta>& meta, bus::errc code,
+                      std::string_view why);
     // The ready worker next in line for `svc`, setting aside those gone quiet.
     worker_peer* next_ready(service& svc, time_point now);
     // After a request went to `w`: its credit, and its place in line.
@@ -86,15 +94,13 @@ private:
     service* service_named(std::string_view name, time_point now);
 
     // Batch frames (batches.cpp, docs/design.md).
-    void on_client_batch(zmq::message_t& client, bus::mdp::client_message& request,
-                         time_point now);
+    void on_client_batch(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
     void on_client_record(const zmq::message_t& client, zmq::message_t& batch,
                           const bus::batch::record& record, time_point now);
     void route_record(service& svc, request_terms&& terms, zmq::message_t& batch,
                       const bus::batch::record& record, time_point now);
     void send_record_to(worker_peer& w, service& requested, request_terms&& terms,
-                        zmq::message_t& batch, const bus::batch::record& record,
-                        time_point now);
+                        zmq::message_t& batch, const bus::batch::record& record, time_point now);
     void on_reply_batch(worker_peer& w, const zmq::message_t& frame, time_point now);
     void forward_reply_record(inflight_request& slot, const bus::batch::record& record);
     // A record's frames as frames of their own, for a queue, a worker that
@@ -105,7 +111,6 @@ private:
     // Sends the batches this message gathered; workers that could not take
     // theirs are dropped, and what they hold recovered.
     void flush_batches(time_point now);
-    std::string batch_limit_text() const;
 
     // Internal services (mmi.cpp).
     void on_mmi(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
@@ -175,14 +180,16 @@ private:
     // Every worker, least recently checked first: each tick checks a slice,
     // so heartbeats and expiry cost the same every tick, not a burst.
     roll_call roll_;
-    bus::frames sending_;  // a queued request on its way to a worker
-    bus::frames unbatched_;  // a batch record made frames of its own
+    bus::frames sending_;                   // a queued request on its way to a worker
+    bus::frames unbatched_;                 // a batch record made frames of its own
     std::vector<std::string> unreachable_;  // workers whose batch could not be sent
-    const std::size_t batch_limit_;  // bytes in one batch frame, ours and our peers'
+    const std::size_t batch_limit_;         // bytes in one batch frame, ours and our peers'
     std::uint64_t next_sequence_ = 0;
     std::size_t queued_total_ = 0;
     time_point next_forget_{};
     time_point caught_up_{};
+    time_point last_tick_{};
+    time_point excused_until_{};  // no worker expires before: the broker itself stalled
     bool draining_ = false;
     bool services_changed_ = false;  // for on_services_changed, at the next tick
 };

@@ -2,6 +2,7 @@
 // recently used first, or wait in their service's queue.
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::broker_detail {
 
@@ -14,7 +15,7 @@ void broker_core::on_client_request(zmq::message_t& client, mdp::client_message&
         return;
     }
     stats_.requests.add();
-    if (request.service.starts_with("mmi.")) {
+    if (bus::mmi::is_internal(request.service)) {
         on_mmi(client, request, now);
         return;
     }
@@ -34,13 +35,11 @@ service* broker_core::admit_request(const zmq::message_t& client, std::string_vi
     // Our envelope's header, read in place; a plain MDP body is opaque and
     // gets no deadline and no idempotency.
     auto meta = bus::rpc::peek_request(header);
-    const std::string_view request_id = meta ? meta->request_id : std::string_view{};
     auto refuse = [&](bus::errc code, std::string_view why) {
-        out_.error(zmq::message_t(client.data(), client.size()), service_name, request_id, code,
-                   why);
+        answer_error(zmq::message_t(client.data(), client.size()), service_name, meta, code, why);
         return nullptr;
     };
-    if (service_name.starts_with("mmi.")) {
+    if (bus::mmi::is_internal(service_name)) {
         return refuse(bus::errc::bad_request, "mmi.* requests do not travel in batches");
     }
     if (draining_) {
@@ -110,9 +109,8 @@ void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::mess
     }
     if (svc.queue.size() >= options_.max_queue) {
         stats_.overloaded.add();
-        auto meta = bus::rpc::peek_request(body[0]);
-        out_.error(std::move(terms.client), svc.name, meta ? meta->request_id : std::string_view{},
-                   bus::errc::overloaded, "service queue is full");
+        answer_error(std::move(terms.client), svc.name, bus::rpc::peek_request(body[0]),
+                     bus::errc::overloaded, "service queue is full");
         return;
     }
     auto& slot = svc.queue.push_back();
@@ -128,6 +126,16 @@ void broker_core::route(service& svc, request_terms&& terms, std::span<zmq::mess
         svc.waiting = true;
         waiting_services_.push_back(&svc);
     }
+}
+
+void broker_core::answer_error(zmq::message_t&& client, std::string_view service,
+                               const std::optional<bus::rpc::request_meta>& meta, bus::errc code,
+                               std::string_view why) {
+    if (!meta) {
+        stats_.plain_refused.add();
+        return;
+    }
+    out_.error(std::move(client), service, meta->request_id, code, why);
 }
 
 bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& terms,

@@ -2,8 +2,9 @@
 
 #include <unistd.h>
 
-#include "skynet/runtime/logging.hpp"
+#include "skynet/bus/worker_routing_id.hpp"
 #include "skynet/registry/redis_url.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::broker_detail {
 
@@ -22,7 +23,7 @@ registration::registration(const runtime::common_options& common, std::string en
     record.endpoint = std::move(endpoint);
     id_ = record.id;
     runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
-                                    record.endpoint, record.region, common.redis);
+                                        record.endpoint, record.region, common.redis);
     registry::registrar_settings lease_settings;
     lease_settings.lease = lease;
     registrar_ =
@@ -37,7 +38,9 @@ registration::registration(const runtime::common_options& common, std::string en
     registrar_->handle_commands(std::move(handlers));
 }
 
-void registration::draining() { registrar_->set_registered(false); }
+void registration::draining() {
+    registrar_->set_registered(false);
+}
 
 void registration::services_changed(const std::vector<std::string>& services) {
     registrar_->update([&](registry::instance& r) { r.services = services; });
@@ -60,9 +63,11 @@ std::string advertised_endpoint(std::string_view bound, std::string_view host) {
 }
 
 std::string_view worker_instance_id(std::string_view identity) noexcept {
-    auto slash = identity.find('/');
-    auto id = identity.substr(0, slash);
-    return slash != std::string_view::npos && id.starts_with("worker-") ? id : std::string_view{};
+    // Only a worker's record (the registry names them "worker-..."): a
+    // routing id is whatever its peer chose.
+    auto parsed = bus::parse_worker_routing_id(identity);
+    return parsed && parsed->instance_id.starts_with("worker-") ? parsed->instance_id
+                                                                : std::string_view{};
 }
 
 }  // namespace skynet::broker_detail

@@ -15,6 +15,14 @@ std::chrono::milliseconds broker_core::tick_interval() const noexcept {
 }
 
 void broker_core::on_tick(time_point now) {
+    // A broker that did not run for longer than a heartbeat (an overloaded
+    // machine, seen beside CPU hogs with a 250 ms heartbeat) heard no one
+    // meanwhile, and its workers may not have run either: their silence
+    // until then says nothing. They get one heartbeat to be heard.
+    if (last_tick_ != time_point{} && now - last_tick_ > options_.heartbeat) {
+        excused_until_ = now + options_.heartbeat;
+    }
+    last_tick_ = now;
     sweep_queues(now);
     call_roll(now);
     report_services();
@@ -46,10 +54,10 @@ void broker_core::call_roll(time_point now) {
         }
     }
     for (auto* w : scratch_workers_) {
-        log_->warn("worker expired service={} holding={} silent_ms={}", w->announced, w->holding,
-                   std::chrono::duration_cast<std::chrono::milliseconds>(now - w->expiry +
-                                                                         expiry_window_)
-                       .count());
+        log_->warn(
+            "worker expired service={} holding={} silent_ms={}", w->announced, w->holding,
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - w->expiry + expiry_window_)
+                .count());
         stats_.workers_lost.add();
         if (options_.on_worker_lost) {
             options_.on_worker_lost(w->identity);
@@ -98,10 +106,9 @@ void broker_core::sweep_queues(time_point now) {
             }
             const auto since = std::max(r.enqueued_at, svc->no_workers_since);
             if (svc->workers == 0 && now - since >= options_.unknown_service_wait) {
-                auto meta = bus::rpc::peek_request(r.body[0]);
-                out_.error(std::move(r.terms.client), svc->name,
-                           meta ? meta->request_id : std::string_view{},
-                           bus::errc::unknown_service, "no worker serves this service");
+                answer_error(std::move(r.terms.client), svc->name,
+                             bus::rpc::peek_request(r.body[0]), bus::errc::unknown_service,
+                             "no worker serves this service");
                 stats_.unknown_service.add();
                 return true;
             }
@@ -137,10 +144,8 @@ void broker_core::begin_drain(time_point now) {
     for (auto* svc : waiting_services_) {
         while (!svc->queue.empty()) {
             auto& r = svc->queue.front();
-            auto meta = bus::rpc::peek_request(r.body[0]);
-            out_.error(std::move(r.terms.client), svc->name,
-                       meta ? meta->request_id : std::string_view{},
-                       bus::errc::unavailable, "broker is shutting down");
+            answer_error(std::move(r.terms.client), svc->name, bus::rpc::peek_request(r.body[0]),
+                         bus::errc::unavailable, "broker is shutting down");
             svc->queue.pop_front();
         }
         svc->waiting = false;

@@ -2,6 +2,8 @@
 // becomes of a worker's requests when it goes.
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
+#include "skynet/bus/service_name.hpp"
 
 namespace skynet::broker_detail {
 
@@ -12,7 +14,7 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
         protocol_error(*existing, "second READY", now);  // 7/MDP: a worker sends READY once
         return;
     }
-    if (draining_ || name.starts_with("mmi.")) {
+    if (draining_ || bus::mmi::is_internal(name)) {
         on_unknown_peer(identity);  // DISCONNECT: we are closing, or the name is ours
         return;
     }
@@ -29,10 +31,10 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
     w.last_sent = now;
 
     // "name@version" serves both "name@version" and "name".
-    auto at = name.find('@');
-    bool versioned = at != std::string_view::npos && at > 0 && at + 1 < name.size();
+    const auto parts = bus::split_service_name(name);
+    const bool versioned = !parts.version.empty();
     service* named = service_named(name, now);
-    service* base = versioned ? service_named(name.substr(0, at), now) : nullptr;
+    service* base = versioned ? service_named(parts.name, now) : nullptr;
     if (named == nullptr || (versioned && base == nullptr)) {
         on_unknown_peer(identity);  // too many services: refuse the worker
         return;
@@ -125,11 +127,12 @@ bool broker_core::gone_quiet(const worker_peer& w, time_point now) const noexcep
 
 // Silence since `since` counts only if the broker read everything that
 // arrived after it: a broker slowed down (a long burst, a busy machine) may
-// hold a worker's heartbeats unread in its own socket. A silence twice as
-// long counts anyway, so that a broker that never catches up still drops the
+// hold a worker's heartbeats unread in its own socket; nor while the broker
+// is excused after a stall of its own (on_tick). A silence twice as long
+// counts anyway, so that a broker that never catches up still drops the
 // dead.
 bool broker_core::silent_for_sure(time_point since, time_point now) const noexcept {
-    return since <= caught_up_ || now - since >= expiry_window_;
+    return (since <= caught_up_ && now >= excused_until_) || now - since >= expiry_window_;
 }
 
 void broker_core::on_disconnect(worker_peer& w, time_point now) {
@@ -219,10 +222,9 @@ void broker_core::recover(inflight_request& slot, time_point now) {
     // An idempotent request that is not run again (its deadline passed, or we
     // are closing) may be retried elsewhere by its client: UNAVAILABLE.
     const auto code = terms.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
-    out_.error(std::move(terms.client), requested->name,
-               meta ? meta->request_id : std::string_view{}, code,
-               terms.idempotent ? "not run again: deadline passed or broker closing"
-                                : "the worker holding the request was lost");
+    answer_error(std::move(terms.client), requested->name, meta, code,
+                 terms.idempotent ? "not run again: deadline passed or broker closing"
+                                  : "the worker holding the request was lost");
     if (code == bus::errc::worker_lost) {
         stats_.worker_lost_replies.add();
     }

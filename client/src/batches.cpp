@@ -1,14 +1,14 @@
 // Batch frames from the client's side (docs/design.md): asked for on every
 // new connection, then the calls of one turn of the loop leave for each
 // broker in one frame, and replies may come back the same way.
-#include <charconv>
-
 #include "engine.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::client_detail {
 
 namespace mdp = bus::mdp;
 namespace batch = bus::batch;
+namespace mmi = bus::mmi;
 
 bool engine::stage_envelope(pending_call& call, broker_link& link, time_point now) {
     char id[runtime::slot_token::hex_size];
@@ -73,8 +73,7 @@ void engine::ask_for_batches(broker_link& link, time_point now) {
         return;
     }
     out_.clear();
-    mdp::put_client_header(out_, batch::service);
-    out_.emplace_back();  // an empty batch: the question
+    mmi::put_batch_probe(out_);
     if (bus::send_frames(*link.socket, out_, true) == bus::send_outcome::sent) {
         link.batch_asked = now;  // not connected yet: asked again next tick
     }
@@ -83,7 +82,7 @@ void engine::ask_for_batches(broker_link& link, time_point now) {
 std::size_t engine::on_batch_answer(std::size_t index, std::span<zmq::message_t> body,
                                     time_point now) {
     auto& link = links_[index];
-    if (body.size() == 1 && bus::view_of(body[0]) == "501") {
+    if (mmi::status_of(body) == mmi::status::not_implemented) {
         // 8/MMI: a broker that does not know mmi.batch. If we sent it
         // batches, it is not the broker that said yes (a new one on the
         // endpoint, before we saw the connection break): they were dropped
@@ -106,14 +105,12 @@ std::size_t engine::on_batch_answer(std::size_t index, std::span<zmq::message_t>
         }
         return 0;
     }
-    if (*count == 0 && body.size() >= 2 && !link.batching) {
+    if (mmi::is_batch_grant(body)) {
         // The answer to our question, with the largest batch it takes.
-        const auto text = bus::view_of(body[1]);
-        std::size_t limit = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-        if (ec == std::errc{} && end == text.data() + text.size() && limit > 0) {
+        auto limit = mmi::decode_batch_grant(body);
+        if (limit && !link.batching) {
             link.batching = options_.batching;
-            link.batch_limit = std::min(limit, batch::default_limit);
+            link.batch_limit = std::min(*limit, batch::default_limit);
         }
         return 0;
     }
@@ -127,7 +124,7 @@ std::size_t engine::on_batch_answer(std::size_t index, std::span<zmq::message_t>
                           : bus::result<bus::rpc::reply_header>(
                                 bus::error{bus::errc::bad_request, "reply is not two frames"});
         if (!header) {
-            stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+            on_foreign_reply(index, record.route, record.frames[0], now);
             continue;
         }
         unbatched_.clear();

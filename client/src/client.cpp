@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "engine.hpp"
+#include "skynet/bus/service_name.hpp"
 #include "skynet/registry/instance_listener.hpp"
 #include "skynet/registry/redis_url.hpp"
 
@@ -57,20 +58,12 @@ private:
 
 namespace {
 
-std::string service_name(std::string_view service, std::string_view version) {
-    std::string name(service);
-    if (!version.empty()) {
-        name.append("@").append(version);
-    }
-    return name;
-}
-
 // Fills what every call shares: the deadline (the caller's budget, within the
 // parent's), idempotency, retries and the parent's names.
 client_detail::submission prepare(const client_options& defaults, std::string_view service,
                                   const call_options& options, call_callback&& done) {
     client_detail::submission s;
-    s.service = service_name(service, options.version);
+    s.service = bus::join_service_name(service, options.version);
     const auto now = bus::clock::now();
     const auto timeout = options.timeout.count() > 0 ? options.timeout : defaults.default_timeout;
     s.deadline = now + timeout;
@@ -157,8 +150,8 @@ std::future<call_result> client::call_future(std::string_view service, std::stri
     return future;
 }
 
-void client::call_raw_async(std::string_view service, bus::frames body,
-                            const call_options& options, call_callback done) {
+void client::call_raw_async(std::string_view service, bus::frames body, const call_options& options,
+                            call_callback done) {
     if (body.empty()) {
         body.emplace_back();  // 7/MDP: a request has one body frame at least
     }
@@ -182,7 +175,9 @@ call_result client::call_raw(std::string_view service, bus::frames body,
     return engine_->call_and_wait(std::move(s));
 }
 
-client_stats client::stats() const noexcept { return engine_->stats(); }
+client_stats client::stats() const noexcept {
+    return engine_->stats();
+}
 
 std::string prometheus_text(const client_stats& stats) {
     static constexpr auto table = SKYNET_COUNTER_TABLE(client_stats, SKYNET_CLIENT_COUNTERS);

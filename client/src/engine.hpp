@@ -210,6 +210,16 @@ private:
     void deliver(std::size_t link, const bus::rpc::reply_header& header,
                  std::span<zmq::message_t> frames, time_point now);
     void on_link_message(std::size_t link, time_point now);
+    // A reply on `link` for `service` that is not our envelope (a raw or
+    // plain 7/MDP worker answered): its call ends at once with
+    // SERVICE_ERROR, if it can be told (docs/design.md); `first` is its
+    // first frame, or empty.
+    void on_foreign_reply(std::size_t link, std::string_view service, std::string_view first,
+                          time_point now);
+    // The call such a reply answers: the one an echoed request header names,
+    // or the only call for `service` out on `link`; else nullptr.
+    pending_call* call_for_foreign_reply(std::size_t link, std::string_view service,
+                                         std::string_view first) noexcept;
     void on_raw_message(std::size_t index, time_point now);
     void check_links(time_point now);
     void on_monitor_event(std::size_t link, time_point now);

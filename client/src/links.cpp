@@ -4,6 +4,7 @@
 
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::client_detail {
 
@@ -110,7 +111,7 @@ void engine::on_link_message(std::size_t index, time_point now) {
             records += on_batch_answer(index, decoded->body, now);
             continue;
         }
-        if (decoded->service.starts_with("mmi.")) {
+        if (bus::mmi::is_internal(decoded->service)) {
             continue;  // an answer to our ping: hearing it was the point
         }
         auto header = decoded->body.size() == 2
@@ -118,11 +119,54 @@ void engine::on_link_message(std::size_t index, time_point now) {
                           : bus::result<bus::rpc::reply_header>(
                                 bus::error{bus::errc::bad_request, "reply is not two frames"});
         if (!header) {
-            stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+            on_foreign_reply(index, decoded->service, bus::view_of(decoded->body[0]), now);
             continue;
         }
         deliver(index, *header, decoded->body, now);
     }
+}
+
+void engine::on_foreign_reply(std::size_t index, std::string_view service, std::string_view first,
+                              time_point now) {
+    stats_.malformed.fetch_add(1, std::memory_order_relaxed);
+    auto* call = call_for_foreign_reply(index, service, first);
+    if (malformed_log_.allow(now)) {
+        log_->warn(
+            "reply is not our envelope, a raw or plain worker's? service={} broker={} "
+            "call_ended={} suppressed={}",
+            service, links_[index].endpoint, call != nullptr, malformed_log_.suppressed());
+    }
+    if (call != nullptr) {
+        on_reply(*call, static_cast<int>(index),
+                 bus::error{bus::errc::service_error,
+                            "the service answered with frames that are not our reply envelope "
+                            "(a raw or plain 7/MDP worker?)"},
+                 now);
+    }
+}
+
+pending_call* engine::call_for_foreign_reply(std::size_t index, std::string_view service,
+                                             std::string_view first) noexcept {
+    const int link = static_cast<int>(index);
+    auto out_there = [&](const pending_call& c) {
+        return c.in_use() && !c.raw && (c.link == link || c.hedge_link == link);
+    };
+    if (auto meta = bus::rpc::peek_request(first)) {  // our request, echoed
+        const auto token = runtime::slot_token::from_hex(meta->request_id);
+        auto* call = token ? calls_.find(*token) : nullptr;
+        return call != nullptr && out_there(*call) ? call : nullptr;
+    }
+    // 7/MDP replies name only their service: if two calls for it are out,
+    // guessing could end the wrong one.
+    pending_call* only = nullptr;
+    bool several = false;
+    calls_.for_each([&](pending_call& c) {
+        if (out_there(c) && c.service == service) {
+            several = several || only != nullptr;
+            only = &c;
+        }
+    });
+    return several ? nullptr : only;
 }
 
 // `header` views frames[0]: the frames move only once it has been read.
@@ -173,8 +217,10 @@ void engine::on_raw_message(std::size_t index, time_point now) {
     for (auto& frame : decoded->body) {
         body.push_back(std::move(frame));
     }
-    // The broker answers a raw call's failures in our envelope; anything
-    // else is the plain worker's reply, passed on as it came.
+    // Brokers before docs/design.md's plain-client rule answered a raw
+    // call's failures in our envelope (ours now say nothing, as 7/MDP does,
+    // and the call ends at its deadline); anything else is the plain
+    // worker's reply, passed on as it came.
     if (body.size() == 2) {
         auto header = bus::rpc::decode_reply_header(body[0]);
         if (header && header->code != bus::errc::ok && header->request_id.empty()) {
@@ -199,8 +245,8 @@ void engine::check_links(time_point now) {
             // 8/MMI: any broker answers mmi.service; the answer proves it alive.
             link.last_ping = now;
             out_.clear();
-            mdp::put_client_header(out_, "mmi.service");
-            out_.push_back(bus::frame_of("mmi.ping"));
+            mdp::put_client_header(out_, bus::mmi::service);
+            out_.push_back(bus::frame_of("mmi.ping"));  // a name no worker can have
             bus::send_frames(*link.socket, out_, true);
         }
     }

@@ -225,10 +225,11 @@ TEST(BrokerBatches, ARawBatchingWorkerGetsRecordsAndAnswersInOne) {
     send_strings(w, {"", "MDPC01", "mmi.credit", "100", std::string(batch::credit_feature)});
     auto granted = receive_strings(w, 10s);
     ASSERT_TRUE(granted.has_value());
-    ASSERT_EQ(granted->size(), 7u);
+    ASSERT_EQ(granted->size(), 11u);  // and the heartbeat terms after the batch limit
     EXPECT_EQ((*granted)[3], "200");
     EXPECT_EQ((*granted)[4], "100");
     EXPECT_EQ((*granted)[5], batch::credit_feature);
+    EXPECT_EQ((*granted)[7], "heartbeat");
     send_strings(w, {"", "MDPW01", "\x01", "rawecho"});
 
     client ours(fast_client_options(broker.endpoint()));

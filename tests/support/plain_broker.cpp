@@ -43,18 +43,29 @@ public:
         }
     }
 
+    std::map<std::string, int> worker_counts() const {
+        std::map<std::string, int> counts;
+        for (const auto& [worker, service] : workers_) {
+            ++counts[service];
+        }
+        return counts;
+    }
+
     int requests = 0;
 
 private:
     void on_client(const std::string& client, const std::string& service, frame_list body) {
         ++requests;
         if (service.rfind("mmi.", 0) == 0) {
+            // As the reference: the code goes over the last body frame.
             std::string code = "501";
             if (service == "mmi.service") {
-                auto it = services_.find(body[0]);
-                code = it != services_.end() && has_workers(body[0]) ? "200" : "404";
+                code = has_workers(body.back()) ? "200" : "404";
             }
-            send_strings(router_, {client, "", "MDPC01", service, code});
+            frame_list reply{client, "", "MDPC01", service};
+            reply.insert(reply.end(), body.begin(), body.end());
+            reply.back() = code;
+            send_strings(router_, reply);
             return;
         }
         services_[service].requests.push_back({client, std::move(body)});
@@ -140,12 +151,20 @@ void plain_broker::serve() {
         if (auto m = receive_strings(router_, std::chrono::milliseconds(10))) {
             s.on_message(*m);
             requests_ = s.requests;
+            std::lock_guard lock(mutex_);
+            workers_ = s.worker_counts();
         }
         if (std::chrono::steady_clock::now() >= next_heartbeat) {
             s.heartbeat();
             next_heartbeat = std::chrono::steady_clock::now() + heartbeat_;
         }
     }
+}
+
+int plain_broker::workers(const std::string& service) const {
+    std::lock_guard lock(mutex_);
+    auto it = workers_.find(service);
+    return it == workers_.end() ? 0 : it->second;
 }
 
 }  // namespace skynet::testing

@@ -116,11 +116,11 @@ answers read_answers(raw_broker& broker) {
 TEST(WorkerBatches, AnsweredInABatchOnceTheBrokerSaysHowLarge) {
     raw_broker broker;
     auto w = start_echo_worker(broker.endpoint(), "echo", 16);
-    auto question = broker.next("MDPC01", "mmi.credit");  // "" MDPC01 mmi.credit 16 batch
+    auto question = broker.next("MDPC01", "mmi.credit");  // "" MDPC01 mmi.credit "16 batch"
     ASSERT_TRUE(question.has_value());
-    ASSERT_EQ(question->size(), 6u);
+    ASSERT_EQ(question->size(), 5u);
     EXPECT_EQ((*question)[3], "mmi.credit");
-    EXPECT_EQ((*question)[5], batch::credit_feature);
+    EXPECT_EQ((*question)[4], "16 " + std::string(batch::credit_feature));
     broker.send(
         {"", "MDPC01", "mmi.credit", "200", "16", std::string(batch::credit_feature), "65536"});
     ASSERT_TRUE(broker.next("MDPW01", "\x01").has_value());  // READY

@@ -41,6 +41,12 @@ struct connection {
     bool pause_pending = false;
     // Its broker left the registry: closed for good, unless it comes back.
     bool retired = false;
+    // Heartbeat terms for this socket (docs/design.md): our options, or the
+    // broker's when it said them with its credit, whichever is stricter:
+    // a heartbeat at least every `heartbeat`, and the broker dead after
+    // `silence_limit` without a word.
+    std::chrono::milliseconds heartbeat{0};
+    std::chrono::milliseconds silence_limit{0};
     time_point last_heard{};
     time_point last_sent{};
     time_point reopen_at{};

@@ -1,13 +1,14 @@
 // The worker half of 7/MDP's dialog, per connection: open, negotiate credit,
 // READY, heartbeats both ways, and a new socket after a loss.
 #include <algorithm>
-#include <charconv>
 
 #include "io_loop.hpp"
+#include "skynet/bus/mmi.hpp"
 
 namespace skynet::worker_detail {
 
 namespace mdp = bus::mdp;
+namespace mmi = bus::mmi;
 
 namespace {
 // A plain broker gives one request per connection; this many connections at
@@ -43,6 +44,8 @@ void io_loop::open(connection& c, time_point now) {
     c.batching = false;
     c.batch_limit = bus::batch::default_limit;
     c.replies.clear();
+    c.heartbeat = options_.heartbeat;
+    c.silence_limit = options_.heartbeat * options_.liveness;
     c.last_heard = now;
     c.last_sent = now;
     items_dirty_ = true;
@@ -50,39 +53,42 @@ void io_loop::open(connection& c, time_point now) {
         // DESIGN.md: ask for a credit on our own socket before READY.
         c.state = connection::phase::negotiating;
         c.negotiate_until = now + options_.heartbeat;
-        const auto credit = std::to_string(target_credit_);
-        if (options_.batching) {
-            send_client_request(c, "mmi.credit", {credit, bus::batch::credit_feature}, now);
-        } else {
-            send_client_request(c, "mmi.credit", {credit}, now);
-        }
+        // Batch frames are worth asking for only with requests to gather.
+        out_.clear();
+        mmi::put_credit_request(out_, {target_credit_, options_.batching && target_credit_ > 1});
+        send(c, now);
     } else {
         send_ready(c, now);
     }
 }
 
 void io_loop::send_ready(connection& c, time_point now) {
+    // docs/design.md: a plain broker matches names exactly, and its clients
+    // know our service by its bare name.
+    const auto& name = plain_broker(c.endpoint) ? bare_name_ : announced_;
     out_.clear();
-    mdp::put_ready(out_, announced_);
+    mdp::put_ready(out_, name);
     send(c, now);
     c.state = connection::phase::serving;
-    log_->info("ready service={} broker={} credit={}", announced_, c.endpoint, c.credit);
+    log_->info("ready service={} broker={} credit={} heartbeat_ms={}", name, c.endpoint, c.credit,
+               c.heartbeat.count());
     if (!registered_) {
-        send_client_request(c, "mmi.pause", {""}, now);  // connected, but no requests yet
+        send_pause(c, true, now);  // connected, but no requests yet
     }
     if (state_->hooks.registered) {
         state_->hooks.registered(c.endpoint);
     }
 }
 
-void io_loop::send_client_request(connection& c, std::string_view service,
-                                  std::initializer_list<std::string_view> body, time_point now) {
+void io_loop::send_pause(connection& c, bool pause, time_point now) {
     out_.clear();
-    mdp::put_client_header(out_, service);
-    for (auto part : body) {
-        out_.push_back(bus::frame_of(part));
-    }
+    mmi::put_pause(out_, pause);
     send(c, now);
+}
+
+bool io_loop::plain_broker(const std::string& endpoint) const noexcept {
+    return std::find(plain_brokers_.begin(), plain_brokers_.end(), endpoint) !=
+           plain_brokers_.end();
 }
 
 bool io_loop::send(connection& c, time_point now) {
@@ -102,7 +108,7 @@ void io_loop::lose(connection& c, time_point now, std::string_view why) {
     if (c.state == connection::phase::serving && state_->hooks.unregistered) {
         state_->hooks.unregistered(c.endpoint);
     }
-    c.socket.reset();  // linger 0: what it still queued belongs to a dead dialog
+    c.socket.reset();   // linger 0: what it still queued belongs to a dead dialog
     c.replies.clear();  // so do replies not sent yet: the broker has answered them
     c.state = connection::phase::closed;
     c.pause_pending = false;
@@ -111,8 +117,8 @@ void io_loop::lose(connection& c, time_point now, std::string_view why) {
     // Backoff with jitter, so that workers of a failed broker do not all come
     // back in the same instant.
     std::uniform_real_distribution<double> spread(0.75, 1.25);
-    c.reopen_at = now + std::chrono::duration_cast<std::chrono::milliseconds>(
-                            c.backoff * spread(jitter_));
+    c.reopen_at =
+        now + std::chrono::duration_cast<std::chrono::milliseconds>(c.backoff * spread(jitter_));
     c.backoff = std::min(c.backoff * 2, options_.reconnect_max);
 }
 
@@ -148,31 +154,27 @@ void io_loop::on_message(connection& c, time_point now) {
 }
 
 void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point now) {
-    if (reply.service == "mmi.pause") {
+    if (reply.service == mmi::pause) {
         c.pause_pending = false;  // "200", or "501" from a plain broker
         return;
     }
-    if (reply.service != "mmi.credit") {
+    if (reply.service != mmi::credit) {
         return;
+    }
+    const auto status = mmi::status_of(reply.body);
+    auto grant = mmi::decode_credit_grant(reply.body);
+    if (grant) {
+        accept_terms(c, *grant);
     }
     if (c.state != connection::phase::negotiating) {
-        // A late answer: READY has gone, and with it the grant took hold.
-        if (bus::view_of(reply.body[0]) == "200") {
-            accept_batching(c, reply.body.subspan(std::min<std::size_t>(2, reply.body.size())));
-        }
-        return;
+        return;  // a late answer: READY has gone, and with it the grant took hold
     }
-    const auto status = bus::view_of(reply.body[0]);
-    if (status == "200" && reply.body.size() >= 2) {
-        auto text = bus::view_of(reply.body[1]);
-        std::uint32_t granted = 1;
-        std::from_chars(text.data(), text.data() + text.size(), granted);
-        c.credit = std::max<std::uint32_t>(granted, 1);
-        accept_batching(c, reply.body.subspan(2));
-    } else if (status == "501" &&
-               std::find(expanded_.begin(), expanded_.end(), c.endpoint) == expanded_.end()) {
-        // A plain broker: one request per connection, so more connections.
-        expanded_.push_back(c.endpoint);
+    if (grant) {
+        c.credit = grant->credit;
+    } else if (status == mmi::status::not_implemented && !plain_broker(c.endpoint)) {
+        // A plain broker: one request per connection, so more connections,
+        // each announcing the bare name (send_ready).
+        plain_brokers_.push_back(c.endpoint);
         auto first = connections_.size();
         auto count = std::min(target_credit_, max_plain_connections);
         for (std::uint32_t i = 1; i < count; ++i) {
@@ -185,27 +187,26 @@ void io_loop::on_mmi_reply(connection& c, mdp::client_message& reply, time_point
     send_ready(c, now);
 }
 
-// docs/design.md: the broker names the feature after the credit it grants,
-// and the most bytes it takes in one batch frame: from then on, replies to
-// requests that came in a batch go back in one. (A batch the broker sends
-// is known by its address, answer or not.)
-void io_loop::accept_batching(connection& c, std::span<zmq::message_t> terms) {
-    if (!options_.batching || terms.size() < 2 ||
-        bus::view_of(terms[0]) != bus::batch::credit_feature) {
-        return;
+// docs/design.md: what the broker granted beside the credit. Batches: the
+// most bytes it takes in one frame; from then on, replies to requests that
+// came in a batch go back in one (a batch the broker sends is known by its
+// address, answer or not). Heartbeats: the stricter of its terms and ours,
+// so that neither side takes the other for dead because their options
+// differ.
+void io_loop::accept_terms(connection& c, const mmi::credit_grant& grant) {
+    if (options_.batching && grant.batch_limit > 0) {
+        c.batching = true;
+        c.batch_limit = std::min(grant.batch_limit, bus::batch::default_limit);
     }
-    auto text = bus::view_of(terms[1]);
-    std::size_t limit = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-    if (ec != std::errc{} || end != text.data() + text.size() || limit == 0) {
-        return;  // not an answer we understand: no batches
+    if (grant.heartbeat.known()) {
+        const auto theirs = grant.heartbeat.interval;
+        c.heartbeat = std::min(options_.heartbeat, theirs);
+        c.silence_limit = std::max(c.silence_limit, theirs * grant.heartbeat.liveness);
+        tick_ = std::min(tick_, std::max(c.heartbeat / 2, std::chrono::milliseconds(1)));
     }
-    c.batching = true;
-    c.batch_limit = std::min(limit, bus::batch::default_limit);
 }
 
 void io_loop::on_tick(time_point now) {
-    const auto silence_limit = options_.heartbeat * options_.liveness;
     for (auto& ptr : connections_) {
         auto& c = *ptr;
         switch (c.state) {
@@ -220,9 +221,11 @@ void io_loop::on_tick(time_point now) {
                 }
                 break;
             case connection::phase::serving:
-                if (now - c.last_heard >= silence_limit) {
+                if (now - c.last_heard >= c.silence_limit) {
                     lose(c, now, "broker silent");
-                } else if (now - c.last_sent >= options_.heartbeat) {
+                } else if (now - c.last_sent >= c.heartbeat - tick_) {
+                    // The next tick could be too late: never more than
+                    // `heartbeat` between two messages.
                     out_.clear();
                     mdp::put_heartbeat(out_);
                     send(c, now);

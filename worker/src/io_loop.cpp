@@ -15,11 +15,12 @@ constexpr int batch = 256;
 constexpr std::uint64_t requests_per_turn = 256;
 }  // namespace
 
-io_loop::io_loop(const worker_options& options, std::string announced,
+io_loop::io_loop(const worker_options& options, const bus::service_name& announced,
                  std::shared_ptr<shared_state> state, const handler_table& handlers,
                  handler_pool& pool, const runtime::event_fd& stop)
     : options_(options),
-      announced_(std::move(announced)),
+      announced_(announced.to_string()),
+      bare_name_(announced.name()),
       state_(std::move(state)),
       handlers_(handlers),
       pool_(pool),
@@ -27,6 +28,7 @@ io_loop::io_loop(const worker_options& options, std::string announced,
       stop_(stop),
       target_credit_(options.credit != 0 ? options.credit
                                          : static_cast<std::uint32_t>(options.concurrency)),
+      tick_(std::min(options.heartbeat, std::chrono::milliseconds(100))),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())) {}
 
@@ -37,7 +39,6 @@ void io_loop::run() {
     }
     auto now = bus::clock::now();
     serve_on(options_.brokers, now);
-    const auto tick = std::min(options_.heartbeat, std::chrono::milliseconds(100));
     while (phase_ != phase::done) {
         if (items_dirty_) {
             rebuild_poll_items();
@@ -69,7 +70,7 @@ void io_loop::run() {
         }
         if (now >= next_tick_) {
             on_tick(now);
-            next_tick_ = now + tick;
+            next_tick_ = now + tick_;
         }
         if (phase_ == phase::draining && (drained() || now >= drain_deadline_)) {
             finish(now);
@@ -84,7 +85,7 @@ void io_loop::read_socket(connection& c, time_point now) {
     const auto epoch = c.epoch;
     const auto& requests = state_->stats.requests;
     const auto first = requests.load(std::memory_order_relaxed);
-    const auto until = now + options_.heartbeat / 4;
+    const auto until = now + c.heartbeat / 4;
     for (int n = 0; n < batch && c.open() && c.epoch == epoch &&
                     requests.load(std::memory_order_relaxed) - first < requests_per_turn &&
                     (n == 0 || bus::clock::now() < until);
@@ -119,7 +120,7 @@ void io_loop::begin_drain(time_point now) {
     // goes on, and we serve what it sends until we disconnect.
     for (auto& c : connections_) {
         if (c->state == connection::phase::serving) {
-            send_client_request(*c, "mmi.pause", {""}, now);
+            send_pause(*c, true, now);
             c->pause_pending = true;
         }
     }

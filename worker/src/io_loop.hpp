@@ -16,6 +16,8 @@
 #include "shared_state.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/runtime/event_fd.hpp"
+#include "skynet/bus/mmi.hpp"
+#include "skynet/bus/service_name.hpp"
 #include "skynet/runtime/logging.hpp"
 
 namespace skynet::worker_detail {
@@ -23,7 +25,7 @@ namespace skynet::worker_detail {
 class io_loop {
 public:
     // `stop` is owned by the caller and outlives the loop: signalled means stop.
-    io_loop(const worker_options& options, std::string announced,
+    io_loop(const worker_options& options, const bus::service_name& announced,
             std::shared_ptr<shared_state> state, const handler_table& handlers, handler_pool& pool,
             const runtime::event_fd& stop);
     io_loop(const io_loop&) = delete;
@@ -44,12 +46,12 @@ private:
     void open(connection& c, time_point now);
     void lose(connection& c, time_point now, std::string_view why);
     void send_ready(connection& c, time_point now);
-    void send_client_request(connection& c, std::string_view service,
-                             std::initializer_list<std::string_view> body, time_point now);
+    void send_pause(connection& c, bool pause, time_point now);
+    bool plain_broker(const std::string& endpoint) const noexcept;
     bool send(connection& c, time_point now);
     void on_message(connection& c, time_point now);
     void on_mmi_reply(connection& c, bus::mdp::client_message& reply, time_point now);
-    void accept_batching(connection& c, std::span<zmq::message_t> terms);
+    void accept_terms(connection& c, const bus::mmi::credit_grant& grant);
     void on_tick(time_point now);
     void read_socket(connection& c, time_point now);
 
@@ -86,7 +88,8 @@ private:
     void rebuild_poll_items();
 
     const worker_options& options_;
-    const std::string announced_;
+    const std::string announced_;  // "name@version", or the bare name
+    const std::string bare_name_;  // what a plain broker knows us by
     const std::shared_ptr<shared_state> state_;
     const handler_table& handlers_;
     handler_pool& pool_;
@@ -94,7 +97,9 @@ private:
     runtime::log_limiter malformed_log_;
     zmq::context_t context_{1};
     std::vector<std::unique_ptr<connection>> connections_;
-    std::vector<std::string> expanded_;  // endpoints given plain connections after a 501
+    // Endpoints that answered mmi.credit 501: given plain connections, and
+    // told our bare name.
+    std::vector<std::string> plain_brokers_;
     // Stop fd, completions fd, control fd, then sockets.
     static constexpr std::size_t fixed_items = 3;
     std::vector<zmq_pollitem_t> items_;
@@ -111,6 +116,8 @@ private:
     time_point drain_deadline_{};
     time_point next_tick_{};
     std::uint32_t target_credit_;
+    // How often on_tick runs: shorter when a broker's heartbeat is.
+    std::chrono::milliseconds tick_;
     bool registered_ = true;  // taking new requests (sky register/unregister)
     std::minstd_rand jitter_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "io_loop.hpp"
+#include "skynet/bus/worker_routing_id.hpp"
 
 namespace skynet::worker_detail {
 
@@ -10,7 +11,7 @@ std::string io_loop::routing_id(const connection& c) const {
     // "<instance id>/<connection>/<epoch>": unique per socket, so that a new
     // socket never collides with the old one still known to the broker, and
     // the broker can name our instance when it sees us die.
-    return state_->instance_id + "/" + std::to_string(c.index) + "/" + std::to_string(c.epoch);
+    return bus::make_worker_routing_id(state_->instance_id, c.index, c.epoch);
 }
 
 void io_loop::serve_on(const std::vector<std::string>& endpoints, time_point now) {
@@ -35,7 +36,7 @@ void io_loop::serve_on(const std::vector<std::string>& endpoints, time_point now
         if (options_.plain) {
             add_plain_connections(endpoint);
         } else {
-            add_connection(endpoint, target_credit_ > 1);
+            add_connection(endpoint, true);  // credit 1 too: it learns the heartbeat terms
         }
         for (auto i = first; i < connections_.size(); ++i) {
             open(*connections_[i], now);
@@ -96,7 +97,7 @@ void io_loop::set_registered(bool registered, time_point now) {
     }
     for (auto& c : connections_) {
         if (c->state == connection::phase::serving) {
-            send_client_request(*c, registered ? "mmi.resume" : "mmi.pause", {""}, now);
+            send_pause(*c, !registered, now);
         }
     }
 }

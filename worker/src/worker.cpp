@@ -8,7 +8,9 @@
 #include "io_loop.hpp"
 #include "registration.hpp"
 #include "shared_state.hpp"
+#include "skynet/bus/mmi.hpp"
 #include "skynet/bus/origin.hpp"
+#include "skynet/bus/service_name.hpp"
 #include "skynet/registry/instance.hpp"
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/options.hpp"
@@ -37,7 +39,7 @@ namespace {
 void check(const worker_options& o) {
     auto fail = [](const std::string& why) { throw std::invalid_argument("worker: " + why); };
     if (o.service.empty() || o.service.find('@') != std::string::npos ||
-        o.service.starts_with("mmi.")) {
+        bus::mmi::is_internal(o.service)) {
         fail("service name must be non-empty, without '@', and not start with 'mmi.'");
     }
     if (o.brokers.empty() && o.redis.empty()) {
@@ -106,7 +108,8 @@ void worker::start() {
     }
     impl_->started = true;
     impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
-    impl_->loop = std::make_unique<io_loop>(impl_->options, announced_name(), impl_->state,
+    const bus::service_name announced(impl_->options.service, impl_->options.version);
+    impl_->loop = std::make_unique<io_loop>(impl_->options, announced, impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_signal);
     impl_->thread = std::thread([this] {
         runtime::name_this_thread("skynet-worker");
@@ -164,8 +167,7 @@ const worker_options& worker::options() const noexcept {
 }
 
 std::string worker::announced_name() const {
-    const auto& o = impl_->options;
-    return o.version.empty() ? o.service : o.service + "@" + o.version;
+    return bus::join_service_name(impl_->options.service, impl_->options.version);
 }
 
 }  // namespace skynet

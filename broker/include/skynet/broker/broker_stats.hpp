@@ -32,7 +32,9 @@
       "Requests answered OVERLOADED: max_client_requests reached.")                               \
     X(quiet_workers, counter, "Times a silent worker holding requests was set aside.")            \
     X(batches_received, counter, "Batch frames received from clients and workers.")               \
-    X(batches_sent, counter, "Batch frames sent to clients and workers.")
+    X(batches_sent, counter, "Batch frames sent to clients and workers.")                         \
+    X(plain_refused, counter,                                                                     \
+      "Requests of plain 7/MDP clients the broker would have answered with an error: dropped.")
 // clang-format on
 
 namespace skynet {

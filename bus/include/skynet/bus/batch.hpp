@@ -25,6 +25,7 @@
 #include <string_view>
 #include <zmq.hpp>
 
+#include "skynet/bus/mmi.hpp"
 #include "skynet/bus/result.hpp"
 
 namespace skynet::bus::batch {
@@ -42,7 +43,7 @@ inline constexpr std::size_t max_route = 255;
 // adds it, and its limit, after the credit it grants; REQUESTs and REPLYs
 // whose client address is `service` (never a broker's address for a
 // client) then carry one batch frame (route: the client address).
-inline constexpr std::string_view service = "mmi.batch";
+inline constexpr std::string_view service = mmi::batch;
 inline constexpr std::string_view credit_feature = "batch";
 // A record of this many bytes or more travels alone, as plain frames:
 // copying it into a batch would cost more than the frames it saves.

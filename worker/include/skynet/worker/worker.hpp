@@ -30,12 +30,17 @@ struct worker_options {
     // more credit than threads.
     std::uint32_t credit = 0;
     // Behave as a plain 7/MDP worker: no credit negotiation, one request per
-    // connection, and `credit` connections per broker.
+    // connection, and `credit` connections per broker. (Without it, a broker
+    // that answers the credit request 501 gets the same, and is told the
+    // bare service name, since it matches names exactly.)
     bool plain = false;
     // Ask for batch frames with the credit (docs/design.md): many requests,
     // and their replies, in one frame each way. Our brokers agree; others
     // answer the credit without it, and nothing changes.
     bool batching = true;
+    // Heartbeats to each broker, and silence (heartbeat * liveness) after
+    // which a broker is taken for dead. A broker of ours says its own terms
+    // with the credit, and the stricter of the two holds (docs/design.md).
     std::chrono::milliseconds heartbeat{2500};
     int liveness = 3;
     // Reconnect backoff after losing a broker: doubles from min to max, with jitter.
