@@ -4,7 +4,7 @@
 // heartbeats reported at once rather than when their lease runs out.
 //
 // Everything here is handed to the registrar's thread: the broker's loop
-// never waits on Redis (DESIGN.md).
+// never waits on Redis (docs/design.md).
 
 #include <chrono>
 #include <functional>

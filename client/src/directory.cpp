@@ -1,6 +1,6 @@
 // Brokers found in the registry (clients given no fixed brokers): links come
 // and go with the registry, and each call goes where its service is served,
-// in the client's own region first (DESIGN.md).
+// in the client's own region first (docs/design.md).
 #include <unistd.h>
 
 #include <algorithm>

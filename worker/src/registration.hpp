@@ -1,5 +1,5 @@
 #pragma once
-// A worker in the registry (DESIGN.md): its record (kind worker, service,
+// A worker in the registry (docs/design.md): its record (kind worker, service,
 // version, region, host, pid, the brokers it serves on, its methods), its
 // figures every stats_interval, and, when it was given no broker, the
 // brokers of its region found there and followed as they come and go.
