@@ -22,7 +22,8 @@ engine::engine(const client_options& options)
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
-      discovering_(options.brokers.empty()) {
+      discovering_(options.brokers.empty()),
+      policy_(client_directory_policy(options.region)) {
     if (wake_fd_ < 0) {
         throw std::system_error(errno, std::generic_category(), "eventfd");
     }
