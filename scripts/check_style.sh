@@ -19,7 +19,9 @@ for dir in */include; do
   flags+=(-I "$dir")
 done
 for cflag in $(pkg-config --cflags-only-I libzmq libbson-1.0); do
-  flags+=(-isystem "${cflag#-I}")
+  # /usr/include is searched already; as -isystem it would hide libstdc++'s
+  # #include_next of the C headers.
+  [[ ${cflag#-I} == /usr/include ]] || flags+=(-isystem "${cflag#-I}")
 done
 
 echo "== public headers, each compiled alone"
