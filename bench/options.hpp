@@ -35,7 +35,7 @@ struct bench_options {
     bool list = false;
     std::string broker_binary;  // skynet-broker, for the memory figures
 
-    // Peer counts of the scale and memory figures (DESIGN targets: 10,000 and 1,000).
+    // Peer counts of the scale and memory figures (docs/design.md targets: 10,000 and 1,000).
     int clients = 10000;
     int workers = 1000;
     int services = 10000;

@@ -10,7 +10,7 @@
 //
 // In mdp_frames mode the relay frames messages as a 7/MDP broker does, still
 // without reading them, and callers send our envelope's two body frames: the
-// floor for what DESIGN.md puts on the wire (see docs/performance.md).
+// floor for what docs/design.md puts on the wire (see docs/performance.md).
 //   client -> relay: "" MDPC01 service header params
 //   relay -> worker: "" MDPW01 0x02 client-id "" header params
 //   worker -> relay: "" (ready), or "" MDPW01 0x03 client-id "" header params

@@ -8,6 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/deps.sh
+echo "== style: public headers alone, clang-format"
+bash scripts/check_style.sh
 # -O1 -g1: half the compile time of -O2 -g, with the line tables that
 # sanitizer reports need.
 quick_debug=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG")

@@ -96,7 +96,7 @@ void broker_core::send_record_to(worker_peer& w, service& requested, request_ter
     out.begin(slot.token().to_bytes(token), record.frame_count);
     auto header = out.frame(record.frames[0]);
     if (deadline != time_point::max()) {
-        // DESIGN.md: each hop subtracts what it spent, here the time queued.
+        // docs/design.md: each hop subtracts what it spent, here the time queued.
         bus::rpc::rewrite_timeout(header, bus::millis_left(deadline, now));
     }
     for (std::size_t i = 1; i < record.frame_count; ++i) {

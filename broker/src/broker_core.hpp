@@ -148,7 +148,6 @@ private:
 
     // Time (timers.cpp).
     void call_roll(time_point now);
-    void check_worker(worker_peer& w, time_point now);
     bool sweep_due(const service& svc, time_point now) const noexcept;
     void sweep_queues(time_point now);
     void forget_idle_services();

@@ -1,5 +1,5 @@
 #pragma once
-// What the broker keeps per client, for its limits (DESIGN.md: every limit
+// What the broker keeps per client, for its limits (docs/design.md: every limit
 // answers with a coded error and a counter): how many requests each client
 // has in the broker, queued or held by a worker, and how many clients have
 // any. Without the bounds, one client could fill every queue, and a crowd of

@@ -141,7 +141,7 @@ void broker_core::answer_error(zmq::message_t&& client, std::string_view service
 bool broker_core::send_to(worker_peer& w, service& requested, request_terms&& terms,
                           std::span<zmq::message_t> body, time_point now) {
     if (terms.deadline != time_point::max()) {
-        // DESIGN.md: each hop subtracts what it spent, here the time queued.
+        // docs/design.md: each hop subtracts what it spent, here the time queued.
         bus::rpc::rewrite_timeout(body[0], bus::millis_left(terms.deadline, now));
     }
     auto& slot = inflight_.acquire();

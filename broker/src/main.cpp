@@ -4,8 +4,8 @@
 #include <iostream>
 #include <memory>
 
-#include "registration.hpp"
 #include "skynet/broker/broker.hpp"
+#include "skynet/broker/registration.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/signals.hpp"
@@ -75,23 +75,31 @@ broker_options options_from(const runtime::option_parser& parser) {
     return options;
 }
 
-// Registers the bound broker when --redis was given.
-std::unique_ptr<broker_detail::registration> register_broker(const runtime::option_parser& parser,
-                                                             broker& b) {
+// The registration of this broker when --redis was given: it hooks
+// `options` (services and lost workers), and registers once the broker bound.
+std::unique_ptr<broker_registration> registration_for(const runtime::option_parser& parser,
+                                                      broker_options& options) {
     if (!parser.common().redis_given) {
         return nullptr;
     }
-    auto endpoint = parser.has("advertise")
-                        ? parser.get<std::string>("advertise")
-                        : broker_detail::advertised_endpoint(b.endpoint(), parser.common().host);
-    return std::make_unique<broker_detail::registration>(
-        parser.common(), endpoint, std::chrono::milliseconds(parser.get<int>("lease-ms")),
-        [&b] { b.stop(); });
+    const auto& common = parser.common();
+    broker_registration_options settings;
+    settings.redis = common.redis;
+    settings.redis_prefix = common.prefix;
+    settings.region = common.region;
+    settings.host = common.host;
+    settings.advertise = parser.has("advertise") ? parser.get<std::string>("advertise") : "";
+    settings.lease = std::chrono::milliseconds(parser.get<int>("lease-ms"));
+    try {
+        return std::make_unique<broker_registration>(std::move(settings), options);
+    } catch (const std::invalid_argument& e) {
+        throw runtime::options_error(std::string("--") + e.what());  // "--redis: ..."
+    }
 }
 
 // Leaving: out of the registry's list of live brokers first, so that clients
 // and workers stop choosing this one while it drains, then drain.
-void begin_stop(broker& b, broker_detail::registration* registered) {
+void begin_stop(broker& b, broker_registration* registered) {
     if (registered != nullptr) {
         registered->draining();
     }
@@ -102,23 +110,20 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
     // and only the watcher takes them.
     std::atomic<broker*> running{nullptr};
-    std::atomic<broker_detail::registration*> registered{nullptr};
+    std::atomic<broker_registration*> registered{nullptr};
     runtime::signal_watcher signals([&](int) {
         if (auto* b = running.load()) {
             begin_stop(*b, registered.load());
         }
     });
-    if (parser.common().redis_given) {
-        // Set before run() calls them: the broker binds first, so that the
-        // registry gets the port actually bound.
-        options.on_worker_lost = [&](std::string_view id) { registered.load()->worker_lost(id); };
-        options.on_services_changed = [&](const std::vector<std::string>& services) {
-            registered.load()->services_changed(services);
-        };
-    }
+    // Hooked before the broker is made; registered once it has bound, so
+    // that the registry gets the port actually bound.
+    auto registration = registration_for(parser, options);
     zmq::context_t context(1);
     broker b(options, context);  // binds, or throws zmq::error_t
-    auto registration = register_broker(parser, b);
+    if (registration) {
+        registration->start(b);
+    }
     registered.store(registration.get());
     running.store(&b);
     if (signals.last_signal() != 0) {
@@ -126,6 +131,8 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     }
     b.run();
     running.store(nullptr);
+    registered.store(nullptr);
+    registration.reset();  // out of the registry before the broker it steers is gone
     return 0;
 }
 

@@ -50,7 +50,7 @@ void broker_core::on_mmi(zmq::message_t& client, mdp::client_message& request, t
     }
 }
 
-// DESIGN.md: a worker connection asks, before READY, for a credit of N
+// docs/design.md: a worker connection asks, before READY, for a credit of N
 // requests in flight. The grant holds for the READY that follows from the same
 // connection; a broker that does not know mmi.credit answers 501 and the
 // worker keeps to one request at a time. The answer also says how this

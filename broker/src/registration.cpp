@@ -1,56 +1,135 @@
-#include "registration.hpp"
+#include "skynet/broker/registration.hpp"
 
 #include <unistd.h>
 
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "registration.hpp"
+#include "skynet/bus/origin.hpp"
 #include "skynet/bus/worker_routing_id.hpp"
 #include "skynet/registry/redis_url.hpp"
+#include "skynet/registry/registrar.hpp"
 #include "skynet/runtime/logging.hpp"
 
-namespace skynet::broker_detail {
+namespace skynet {
 
-registration::registration(const runtime::common_options& common, std::string endpoint,
-                           std::chrono::milliseconds lease, std::function<void()> stop) {
-    auto settings = registry::options_from_url(common.redis, common.prefix);
-    if (!settings) {
-        throw runtime::options_error("--redis: " + settings.err().detail);
+// Shared with the hooks on broker_options, which may outlive the
+// registration: after it, they find no registrar and do nothing.
+struct broker_registration::impl {
+    broker_registration_options options;
+    registry::options settings;
+    std::mutex mutex;
+    std::unique_ptr<registry::registrar> registrar;  // guarded by mutex
+    std::vector<std::string> services;               // guarded: the latest, for start()
+    std::string id, endpoint;                        // guarded
+
+    void services_changed(const std::vector<std::string>& now_served) {
+        std::lock_guard lock(mutex);
+        services = now_served;
+        if (registrar) {
+            registrar->update([&](registry::instance& r) { r.services = now_served; });
+        }
     }
+
+    void worker_lost(std::string_view identity) {
+        auto worker = broker_detail::worker_instance_id(identity);
+        std::lock_guard lock(mutex);
+        if (registrar && !worker.empty()) {
+            registrar->remove_other(std::string(worker));
+        }
+    }
+};
+
+broker_registration::broker_registration(broker_registration_options options,
+                                         broker_options& hooked)
+    : impl_(std::make_shared<impl>()) {
+    auto settings = registry::options_from_url(options.redis, options.redis_prefix);
+    if (!settings) {
+        throw std::invalid_argument("redis: " + settings.err().detail);
+    }
+    if (options.lease < std::chrono::milliseconds(100)) {
+        throw std::invalid_argument("registration: a lease must be at least 100 ms");
+    }
+    if (options.host.empty()) {
+        options.host = bus::local_host_name();
+    }
+    impl_->options = std::move(options);
+    impl_->settings = std::move(settings).value();
+    hooked.on_services_changed = [state = impl_, next = std::move(hooked.on_services_changed)](
+                                     const std::vector<std::string>& services) {
+        state->services_changed(services);
+        if (next) {
+            next(services);
+        }
+    };
+    hooked.on_worker_lost = [state = impl_,
+                             next = std::move(hooked.on_worker_lost)](std::string_view identity) {
+        state->worker_lost(identity);
+        if (next) {
+            next(identity);
+        }
+    };
+}
+
+broker_registration::~broker_registration() {
+    std::unique_ptr<registry::registrar> leaving;
+    {
+        std::lock_guard lock(impl_->mutex);
+        leaving = std::move(impl_->registrar);
+    }
+    leaving.reset();  // outside the lock: a command handler may be waiting for it
+}
+
+void broker_registration::start(broker& b) {
+    const auto& o = impl_->options;
     registry::instance record;
-    record.id = registry::make_instance_id(registry::instance_kind::broker, common.host);
+    record.id = registry::make_instance_id(registry::instance_kind::broker, o.host);
     record.kind = registry::instance_kind::broker;
-    record.region = common.region;
-    record.host = common.host;
+    record.region = o.region;
+    record.host = o.host;
     record.pid = ::getpid();
-    record.endpoint = std::move(endpoint);
-    id_ = record.id;
-    runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}", id_,
-                                        record.endpoint, record.region, common.redis);
-    registry::registrar_settings lease_settings;
-    lease_settings.lease = lease;
-    registrar_ =
-        std::make_unique<registry::registrar>(*settings, std::move(record), lease_settings);
+    record.endpoint =
+        o.advertise.empty() ? broker_detail::advertised_endpoint(b.endpoint(), o.host) : o.advertise;
+    runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}",
+                                        record.id, record.endpoint, record.region, o.redis);
+    registry::registrar_settings lease;
+    lease.lease = o.lease;
+    std::lock_guard lock(impl_->mutex);
+    record.services = impl_->services;
+    impl_->id = record.id;
+    impl_->endpoint = record.endpoint;
+    impl_->registrar =
+        std::make_unique<registry::registrar>(impl_->settings, std::move(record), lease);
     registry::command_handlers handlers;
-    handlers.stop = [this, stop] {
+    handlers.stop = [this, &b] {
         draining();
-        stop();
+        b.stop();
     };
     handlers.restart = handlers.stop;  // a host daemon restarts what exits
     handlers.log_level = [](const std::string& level) { return runtime::try_set_log_level(level); };
-    registrar_->handle_commands(std::move(handlers));
+    impl_->registrar->handle_commands(std::move(handlers));
 }
 
-void registration::draining() {
-    registrar_->set_registered(false);
-}
-
-void registration::services_changed(const std::vector<std::string>& services) {
-    registrar_->update([&](registry::instance& r) { r.services = services; });
-}
-
-void registration::worker_lost(std::string_view identity) {
-    if (auto id = worker_instance_id(identity); !id.empty()) {
-        registrar_->remove_other(std::string(id));
+void broker_registration::draining() {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->registrar) {
+        impl_->registrar->set_registered(false);
     }
 }
+
+std::string broker_registration::id() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->id;
+}
+
+std::string broker_registration::endpoint() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->endpoint;
+}
+
+namespace broker_detail {
 
 std::string advertised_endpoint(std::string_view bound, std::string_view host) {
     for (std::string_view wildcard : {"//*:", "//0.0.0.0:", "//[::]:"}) {
@@ -70,4 +149,6 @@ std::string_view worker_instance_id(std::string_view identity) noexcept {
                                                                 : std::string_view{};
 }
 
-}  // namespace skynet::broker_detail
+}  // namespace broker_detail
+
+}  // namespace skynet

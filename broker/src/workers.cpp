@@ -197,7 +197,7 @@ void broker_core::remove_worker(worker_peer& w, time_point now) {
     }
 }
 
-// A request whose worker is gone (DESIGN.md, the outcome contract): an
+// A request whose worker is gone (docs/design.md, the outcome contract): an
 // idempotent one runs again elsewhere with its retry count raised; any other
 // ends in WORKER_LOST, since it may have run.
 void broker_core::recover(inflight_request& slot, time_point now) {

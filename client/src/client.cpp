@@ -1,12 +1,11 @@
 #include "skynet/client/client.hpp"
 
 #include <atomic>
-#include <map>
 #include <optional>
 
 #include "engine.hpp"
 #include "skynet/bus/service_name.hpp"
-#include "skynet/registry/instance_listener.hpp"
+#include "skynet/registry/broker_follower.hpp"
 #include "skynet/registry/redis_url.hpp"
 
 namespace skynet {
@@ -18,42 +17,20 @@ class client::engine : public client_detail::engine {
 // Brokers from the registry, handed to the engine as the set changes.
 class client::discovery {
 public:
-    discovery(const client_options& options, client_detail::engine& target) : target_(target) {
+    discovery(const client_options& options, client_detail::engine& target) {
         auto settings = registry::options_from_url(options.redis, options.redis_prefix);
         if (!settings) {
             throw std::invalid_argument("client: redis: " + settings.err().detail);
         }
-        auto seen = [this](const registry::instance& b) {
-            known_[b.id] = {b.endpoint, b.region, b.services};
-            publish();
-        };
-        auto gone = [this](const registry::instance& b) {
-            known_.erase(b.id);
-            publish();
-        };
-        listener_ = std::make_unique<registry::instance_listener>(
-            *settings,
-            // A broker that is not registered (closing) is reported removed:
-            // it takes no new calls, and answers those it holds.
-            registry::query{.kind = registry::instance_kind::broker, .registered = true},
-            registry::listener_callbacks{seen, seen, gone});
+        follower_ = std::make_unique<registry::broker_follower>(
+            *settings, client_detail::client_directory_policy(options.region),
+            [&target](const std::vector<registry::broker_entry>& brokers) {
+                target.set_directory(brokers);
+            });
     }
 
 private:
-    // On the listener's thread, one callback at a time: known_ needs no lock.
-    void publish() {
-        std::vector<client_detail::broker_entry> brokers;
-        for (const auto& [id, entry] : known_) {
-            if (!entry.endpoint.empty()) {
-                brokers.push_back(entry);
-            }
-        }
-        target_.set_directory(std::move(brokers));
-    }
-
-    client_detail::engine& target_;
-    std::map<std::string, client_detail::broker_entry> known_;  // by instance id
-    std::unique_ptr<registry::instance_listener> listener_;
+    std::unique_ptr<registry::broker_follower> follower_;
 };
 
 namespace {

@@ -1,11 +1,23 @@
 // Brokers found in the registry (clients given no fixed brokers): links come
 // and go with the registry, and each call goes where its service is served,
-// in the client's own region first (DESIGN.md).
+// in the client's own region first (docs/design.md). The policy is the
+// registry's broker directory's (registry/broker_directory.hpp).
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "engine.hpp"
 
 namespace skynet::client_detail {
+
+registry::directory_policy client_directory_policy(const std::string& region) {
+    // Every region's registered brokers, ours first; one that vanished from
+    // the registry stays as long as it answers (the engine's `up`).
+    return registry::directory_policy{.region = region,
+                                      .region_only = false,
+                                      .registered_only = true,
+                                      .grace = std::chrono::milliseconds::max()};
+}
 
 void engine::set_directory(std::vector<broker_entry> brokers) {
     {
@@ -35,7 +47,7 @@ void engine::apply_directory(std::vector<broker_entry>& brokers, time_point now)
             log_->debug("broker found broker={} region={}", entry.endpoint, entry.region);
             it = links_.end() - 1;
         }
-        it->retired = false;
+        it->retired = entry.vanished;
         it->region = std::move(entry.region);
         it->services = std::move(entry.services);
         std::sort(it->services.begin(), it->services.end());
@@ -46,21 +58,12 @@ int engine::suitability(const broker_link& link, const pending_call& call) const
     if (!discovering_) {
         return 1;  // brokers given by the caller: any of them
     }
-    const bool serves =
-        std::binary_search(link.services.begin(), link.services.end(), call.service);
-    if (link.retired) {
-        // Gone from the registry, but maybe only because Redis lost its data
-        // and the broker has not registered again yet: while it answers, it
-        // is a last resort for what it served.
-        return link.up && serves ? 1 : 0;
+    // Gone from the registry, but maybe only because Redis lost its data and
+    // the broker has not registered again yet: a last resort while it answers.
+    if (link.retired && !link.up) {
+        return 0;
     }
-    const bool home = link.region == options_.region;
-    // A broker of our region that serves it; else one of another region that
-    // does; else one of ours, which answers UNKNOWN_SERVICE after its wait.
-    if (serves) {
-        return home ? 3 : 2;
-    }
-    return home ? 1 : 0;
+    return policy_.rank(link.region, link.services, link.retired, call.service);
 }
 
 bool engine::better_broker_known(const pending_call& call) const noexcept {

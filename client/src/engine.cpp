@@ -17,7 +17,8 @@ engine::engine(const client_options& options)
       log_(runtime::logger_for("client")),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
-      discovering_(options.brokers.empty()) {
+      discovering_(options.brokers.empty()),
+      policy_(client_directory_policy(options.region)) {
     const auto now = bus::clock::now();
     links_.resize(options_.brokers.size());
     for (std::size_t i = 0; i < links_.size(); ++i) {

@@ -30,6 +30,7 @@
 #include "skynet/runtime/counter_table.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/mailbox.hpp"
+#include "skynet/registry/broker_directory.hpp"
 
 namespace skynet::client_detail {
 
@@ -83,11 +84,10 @@ struct broker_link {
 };
 
 // A broker as the registry describes it.
-struct broker_entry {
-    std::string endpoint;
-    std::string region;
-    std::vector<std::string> services;
-};
+using registry::broker_entry;
+
+// How a client ranks the brokers it discovers (directory.cpp).
+registry::directory_policy client_directory_policy(const std::string& region);
 
 struct raw_socket {
     zmq::socket_t socket;
@@ -276,6 +276,9 @@ private:
     std::condition_variable turn_;        // for synchronous callers
     std::condition_variable background_;  // for the engine's thread
     const bool discovering_;              // no fixed brokers: they come from the registry
+    // How discovered brokers rank (registry/broker_directory.hpp): our region
+    // first, then the others; one gone from the registry is a last resort.
+    const registry::directory_policy policy_;
     std::thread thread_;
 };
 

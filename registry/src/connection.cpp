@@ -229,7 +229,7 @@ result<std::vector<std::string>> connection::versions(std::string_view service) 
     if (!releases) {
         return releases;
     }
-    // Service names hold no '@' (DESIGN.md: "name@version"), so the prefix is exact.
+    // Service names hold no '@' (docs/design.md: "name@version"), so the prefix is exact.
     std::string head = std::string(service) + "@";
     std::vector<std::string> out;
     for (const auto& release : *releases) {

@@ -1,4 +1,4 @@
-#include "records.hpp"
+#include "skynet/sky/records.hpp"
 
 #include <algorithm>
 #include <cstdio>

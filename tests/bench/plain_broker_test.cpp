@@ -8,7 +8,7 @@
 namespace skynet::testing {
 namespace {
 
-TEST(bench, measures_a_plain_mdp_broker_that_is_not_ours) {
+TEST(Bench, MeasuresAPlainMdpBrokerThatIsNotOurs) {
     plain_broker other;
     auto run = run_program("skynet-bench",
                            {"--broker", other.endpoint(), "--quick", "--seconds", "0.2",

@@ -10,7 +10,7 @@
 namespace skynet::testing {
 namespace {
 
-TEST(bench, repeat_quotes_the_median_of_its_runs) {
+TEST(Bench, RepeatQuotesTheMedianOfItsRuns) {
     auto run = run_program("skynet-bench",
                            {"--quick", "--seconds", "0.2", "--scenario", "sync-1x1", "--repeat",
                             "3", "--json", "--log-level", "warn"},
@@ -26,7 +26,7 @@ TEST(bench, repeat_quotes_the_median_of_its_runs) {
     EXPECT_NEAR(quoted, ratios[1], 1e-4) << run.out;
 }
 
-TEST(bench, repeat_out_of_range_is_refused) {
+TEST(Bench, RepeatOutOfRangeIsRefused) {
     auto run = run_program("skynet-bench", {"--repeat", "0"}, std::chrono::seconds(30));
     EXPECT_NE(run.status, 0);
     EXPECT_NE(run.err.find("--repeat"), std::string::npos) << run.err;

@@ -112,7 +112,7 @@ bool pump(client& c, int count, int window) {
     return done.load() == count && failed.load() == 0;
 }
 
-TEST(broker_allocations, none_per_message_in_steady_state) {
+TEST(BrokerAllocations, NonePerMessageInSteadyState) {
     counted_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto options = fast_worker_options("counted", broker.endpoint());

@@ -15,7 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(interop, plain_client_gets_its_frames_back_from_our_echo_worker) {
+TEST(Interop, PlainClientGetsItsFramesBackFromOurEchoWorker) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
     auto echo = start_raw_echo_worker(broker.endpoint());
@@ -27,7 +27,7 @@ TEST(interop, plain_client_gets_its_frames_back_from_our_echo_worker) {
     EXPECT_EQ(*reply, (frame_list{"hello", "two", std::string("\0bin", 4)}));
 }
 
-TEST(interop, our_raw_call_is_answered_by_a_plain_worker) {
+TEST(Interop, OurRawCallIsAnsweredByAPlainWorker) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
     plain_worker plain(broker.context(), broker.endpoint(), "legacy");
@@ -44,7 +44,7 @@ TEST(interop, our_raw_call_is_answered_by_a_plain_worker) {
     EXPECT_EQ(plain.requests(), 1);
 }
 
-TEST(interop, mmi_service_says_200_404_and_501) {
+TEST(Interop, MmiServiceSays200404And501) {
     running_broker broker;
     plain_client plain(broker.context(), broker.endpoint());
     client ours(fast_client_options(broker.endpoint()));
@@ -56,7 +56,7 @@ TEST(interop, mmi_service_says_200_404_and_501) {
     EXPECT_EQ(plain.request("mmi.nonsense", {"x"}, 10s), frame_list{"501"});
 }
 
-TEST(interop, mmi_services_lists_services_with_workers) {
+TEST(Interop, MmiServicesListsServicesWithWorkers) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
     auto echo = start_raw_echo_worker(broker.endpoint());
@@ -74,7 +74,7 @@ TEST(interop, mmi_services_lists_services_with_workers) {
     EXPECT_NE(std::find(names.begin(), names.end(), "legacy"), names.end());
 }
 
-TEST(interop, plain_worker_replaced_by_disconnect_is_gone) {
+TEST(Interop, PlainWorkerReplacedByDisconnectIsGone) {
     running_broker broker;
     client ours(fast_client_options(broker.endpoint()));
     {
@@ -92,7 +92,7 @@ namespace {
 
 // The other direction: our worker (asking for credit) and our client behind
 // a broker that is not ours and knows nothing of credit.
-TEST(interop, our_worker_and_client_work_through_a_plain_broker) {
+TEST(Interop, OurWorkerAndClientWorkThroughAPlainBroker) {
     plain_broker other;
     auto options = fast_worker_options("square", other.endpoint());
     options.heartbeat = std::chrono::milliseconds(250);  // the plain broker's interval

@@ -1,4 +1,4 @@
-// Limits instead of exhaustion (DESIGN.md): a request too large, a client
+// Limits instead of exhaustion (docs/design.md): a request too large, a client
 // with too many requests in the broker, and too many clients each get a
 // coded error and a counter, and nothing else is disturbed.
 #include <gtest/gtest.h>
@@ -22,7 +22,7 @@ bus::bson_doc blob_of(std::size_t size) {
     return doc;
 }
 
-TEST(limits, a_request_over_the_brokers_message_size_is_a_bad_request) {
+TEST(Limits, ARequestOverTheBrokersMessageSizeIsABadRequest) {
     auto options = fast_broker_options();
     options.max_message_size = 4096;
     running_broker broker(options);
@@ -37,7 +37,7 @@ TEST(limits, a_request_over_the_brokers_message_size_is_a_bad_request) {
     EXPECT_TRUE(c.call("echo", "Echo", blob_of(1000).view()).ok());
 }
 
-TEST(limits, a_request_over_the_clients_message_size_never_leaves_it) {
+TEST(Limits, ARequestOverTheClientsMessageSizeNeverLeavesIt) {
     running_broker broker;
     auto options = fast_client_options(broker.endpoint());
     options.max_message_size = 1024;
@@ -48,7 +48,7 @@ TEST(limits, a_request_over_the_clients_message_size_never_leaves_it) {
     EXPECT_EQ(broker.stats().requests, before);
 }
 
-TEST(limits, a_client_with_too_many_requests_in_the_broker_is_overloaded) {
+TEST(Limits, AClientWithTooManyRequestsInTheBrokerIsOverloaded) {
     auto options = fast_broker_options();
     options.max_client_requests = 2;
     running_broker broker(options);
@@ -75,7 +75,7 @@ TEST(limits, a_client_with_too_many_requests_in_the_broker_is_overloaded) {
     EXPECT_TRUE(greedy.call("held", "Echo", bus::bson_view{}).ok());
 }
 
-TEST(limits, past_the_most_clients_a_new_one_is_overloaded_until_one_is_done) {
+TEST(Limits, PastTheMostClientsANewOneIsOverloadedUntilOneIsDone) {
     auto options = fast_broker_options();
     options.max_clients = 1;
     running_broker broker(options);
@@ -95,7 +95,7 @@ TEST(limits, past_the_most_clients_a_new_one_is_overloaded_until_one_is_done) {
     EXPECT_TRUE(second.call("held", "Echo", bus::bson_view{}).ok());
 }
 
-TEST(limits, every_way_out_of_the_broker_gives_the_clients_share_back) {
+TEST(Limits, EveryWayOutOfTheBrokerGivesTheClientsShareBack) {
     auto options = fast_broker_options();
     options.max_client_requests = 1;
     options.unknown_service_wait = 50ms;

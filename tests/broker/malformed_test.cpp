@@ -36,7 +36,7 @@ const std::vector<bad_message> bad_messages = {
     {"HEARTBEAT with extra frames", {"", "MDPW01", "\x04", "x", "y"}},
 };
 
-TEST(malformed, each_bad_message_is_counted_and_the_broker_still_serves) {
+TEST(Malformed, EachBadMessageIsCountedAndTheBrokerStillServes) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto adder = start_adder(broker.endpoint());
@@ -56,7 +56,7 @@ TEST(malformed, each_bad_message_is_counted_and_the_broker_still_serves) {
     }
 }
 
-TEST(malformed, a_command_from_a_stranger_is_answered_with_disconnect) {
+TEST(Malformed, ACommandFromAStrangerIsAnsweredWithDisconnect) {
     running_broker broker;
     plain_client stranger(broker.context(), broker.endpoint());
     send_strings(stranger.socket(), {"", "MDPW01", "\x04"});
@@ -65,7 +65,7 @@ TEST(malformed, a_command_from_a_stranger_is_answered_with_disconnect) {
     EXPECT_EQ(*answer, (frame_list{"", "MDPW01", "\x05"}));
 }
 
-TEST(malformed, a_second_ready_is_answered_with_disconnect) {
+TEST(Malformed, ASecondReadyIsAnsweredWithDisconnect) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     plain_client fake_worker(broker.context(), broker.endpoint());
@@ -83,7 +83,7 @@ TEST(malformed, a_second_ready_is_answered_with_disconnect) {
     EXPECT_TRUE(wait_for_no_service(c, "twice"));
 }
 
-TEST(malformed, broken_bson_to_our_worker_is_answered_bad_request) {
+TEST(Malformed, BrokenBsonToOurWorkerIsAnsweredBadRequest) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto adder = start_adder(broker.endpoint());
@@ -100,7 +100,7 @@ TEST(malformed, broken_bson_to_our_worker_is_answered_bad_request) {
     EXPECT_TRUE(adder_works(c));
 }
 
-TEST(malformed, a_flood_of_garbage_leaves_the_broker_serving) {
+TEST(Malformed, AFloodOfGarbageLeavesTheBrokerServing) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto adder = start_adder(broker.endpoint());

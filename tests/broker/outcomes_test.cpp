@@ -20,7 +20,7 @@ call_options with_timeout(std::chrono::milliseconds t) {
     return options;
 }
 
-TEST(outcomes, a_handler_exception_arrives_as_service_error) {
+TEST(Outcomes, AHandlerExceptionArrivesAsServiceError) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     held_worker held(broker.endpoint(), "fragile");
@@ -36,7 +36,7 @@ TEST(outcomes, a_handler_exception_arrives_as_service_error) {
     EXPECT_THROW((void)c.call_or_throw("fragile", "Fail", bus::bson_view{}), call_error);
 }
 
-TEST(outcomes, an_unknown_method_is_unknown_method) {
+TEST(Outcomes, AnUnknownMethodIsUnknownMethod) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     held_worker held(broker.endpoint(), "fragile");
@@ -45,7 +45,7 @@ TEST(outcomes, an_unknown_method_is_unknown_method) {
               bus::errc::unknown_method);
 }
 
-TEST(outcomes, a_service_nobody_serves_ends_in_unknown_service_before_the_deadline) {
+TEST(Outcomes, AServiceNobodyServesEndsInUnknownServiceBeforeTheDeadline) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     // The broker waits unknown_service_wait (1 s) for a worker, far less than
@@ -55,7 +55,7 @@ TEST(outcomes, a_service_nobody_serves_ends_in_unknown_service_before_the_deadli
     EXPECT_TRUE(eventually([&] { return broker.stats().unknown_service == 1; }));
 }
 
-TEST(outcomes, a_request_that_outlives_its_deadline_ends_in_timeout) {
+TEST(Outcomes, ARequestThatOutlivesItsDeadlineEndsInTimeout) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     held_worker held(broker.endpoint(), "slow");
@@ -65,7 +65,7 @@ TEST(outcomes, a_request_that_outlives_its_deadline_ends_in_timeout) {
     EXPECT_EQ(outcome.code(), bus::errc::timeout);
 }
 
-TEST(outcomes, a_queued_request_whose_deadline_passes_is_never_dispatched) {
+TEST(Outcomes, AQueuedRequestWhoseDeadlinePassesIsNeverDispatched) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     held_worker held(broker.endpoint(), "slow");
@@ -82,7 +82,7 @@ TEST(outcomes, a_queued_request_whose_deadline_passes_is_never_dispatched) {
     EXPECT_EQ(held.runs, 1);
 }
 
-TEST(outcomes, a_full_queue_answers_overloaded_and_loses_nothing) {
+TEST(Outcomes, AFullQueueAnswersOverloadedAndLosesNothing) {
     auto options = fast_broker_options();
     options.max_queue = 3;
     running_broker broker(options);
@@ -115,7 +115,7 @@ std::unique_ptr<child_process> start_sleeper(const std::string& broker) {
                                                     "--log-level", "warn"});
 }
 
-TEST(outcomes, a_killed_worker_is_dropped_within_its_liveness) {
+TEST(Outcomes, AKilledWorkerIsDroppedWithinItsLiveness) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto sleeper = start_sleeper(broker.endpoint());
@@ -127,7 +127,7 @@ TEST(outcomes, a_killed_worker_is_dropped_within_its_liveness) {
     EXPECT_EQ(broker.stats().workers, 0u);
 }
 
-TEST(outcomes, a_request_on_a_killed_worker_ends_in_worker_lost_at_once) {
+TEST(Outcomes, ARequestOnAKilledWorkerEndsInWorkerLostAtOnce) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto sleeper = start_sleeper(broker.endpoint());
@@ -143,7 +143,7 @@ TEST(outcomes, a_request_on_a_killed_worker_ends_in_worker_lost_at_once) {
     EXPECT_EQ(pending.get().code(), bus::errc::worker_lost);
 }
 
-TEST(outcomes, an_idempotent_request_moves_to_another_worker) {
+TEST(Outcomes, AnIdempotentRequestMovesToAnotherWorker) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto doomed = start_sleeper(broker.endpoint());
@@ -176,7 +176,7 @@ TEST(outcomes, an_idempotent_request_moves_to_another_worker) {
 // link cut) would be handed more, up to its credit, until its liveness ran
 // out. Silent for two heartbeats, it is set aside instead; heard again, it
 // answers what it held and takes work again.
-TEST(outcomes, a_silent_worker_holding_requests_is_set_aside_until_heard) {
+TEST(Outcomes, ASilentWorkerHoldingRequestsIsSetAsideUntilHeard) {
     auto options = fast_broker_options();
     options.liveness = 100;  // expiry far away: only being set aside helps
     running_broker broker(options);

@@ -33,7 +33,7 @@ std::string who(client& c, const std::string& service, const std::string& versio
     return std::string(outcome->result().get_string("name").value_or("?"));
 }
 
-TEST(routing, load_is_spread_evenly_over_three_workers) {
+TEST(Routing, LoadIsSpreadEvenlyOverThreeWorkers) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     std::vector<std::unique_ptr<worker>> workers;
@@ -56,7 +56,7 @@ TEST(routing, load_is_spread_evenly_over_three_workers) {
     }
 }
 
-TEST(routing, a_version_reaches_only_its_own_workers) {
+TEST(Routing, AVersionReachesOnlyItsOwnWorkers) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto v1 = start_named(broker.endpoint(), "calc", "1.0", "v1");
@@ -77,7 +77,7 @@ TEST(routing, a_version_reaches_only_its_own_workers) {
     EXPECT_GT(any["v2"], 0);
 }
 
-TEST(routing, an_absent_version_ends_in_unknown_service) {
+TEST(Routing, AnAbsentVersionEndsInUnknownService) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto v1 = start_named(broker.endpoint(), "calc", "1.0", "v1");
@@ -86,7 +86,7 @@ TEST(routing, an_absent_version_ends_in_unknown_service) {
     EXPECT_EQ(mmi_service(c, "calc@9.9"), "404");
 }
 
-TEST(routing, many_calls_in_flight_over_one_client_are_matched_by_id) {
+TEST(Routing, ManyCallsInFlightOverOneClientAreMatchedById) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     worker_options options = fast_worker_options("double", broker.endpoint());

@@ -9,7 +9,7 @@ using skynet::bus::bson_view;
 
 namespace {
 
-TEST(bson, typed_reads_see_what_was_added) {
+TEST(Bson, TypedReadsSeeWhatWasAdded) {
     bson_doc doc;
     doc.add_string("name", "fib").add_int32("n", 20).add_int64("big", 1LL << 40)
         .add_bool("flag", true).add_double("ratio", 0.5);
@@ -24,7 +24,7 @@ TEST(bson, typed_reads_see_what_was_added) {
     EXPECT_FALSE(view.has("missing"));
 }
 
-TEST(bson, a_copied_view_reads_the_same_bytes) {
+TEST(Bson, ACopiedViewReadsTheSameBytes) {
     // A static bson_t points into itself; a view copied and the original gone
     // must still read correctly (this once crashed every call).
     bson_doc doc;
@@ -39,13 +39,13 @@ TEST(bson, a_copied_view_reads_the_same_bytes) {
     EXPECT_EQ(again.data(), doc.view().data());
 }
 
-TEST(bson, an_empty_view_is_an_empty_string_not_null) {
+TEST(Bson, AnEmptyViewIsAnEmptyStringNotNull) {
     bson_doc doc;
     doc.add_string("empty", std::string_view{});
     EXPECT_EQ(doc.view().get_string("empty"), "");
 }
 
-TEST(bson, json_round_trips) {
+TEST(Bson, JsonRoundTrips) {
     auto parsed = bson_doc::from_json(R"({"n": 20, "who": "me", "inner": {"ok": true}})");
     ASSERT_TRUE(parsed.ok()) << parsed.err().detail;
     auto view = parsed->view();
@@ -56,14 +56,14 @@ TEST(bson, json_round_trips) {
     EXPECT_NE(view.to_json().find("\"who\" : \"me\""), std::string::npos);
 }
 
-TEST(bson, malformed_json_is_an_error_not_an_exception) {
+TEST(Bson, MalformedJsonIsAnErrorNotAnException) {
     for (const char* json : {"", "{", "{\"n\": }", "[1,2", "not json"}) {
         auto parsed = bson_doc::from_json(json);
         EXPECT_FALSE(parsed.ok()) << json;
     }
 }
 
-TEST(bson, to_frame_hands_over_the_buffer) {
+TEST(Bson, ToFrameHandsOverTheBuffer) {
     bson_doc doc;
     doc.add_string("k", "v");
     auto size = doc.view().size();
@@ -74,7 +74,7 @@ TEST(bson, to_frame_hands_over_the_buffer) {
     EXPECT_EQ(view->get_string("k"), "v");
 }
 
-TEST(bson, broken_documents_are_refused) {
+TEST(Bson, BrokenDocumentsAreRefused) {
     bson_doc doc;
     doc.add_string("k", "value");
     std::string bytes(reinterpret_cast<const char*>(doc.view().data()), doc.view().size());

@@ -13,7 +13,7 @@ using skynet::testing::sample_header;
 
 namespace {
 
-TEST(envelope, request_header_round_trips) {
+TEST(Envelope, RequestHeaderRoundTrips) {
     auto frame = rpc::encode_request_header(sample_header());
     auto decoded = rpc::decode_request_header(frame);
     ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
@@ -27,7 +27,7 @@ TEST(envelope, request_header_round_trips) {
     EXPECT_EQ(decoded->parent, "00000000000000f0");
 }
 
-TEST(envelope, reply_header_round_trips) {
+TEST(Envelope, ReplyHeaderRoundTrips) {
     rpc::reply_header h{"id-1", errc::service_error, "division by zero"};
     auto frame = rpc::encode_reply_header(h);
     auto decoded = rpc::decode_reply_header(frame);
@@ -37,7 +37,7 @@ TEST(envelope, reply_header_round_trips) {
     EXPECT_EQ(decoded->error, "division by zero");
 }
 
-TEST(envelope, headers_missing_required_fields_are_refused) {
+TEST(Envelope, HeadersMissingRequiredFieldsAreRefused) {
     bson_doc no_method;
     no_method.add_string("request_id", "x");
     auto frame = std::move(no_method).to_frame();
@@ -54,7 +54,7 @@ TEST(envelope, headers_missing_required_fields_are_refused) {
     EXPECT_FALSE(rpc::decode_reply_header(frame).ok());
 }
 
-TEST(envelope, garbage_bytes_are_refused) {
+TEST(Envelope, GarbageBytesAreRefused) {
     for (std::string bytes : {std::string(), std::string("hello"), std::string(4, '\0'),
                               std::string("\x05\0\0\0\0", 5) + "x",
                               std::string("\xff\xff\xff\x7f\0", 5)}) {
@@ -65,7 +65,7 @@ TEST(envelope, garbage_bytes_are_refused) {
     }
 }
 
-TEST(envelope, truncated_header_is_refused) {
+TEST(Envelope, TruncatedHeaderIsRefused) {
     auto frame = rpc::encode_request_header(sample_header());
     std::string bytes = frame.to_string();
     for (std::size_t cut = 1; cut < bytes.size(); cut += 3) {
@@ -84,7 +84,7 @@ TEST(envelope, truncated_header_is_refused) {
     }
 }
 
-TEST(envelope, broker_rewrites_timeout_and_retry_in_place) {
+TEST(Envelope, BrokerRewritesTimeoutAndRetryInPlace) {
     auto frame = rpc::encode_request_header(sample_header());
     ASSERT_TRUE(rpc::rewrite_timeout(frame, 700));
     ASSERT_TRUE(rpc::rewrite_retry(frame, 5));
@@ -99,7 +99,7 @@ TEST(envelope, broker_rewrites_timeout_and_retry_in_place) {
     EXPECT_EQ(decoded->retry, 5);
 }
 
-TEST(envelope, empty_document_frame_is_valid_bson) {
+TEST(Envelope, EmptyDocumentFrameIsValidBson) {
     auto frame = rpc::empty_document_frame();
     auto view = skynet::bus::bson_view::from_frame(frame);
     ASSERT_TRUE(view.ok());
@@ -130,7 +130,7 @@ std::string bytes_of(const zmq::message_t& frame) {
     return std::string(static_cast<const char*>(frame.data()), frame.size());
 }
 
-TEST(envelope, headers_are_written_as_libbson_writes_them) {
+TEST(Envelope, HeadersAreWrittenAsLibbsonWritesThem) {
     auto full = sample_header();
     EXPECT_EQ(bytes_of(rpc::encode_request_header(full)), libbson_request_header(full));
     rpc::request_header minimal;
@@ -149,7 +149,7 @@ TEST(envelope, headers_are_written_as_libbson_writes_them) {
 
 // A header with fields of other types (a newer peer's additions) is read
 // through libbson, and reads the same; rewrites still land in place.
-TEST(envelope, headers_with_other_field_types_read_alike) {
+TEST(Envelope, HeadersWithOtherFieldTypesReadAlike) {
     bson_doc d;
     d.add_string("method", "Index").add_double("weight", 0.5);
     d.add_document_with("extra", [](bson_doc& child) { child.add_int32("n", 1); });
@@ -174,7 +174,7 @@ TEST(envelope, headers_with_other_field_types_read_alike) {
     EXPECT_EQ(rpc::peek_retry(frame), 4);
 }
 
-TEST(envelope, wrong_types_are_refused_by_both_readers) {
+TEST(Envelope, WrongTypesAreRefusedByBothReaders) {
     bson_doc d;
     d.add_string("method", "Index").add_string("request_id", "x").add_double("timeout_ms", 5);
     auto frame = std::move(d).to_frame();

@@ -20,7 +20,7 @@ frames frames_of(const std::vector<std::string>& parts) {
     return out;
 }
 
-TEST(mdp, client_request_decodes_at_broker) {
+TEST(Mdp, ClientRequestDecodesAtBroker) {
     auto message = frames_of({"", "MDPC01", "echo", "a", "b"});
     auto decoded = mdp::decode_at_broker(message);
     ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
@@ -30,7 +30,7 @@ TEST(mdp, client_request_decodes_at_broker) {
     EXPECT_EQ(request.body[1].to_string(), "b");
 }
 
-TEST(mdp, worker_commands_decode_at_broker) {
+TEST(Mdp, WorkerCommandsDecodeAtBroker) {
     auto ready = frames_of({"", "MDPW01", "\x01", "fibonacci@1.0"});
     auto decoded = mdp::decode_at_broker(ready);
     ASSERT_TRUE(decoded.ok());
@@ -52,7 +52,7 @@ TEST(mdp, worker_commands_decode_at_broker) {
     EXPECT_TRUE(std::holds_alternative<mdp::disconnect>(*decoded));
 }
 
-TEST(mdp, encoders_produce_what_decoders_read) {
+TEST(Mdp, EncodersProduceWhatDecodersRead) {
     frames out;
     mdp::put_ready(out, "svc");
     auto ready = mdp::decode_at_broker(out);
@@ -87,9 +87,9 @@ struct malformed_case {
     std::vector<std::string> frames;
 };
 
-class malformed_at_broker : public ::testing::TestWithParam<malformed_case> {};
+class MalformedAtBroker : public ::testing::TestWithParam<malformed_case> {};
 
-TEST_P(malformed_at_broker, is_refused_with_a_reason) {
+TEST_P(MalformedAtBroker, IsRefusedWithAReason) {
     auto message = frames_of(GetParam().frames);
     auto decoded = mdp::decode_at_broker(message);
     ASSERT_FALSE(decoded.ok());
@@ -98,33 +98,33 @@ TEST_P(malformed_at_broker, is_refused_with_a_reason) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    shapes, malformed_at_broker,
+    Shapes, MalformedAtBroker,
     ::testing::Values(
-        malformed_case{"no_frames", {}},
-        malformed_case{"no_delimiter", {"MDPC01", "echo", "x"}},
-        malformed_case{"delimiter_not_empty", {"x", "MDPC01", "echo", "x"}},
-        malformed_case{"only_delimiter", {""}},
-        malformed_case{"unknown_protocol", {"", "MDPX01", "echo", "x"}},
-        malformed_case{"client_without_body", {"", "MDPC01", "echo"}},
-        malformed_case{"client_without_service", {"", "MDPC01"}},
-        malformed_case{"client_empty_service", {"", "MDPC01", "", "x"}},
-        malformed_case{"worker_without_command", {"", "MDPW01"}},
-        malformed_case{"command_two_bytes", {"", "MDPW01", "\x01\x01", "svc"}},
-        malformed_case{"unknown_command", {"", "MDPW01", "\x09"}},
-        malformed_case{"command_zero", {"", "MDPW01", std::string(1, '\0')}},
-        malformed_case{"request_from_worker", {"", "MDPW01", "\x02", "a", "", "x"}},
-        malformed_case{"ready_without_service", {"", "MDPW01", "\x01"}},
-        malformed_case{"ready_empty_service", {"", "MDPW01", "\x01", ""}},
-        malformed_case{"ready_extra_frames", {"", "MDPW01", "\x01", "svc", "extra"}},
-        malformed_case{"reply_without_address", {"", "MDPW01", "\x03"}},
-        malformed_case{"reply_without_delimiter", {"", "MDPW01", "\x03", "addr"}},
-        malformed_case{"reply_delimiter_not_empty", {"", "MDPW01", "\x03", "addr", "x", "y"}},
-        malformed_case{"reply_without_body", {"", "MDPW01", "\x03", "addr", ""}},
-        malformed_case{"heartbeat_with_extra", {"", "MDPW01", "\x04", "x"}},
-        malformed_case{"disconnect_with_extra", {"", "MDPW01", "\x05", "x"}}),
+        malformed_case{"NoFrames", {}},
+        malformed_case{"NoDelimiter", {"MDPC01", "echo", "x"}},
+        malformed_case{"DelimiterNotEmpty", {"x", "MDPC01", "echo", "x"}},
+        malformed_case{"OnlyDelimiter", {""}},
+        malformed_case{"UnknownProtocol", {"", "MDPX01", "echo", "x"}},
+        malformed_case{"ClientWithoutBody", {"", "MDPC01", "echo"}},
+        malformed_case{"ClientWithoutService", {"", "MDPC01"}},
+        malformed_case{"ClientEmptyService", {"", "MDPC01", "", "x"}},
+        malformed_case{"WorkerWithoutCommand", {"", "MDPW01"}},
+        malformed_case{"CommandTwoBytes", {"", "MDPW01", "\x01\x01", "svc"}},
+        malformed_case{"UnknownCommand", {"", "MDPW01", "\x09"}},
+        malformed_case{"CommandZero", {"", "MDPW01", std::string(1, '\0')}},
+        malformed_case{"RequestFromWorker", {"", "MDPW01", "\x02", "a", "", "x"}},
+        malformed_case{"ReadyWithoutService", {"", "MDPW01", "\x01"}},
+        malformed_case{"ReadyEmptyService", {"", "MDPW01", "\x01", ""}},
+        malformed_case{"ReadyExtraFrames", {"", "MDPW01", "\x01", "svc", "extra"}},
+        malformed_case{"ReplyWithoutAddress", {"", "MDPW01", "\x03"}},
+        malformed_case{"ReplyWithoutDelimiter", {"", "MDPW01", "\x03", "addr"}},
+        malformed_case{"ReplyDelimiterNotEmpty", {"", "MDPW01", "\x03", "addr", "x", "y"}},
+        malformed_case{"ReplyWithoutBody", {"", "MDPW01", "\x03", "addr", ""}},
+        malformed_case{"HeartbeatWithExtra", {"", "MDPW01", "\x04", "x"}},
+        malformed_case{"DisconnectWithExtra", {"", "MDPW01", "\x05", "x"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
-TEST(mdp, malformed_at_worker_is_refused) {
+TEST(Mdp, MalformedAtWorkerIsRefused) {
     for (const auto& parts : std::vector<std::vector<std::string>>{
              {},
              {"", "MDPW01"},
@@ -140,7 +140,7 @@ TEST(mdp, malformed_at_worker_is_refused) {
     }
 }
 
-TEST(mdp, malformed_at_client_is_refused) {
+TEST(Mdp, MalformedAtClientIsRefused) {
     for (const auto& parts : std::vector<std::vector<std::string>>{
              {}, {""}, {"", "MDPW01", "echo", "x"}, {"", "MDPC01", "echo"}, {"x", "MDPC01", "e", "b"}}) {
         auto message = frames_of(parts);

@@ -1,4 +1,4 @@
-// The outcome contract (DESIGN.md) under chaos: two brokers, four workers
+// The outcome contract (docs/design.md) under chaos: two brokers, four workers
 // and several clients under load, while workers are killed and frozen, a
 // broker is killed, Redis restarts and finally every process restarts.
 //

@@ -40,7 +40,7 @@ std::int64_t square(client& c, std::int64_t n, bool idempotent = false) {
     return outcome ? outcome->result().get_int64("value").value_or(-1) : -1;
 }
 
-TEST(client, one_client_is_shared_by_many_threads) {
+TEST(Client, OneClientIsSharedByManyThreads) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto w = start_square({broker.endpoint()});
@@ -66,7 +66,7 @@ TEST(client, one_client_is_shared_by_many_threads) {
     EXPECT_EQ(c.stats().replies - replies_before, 1600u);
 }
 
-TEST(client, calls_move_to_the_next_broker_when_one_stops) {
+TEST(Client, CallsMoveToTheNextBrokerWhenOneStops) {
     auto a = std::make_unique<running_broker>();
     running_broker b;
     auto w = start_square({a->endpoint(), b.endpoint()});
@@ -83,7 +83,7 @@ TEST(client, calls_move_to_the_next_broker_when_one_stops) {
     }
 }
 
-TEST(client, a_silent_broker_is_left_for_a_live_one) {
+TEST(Client, ASilentBrokerIsLeftForALiveOne) {
     // A "broker" that takes connections and never answers: the client's own
     // heartbeat must find it dead and move idempotent calls on.
     zmq::context_t context(1);
@@ -103,7 +103,7 @@ TEST(client, a_silent_broker_is_left_for_a_live_one) {
     EXPECT_TRUE(eventually([&] { return c.stats().brokers_lost >= 1; }));
 }
 
-TEST(client, destroying_the_client_ends_every_call_once) {
+TEST(Client, DestroyingTheClientEndsEveryCallOnce) {
     running_broker broker;
     auto c = std::make_unique<client>(fast_client_options(broker.endpoint()));
     worker w(fast_worker_options("hold", broker.endpoint()));
@@ -134,7 +134,7 @@ TEST(client, destroying_the_client_ends_every_call_once) {
 
 // Calls made from callbacks start in batches once the callbacks return; a
 // callback of any size, inline or on the heap, runs exactly once.
-TEST(client, calls_made_from_callbacks_each_end_once) {
+TEST(Client, CallsMadeFromCallbacksEachEndOnce) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto w = start_square({broker.endpoint()});
@@ -176,7 +176,7 @@ TEST(client, calls_made_from_callbacks_each_end_once) {
     EXPECT_EQ(right, chains * links);
 }
 
-TEST(client, no_broker_at_all_is_unavailable_not_silence) {
+TEST(Client, NoBrokerAtAllIsUnavailableNotSilence) {
     client_options options = fast_client_options(loopback_endpoint(free_port()));
     client c(options);
     call_options call;
@@ -185,7 +185,7 @@ TEST(client, no_broker_at_all_is_unavailable_not_silence) {
     EXPECT_EQ(outcome.code(), bus::errc::unavailable);
 }
 
-TEST(client, bad_options_are_refused) {
+TEST(Client, BadOptionsAreRefused) {
     EXPECT_THROW(client(client_options{}), std::invalid_argument);
 }
 

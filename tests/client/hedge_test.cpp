@@ -47,7 +47,7 @@ call_options hedged(std::chrono::milliseconds timeout) {
 
 // One broker and two workers of "lookup", the stuck one ready first, so that
 // least-recently-used dispatch gives it the first request.
-class hedging_one_broker : public ::testing::Test {
+class HedgingOneBroker : public ::testing::Test {
 protected:
     void SetUp() override {
         stuck_ = std::make_unique<lookup_worker>(broker.endpoint(), true);
@@ -61,7 +61,7 @@ protected:
     std::unique_ptr<lookup_worker> stuck_, healthy_;
 };
 
-TEST_F(hedging_one_broker, a_stuck_worker_is_outrun_by_a_copy_to_another) {
+TEST_F(HedgingOneBroker, AStuckWorkerIsOutrunByACopyToAnother) {
     auto& stuck = *stuck_;
     auto& healthy = *healthy_;
 
@@ -80,7 +80,7 @@ TEST_F(hedging_one_broker, a_stuck_worker_is_outrun_by_a_copy_to_another) {
     EXPECT_EQ(c.stats().replies, before.replies + 1);
 }
 
-TEST(hedging, the_copy_goes_to_another_broker) {
+TEST(Hedging, TheCopyGoesToAnotherBroker) {
     running_broker sick;
     running_broker well;
     auto options = fast_client_options(sick.endpoint());
@@ -101,7 +101,7 @@ TEST(hedging, the_copy_goes_to_another_broker) {
     EXPECT_EQ(healthy.runs, 4);
 }
 
-TEST_F(hedging_one_broker, send_once_and_calls_not_idempotent_never_send_a_second_copy) {
+TEST_F(HedgingOneBroker, SendOnceAndCallsNotIdempotentNeverSendASecondCopy) {
     auto& stuck = *stuck_;
 
     const auto before = c.stats();

@@ -20,7 +20,7 @@ std::vector<registry::instance> brokers_in(registry::connection& registry,
     return found ? *found : std::vector<registry::instance>{};
 }
 
-TEST(broker_registration, a_broker_registers_its_services_and_leaves_on_stop) {
+TEST(BrokerRegistration, ABrokerRegistersItsServicesAndLeavesOnStop) {
     redis_server redis;
     auto registry = registry::connection::open(*registry::options_from_url(redis.url()));
     ASSERT_TRUE(registry.ok()) << registry.err().detail;
@@ -51,14 +51,14 @@ TEST(broker_registration, a_broker_registers_its_services_and_leaves_on_stop) {
     EXPECT_TRUE(brokers_in(*registry, "eu").empty());
 }
 
-TEST(broker_registration, a_bad_redis_url_is_a_clear_error) {
+TEST(BrokerRegistration, ABadRedisUrlIsAClearError) {
     auto run = run_program("skynet-broker", {"--bind", loopback_endpoint(free_port()), "--redis",
                                              "http://nope", "--log-level", "warn"});
     EXPECT_EQ(run.status, 2);
     EXPECT_NE(run.err.find("--redis"), std::string::npos) << run.err;
 }
 
-TEST(broker_registration, an_unreachable_redis_does_not_stop_the_broker) {
+TEST(BrokerRegistration, AnUnreachableRedisDoesNotStopTheBroker) {
     auto endpoint = loopback_endpoint(free_port());
     child_process broker("skynet-broker",
                          {"--bind", endpoint, "--redis",
@@ -77,7 +77,7 @@ TEST(broker_registration, an_unreachable_redis_does_not_stop_the_broker) {
 namespace skynet::testing {
 namespace {
 
-TEST(broker_registration, a_key_prefix_keeps_clusters_apart_in_one_redis) {
+TEST(BrokerRegistration, AKeyPrefixKeepsClustersApartInOneRedis) {
     redis_server redis;
     auto endpoint = loopback_endpoint(free_port());
     child_process broker("skynet-broker", {"--bind", endpoint, "--redis", redis.url(), "--prefix",

@@ -33,7 +33,7 @@ bool all_registered(registry_cluster& cluster) {
     return brokers == 1 && workers == 1;
 }
 
-TEST(client_discovery, a_client_reaches_a_service_only_present_in_another_region) {
+TEST(ClientDiscovery, AClientReachesAServiceOnlyPresentInAnotherRegion) {
     registry_cluster cluster;
     cluster.start_broker("a");  // our region: no fibonacci here
     cluster.start_broker("b");
@@ -52,7 +52,7 @@ TEST(client_discovery, a_client_reaches_a_service_only_present_in_another_region
     EXPECT_EQ(run.out, "fibonacci(15) = 610\n");
 }
 
-TEST(client_discovery, requests_flow_through_a_redis_outage_and_all_register_again) {
+TEST(ClientDiscovery, RequestsFlowThroughARedisOutageAndAllRegisterAgain) {
     registry_cluster cluster;
     cluster.start_broker("eu");
     cluster.start_service("fibonacci-service", "eu");

@@ -41,7 +41,7 @@ call_result sleep_for(client& c, std::int64_t ms) {
     return c.call("sleeper", "Sleep", params.view(), options);
 }
 
-TEST(graceful_stop, a_stopping_broker_hands_its_clients_to_another_and_answers_what_it_holds) {
+TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds) {
     registry_cluster cluster;
     const auto leaving = cluster.start_broker("eu");
     const auto staying = cluster.start_broker("eu");

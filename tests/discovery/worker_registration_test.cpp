@@ -18,7 +18,7 @@ registry::query workers_of(const std::string& service) {
     return {.service = service, .kind = instance_kind::worker};
 }
 
-TEST(worker_registration, a_worker_registers_publishes_figures_and_leaves_on_stop) {
+TEST(WorkerRegistration, AWorkerRegistersPublishesFiguresAndLeavesOnStop) {
     registry_cluster cluster;
     auto broker = cluster.start_broker("eu");
     auto& fib = cluster.start_service("fibonacci-service", "eu");
@@ -50,7 +50,7 @@ TEST(worker_registration, a_worker_registers_publishes_figures_and_leaves_on_sto
     EXPECT_TRUE(cluster.find(workers_of("fibonacci")).empty());
 }
 
-TEST(worker_registration, a_killed_worker_is_removed_by_its_broker_before_its_lease_ends) {
+TEST(WorkerRegistration, AKilledWorkerIsRemovedByItsBrokerBeforeItsLeaseEnds) {
     registry_cluster cluster;
     cluster.start_broker("eu");
     auto& echo = cluster.start_service("echo-service", "eu");
@@ -69,7 +69,7 @@ TEST(worker_registration, a_killed_worker_is_removed_by_its_broker_before_its_le
                            std::chrono::seconds(7)));
 }
 
-TEST(worker_registration, a_worker_follows_the_brokers_of_its_region) {
+TEST(WorkerRegistration, AWorkerFollowsTheBrokersOfItsRegion) {
     registry_cluster cluster;
     auto first = cluster.start_broker("eu");
     cluster.start_broker("us");  // another region: not for this worker
@@ -99,7 +99,7 @@ TEST(worker_registration, a_worker_follows_the_brokers_of_its_region) {
 // --lease-ms: a process frozen (so that it neither refreshes its record nor
 // says goodbye) leaves the registry within its own lease, far sooner than
 // the default 10 s. Neither has a broker that could report it.
-TEST(worker_registration, a_frozen_process_leaves_the_registry_within_its_lease) {
+TEST(WorkerRegistration, AFrozenProcessLeavesTheRegistryWithinItsLease) {
     registry_cluster cluster;
     const auto nowhere = loopback_endpoint(free_port());
     auto& echo =
@@ -120,7 +120,7 @@ TEST(worker_registration, a_frozen_process_leaves_the_registry_within_its_lease)
         eventually([&] { return cluster.find(brokers).empty(); }, well_before_the_default_lease));
 }
 
-TEST(worker_registration, a_lease_under_100_ms_is_refused) {
+TEST(WorkerRegistration, ALeaseUnder100MsIsRefused) {
     for (const char* binary : {"echo-service", "skynet-broker"}) {
         auto run = run_program(binary, {"--lease-ms", "50", "--log-level", "warn"});
         EXPECT_EQ(run.status, 2) << binary;

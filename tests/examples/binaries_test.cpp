@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 const std::vector<std::string> binaries = {"skynet-broker", "echo-service", "sleeper-service",
                                            "fibonacci-service", "fibonacci-client"};
 
-TEST(binaries, every_binary_has_help) {
+TEST(Binaries, EveryBinaryHasHelp) {
     for (const auto& name : binaries) {
         auto run = run_program(name, {"--help"});
         EXPECT_EQ(run.status, 0) << name;
@@ -27,7 +27,7 @@ TEST(binaries, every_binary_has_help) {
     }
 }
 
-TEST(binaries, a_bad_option_is_one_line_and_status_2) {
+TEST(Binaries, ABadOptionIsOneLineAndStatus2) {
     for (const auto& name : binaries) {
         auto run = run_program(name, {"--no-such-option"});
         EXPECT_EQ(run.status, 2) << name;
@@ -38,7 +38,7 @@ TEST(binaries, a_bad_option_is_one_line_and_status_2) {
     EXPECT_EQ(run.status, 2);
 }
 
-TEST(binaries, a_broker_that_cannot_bind_says_why) {
+TEST(Binaries, ABrokerThatCannotBindSaysWhy) {
     auto run = run_program("skynet-broker", {"--bind", "nonsense://here"});
     EXPECT_EQ(run.status, 1);
     EXPECT_NE(run.err.find("nonsense://here"), std::string::npos) << run.err;
@@ -59,7 +59,7 @@ struct cluster {
     std::unique_ptr<child_process> broker;
 };
 
-TEST(binaries, a_plain_client_gets_its_frames_back_from_echo_service) {
+TEST(Binaries, APlainClientGetsItsFramesBackFromEchoService) {
     cluster c;
     auto echo = c.service("echo-service");
     client ours(fast_client_options(c.endpoint));
@@ -72,7 +72,7 @@ TEST(binaries, a_plain_client_gets_its_frames_back_from_echo_service) {
     EXPECT_EQ(*reply, (frame_list{"hello", "world"}));
 }
 
-TEST(binaries, sigterm_lets_a_worker_finish_what_it_holds) {
+TEST(Binaries, SigtermLetsAWorkerFinishWhatItHolds) {
     running_broker broker;
     child_process sleeper("sleeper-service", {"--broker", broker.endpoint(), "--heartbeat-ms",
                                               "100", "--log-level", "warn"});
@@ -96,7 +96,7 @@ TEST(binaries, sigterm_lets_a_worker_finish_what_it_holds) {
     EXPECT_EQ(broker.stats().workers_lost, 0u);
 }
 
-TEST(binaries, sigterm_to_the_broker_ends_it_cleanly) {
+TEST(Binaries, SigtermToTheBrokerEndsItCleanly) {
     cluster c;
     client ours(fast_client_options(c.endpoint));
     ASSERT_TRUE(eventually([&] { return mmi_service(ours, "x") == "404"; }));

@@ -18,7 +18,7 @@ std::unique_ptr<child_process> start_fibonacci(const std::string& endpoint) {
                                                       "100", "--log-level", "warn"});
 }
 
-TEST(fibonacci, the_client_prints_fib_20_through_a_broker) {
+TEST(Fibonacci, TheClientPrintsFib20ThroughABroker) {
     auto endpoint = loopback_endpoint(free_port());
     child_process broker("skynet-broker", {"--bind", endpoint, "--log-level", "warn"});
     auto service = start_fibonacci(endpoint);
@@ -32,7 +32,7 @@ TEST(fibonacci, the_client_prints_fib_20_through_a_broker) {
     EXPECT_EQ(run.out, "fibonacci(20) = 6765\n");
 }
 
-TEST(fibonacci, small_values_and_bad_input) {
+TEST(Fibonacci, SmallValuesAndBadInput) {
     running_broker broker;
     auto service = start_fibonacci(broker.endpoint());
     client c(fast_client_options(broker.endpoint()));
@@ -51,7 +51,7 @@ TEST(fibonacci, small_values_and_bad_input) {
     EXPECT_EQ(c.call("fibonacci", "Index", bus::bson_view{}).code(), bus::errc::bad_request);
 }
 
-TEST(fibonacci, a_too_short_deadline_ends_the_whole_tree) {
+TEST(Fibonacci, ATooShortDeadlineEndsTheWholeTree) {
     running_broker broker;
     auto service = start_fibonacci(broker.endpoint());
     client c(fast_client_options(broker.endpoint()));

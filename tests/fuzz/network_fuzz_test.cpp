@@ -2,7 +2,7 @@
 // it a bounded, seeded stream of random and mutated 7/MDP messages, in
 // rounds. Afterwards it must still serve real workers and clients, must have
 // counted what it dropped, and its memory must not have grown from round to
-// round. DESIGN.md: a malformed frame "never crashes or stalls a process",
+// round. docs/design.md: a malformed frame "never crashes or stalls a process",
 // and no input buys unbounded memory.
 //
 // Replay a failure with the seed the test prints: SKYNET_FUZZ_SEED=<n>.

@@ -1,5 +1,5 @@
 // Fuzz target: the JSON that `sky call SERVICE METHOD 'JSON'` takes as params,
-// along the path it travels. sky/src/call.cpp parses it with
+// along the path it travels. sky/cli/call.cpp parses it with
 // bus::bson_doc::from_json (libbson's parser) and exits 2 on an error; the
 // client copies the document's bytes into the params frame; the worker reads
 // that frame with bson_view::from_frame; and sky prints a reply's result

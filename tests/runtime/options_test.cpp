@@ -33,7 +33,7 @@ std::filesystem::path write_config(const std::string& text) {
     return path;
 }
 
-TEST(options, defaults_apply_without_any_source) {
+TEST(Options, DefaultsApplyWithoutAnySource) {
     auto parser = make_parser();
     const char* argv[] = {"test"};
     ASSERT_TRUE(parser.parse(1, argv));
@@ -41,7 +41,7 @@ TEST(options, defaults_apply_without_any_source) {
     EXPECT_EQ(parser.common().log_level, "info");
 }
 
-TEST(options, command_line_beats_environment_beats_config) {
+TEST(Options, CommandLineBeatsEnvironmentBeatsConfig) {
     auto config = write_config("bind = tcp://*:1\nregion = from-config\nhost = from-config\n");
     scoped_env env_region("SKYNET_REGION", "from-env");
     scoped_env env_bind("SKYNET_BIND", "tcp://*:2");
@@ -55,7 +55,7 @@ TEST(options, command_line_beats_environment_beats_config) {
     std::filesystem::remove(config);
 }
 
-TEST(options, bad_input_is_one_clear_error) {
+TEST(Options, BadInputIsOneClearError) {
     {
         auto parser = make_parser();
         const char* argv[] = {"test", "--no-such-option"};
@@ -78,7 +78,7 @@ TEST(options, bad_input_is_one_clear_error) {
     }
 }
 
-TEST(options, help_returns_false) {
+TEST(Options, HelpReturnsFalse) {
     auto parser = make_parser();
     const char* argv[] = {"test", "--help"};
     testing::internal::CaptureStdout();
@@ -92,7 +92,7 @@ TEST(options, help_returns_false) {
 
 namespace {
 
-TEST(options, redis_counts_as_given_only_when_set) {
+TEST(Options, RedisCountsAsGivenOnlyWhenSet) {
     {
         auto parser = make_parser();
         const char* argv[] = {"test"};

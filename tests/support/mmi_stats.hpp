@@ -1,6 +1,6 @@
 #pragma once
 // The broker's counters as any client reads them: the mmi.stats internal
-// service (DESIGN.md), which works for a broker in another process, where
+// service (docs/design.md), which works for a broker in another process, where
 // broker::stats() cannot reach.
 
 #include <optional>

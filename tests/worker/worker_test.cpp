@@ -36,7 +36,7 @@ private:
     std::vector<std::string> lines_;
 };
 
-TEST(worker, hooks_fire_in_the_order_a_service_lives) {
+TEST(Worker, HooksFireInTheOrderAServiceLives) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     hook_log log;
@@ -69,7 +69,7 @@ TEST(worker, hooks_fire_in_the_order_a_service_lives) {
                                "stopped"}));
 }
 
-TEST(worker, a_handler_sees_the_request_context) {
+TEST(Worker, AHandlerSeesTheRequestContext) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     worker w(fast_worker_options("context", broker.endpoint()));
@@ -103,7 +103,7 @@ TEST(worker, a_handler_sees_the_request_context) {
     EXPECT_LE(remaining, 20s);
 }
 
-TEST(worker, a_nested_call_names_its_parent_and_keeps_within_its_deadline) {
+TEST(Worker, ANestedCallNamesItsParentAndKeepsWithinItsDeadline) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto inner_options = fast_worker_options("inner", broker.endpoint());
@@ -143,7 +143,7 @@ TEST(worker, a_nested_call_names_its_parent_and_keeps_within_its_deadline) {
     EXPECT_LE(result.get_int64("inner_remaining_ms").value_or(99999), 5000);
 }
 
-TEST(worker, concurrency_handlers_run_at_once) {
+TEST(Worker, ConcurrencyHandlersRunAtOnce) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     auto options = fast_worker_options("wide", broker.endpoint());
@@ -168,7 +168,7 @@ TEST(worker, concurrency_handlers_run_at_once) {
     }
 }
 
-TEST(worker, a_forgotten_responder_answers_service_error) {
+TEST(Worker, AForgottenResponderAnswersServiceError) {
     running_broker broker;
     client c(fast_client_options(broker.endpoint()));
     worker w(fast_worker_options("forgetful", broker.endpoint()));
@@ -188,7 +188,7 @@ TEST(worker, a_forgotten_responder_answers_service_error) {
     EXPECT_EQ(later->result().get_bool("late"), true);
 }
 
-TEST(worker, it_comes_back_when_its_broker_restarts) {
+TEST(Worker, ItComesBackWhenItsBrokerRestarts) {
     auto options = fast_broker_options();
     options.bind = loopback_endpoint(free_port());
     auto first = std::make_unique<running_broker>(options);
@@ -212,7 +212,7 @@ TEST(worker, it_comes_back_when_its_broker_restarts) {
 
 // Params are checked as a document (length prefix, terminator) when they
 // arrive, and element by element only as the handler reads them.
-TEST(worker, params_that_are_not_a_document_are_a_bad_request) {
+TEST(Worker, ParamsThatAreNotADocumentAreABadRequest) {
     running_broker broker;
     worker w(fast_worker_options("reader", broker.endpoint()));
     w.handle("Read", [](const request& req) {
@@ -253,7 +253,7 @@ TEST(worker, params_that_are_not_a_document_are_a_bad_request) {
     EXPECT_EQ(send(std::move(good).to_frame()), bus::errc::ok);
 }
 
-TEST(worker, bad_options_are_refused) {
+TEST(Worker, BadOptionsAreRefused) {
     worker_options no_service;
     no_service.brokers = {"tcp://127.0.0.1:1"};
     EXPECT_THROW(worker{no_service}, std::invalid_argument);

@@ -50,7 +50,7 @@ void io_loop::open(connection& c, time_point now) {
     c.last_sent = now;
     items_dirty_ = true;
     if (c.negotiate) {
-        // DESIGN.md: ask for a credit on our own socket before READY.
+        // docs/design.md: ask for a credit on our own socket before READY.
         c.state = connection::phase::negotiating;
         c.negotiate_until = now + options_.heartbeat;
         // Batch frames are worth asking for only with requests to gather.

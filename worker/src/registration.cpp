@@ -13,10 +13,11 @@ namespace skynet::worker_detail {
 
 namespace {
 
-// How long a broker may be missing from the registry before we leave it, and
-// how often that is checked.
+// How long a broker may be missing from the registry before we leave it:
+// leaving a live broker would cost the requests we hold there, and a Redis
+// restart that lost its data reports every broker removed until it registers
+// again (within lease/3 and a backoff).
 constexpr std::chrono::seconds leave_grace{6};
-constexpr std::chrono::milliseconds leave_check{500};
 
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
@@ -56,15 +57,15 @@ registration::registration(const worker_options& options, std::vector<std::strin
     registrar_ = std::make_unique<registry::registrar>(settings, std::move(record), lease);
     take_commands(std::move(stop));
     if (options.brokers.empty()) {
-        // A broker that is not registered is closing: reported removed.
-        registry::query brokers_of_region{
-            .region = options.region, .kind = registry::instance_kind::broker, .registered = true};
-        registry::listener_callbacks callbacks{
-            [this](const registry::instance& b) { broker_seen(b); },
-            [this](const registry::instance& b) { broker_seen(b); },
-            [this](const registry::instance& b) { broker_gone(b); }};
-        listener_ = std::make_unique<registry::instance_listener>(settings, brokers_of_region,
-                                                                  std::move(callbacks));
+        // The registered brokers of our region (one that is not registered
+        // is closing: it counts as gone).
+        registry::directory_policy policy{.region = options.region,
+                                          .region_only = true,
+                                          .registered_only = true,
+                                          .grace = leave_grace};
+        brokers_ = std::make_unique<registry::broker_follower>(
+            settings, std::move(policy),
+            [this](const std::vector<registry::broker_entry>& b) { serve_on(b); });
     }
     figures_thread_ = std::thread([this] { publish_figures(); });
 }
@@ -76,7 +77,7 @@ registration::~registration() {
     }
     figures_wake_.notify_all();
     figures_thread_.join();
-    listener_.reset();
+    brokers_.reset();
     registrar_.reset();  // removes the record
 }
 
@@ -97,54 +98,15 @@ void registration::take_commands(std::function<void()> stop) {
     registrar_->handle_commands(std::move(handlers));
 }
 
-void registration::broker_seen(const registry::instance& broker) {
-    std::lock_guard lock(brokers_mutex_);
-    leaving_.erase(broker.id);
-    if (broker.endpoint.empty()) {
-        return;
-    }
-    auto previous = brokers_.find(broker.id);
-    if (previous == brokers_.end() || previous->second != broker.endpoint) {
-        brokers_.insert_or_assign(broker.id, broker.endpoint);
-        serve_on_known_brokers();
-    }
-}
-
-void registration::broker_gone(const registry::instance& broker) {
-    // Not at once: a Redis restart that lost its data reports every broker
-    // removed until it registers again (within lease/3 and a backoff).
-    // Leaving a live broker would cost the requests we hold there.
-    std::lock_guard lock(brokers_mutex_);
-    if (brokers_.count(broker.id) != 0) {
-        leaving_[broker.id] = bus::clock::now() + leave_grace;
-    }
-}
-
-void registration::leave_gone_brokers() {
-    std::lock_guard lock(brokers_mutex_);
-    const auto now = bus::clock::now();
-    bool changed = false;
-    for (auto it = leaving_.begin(); it != leaving_.end();) {
-        if (it->second <= now) {
-            changed = brokers_.erase(it->first) != 0 || changed;
-            it = leaving_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    if (changed) {
-        serve_on_known_brokers();
-    }
-}
-
-void registration::serve_on_known_brokers() {
+void registration::serve_on(const std::vector<registry::broker_entry>& brokers) {
     std::vector<std::string> endpoints;
-    for (const auto& [id, endpoint] : brokers_) {
-        if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) {
-            endpoints.push_back(endpoint);
-        }
+    for (const auto& b : brokers) {
+        endpoints.push_back(b.endpoint);  // one per endpoint, sorted
     }
-    std::sort(endpoints.begin(), endpoints.end());
+    if (endpoints == endpoints_) {
+        return;  // only what a broker serves changed
+    }
+    endpoints_ = endpoints;
     runtime::logger_for("worker")->info("brokers of region={} now: {}", options_.region,
                                         joined(endpoints));
     registrar_->update([&](registry::instance& r) { r.broker = joined(endpoints); });
@@ -154,13 +116,7 @@ void registration::serve_on_known_brokers() {
 void registration::publish_figures() {
     auto earlier = state_->latency.take();
     std::unique_lock lock(figures_mutex_);
-    auto next_figures = bus::clock::now() + options_.stats_interval;
-    while (!figures_wake_.wait_for(lock, leave_check, [&] { return stopping_; })) {
-        leave_gone_brokers();
-        if (bus::clock::now() < next_figures) {
-            continue;
-        }
-        next_figures = bus::clock::now() + options_.stats_interval;
+    while (!figures_wake_.wait_for(lock, options_.stats_interval, [&] { return stopping_; })) {
         auto later = state_->latency.take();
         auto figures = worker_detail::latency_histogram::between(earlier, later);
         earlier = later;

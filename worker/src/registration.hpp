@@ -1,5 +1,5 @@
 #pragma once
-// A worker in the registry (DESIGN.md): its record (kind worker, service,
+// A worker in the registry (docs/design.md): its record (kind worker, service,
 // version, region, host, pid, the brokers it serves on, its methods), its
 // figures every stats_interval, and, when it was given no broker, the
 // brokers of its region found there and followed as they come and go.
@@ -8,7 +8,6 @@
 
 #include <condition_variable>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,7 +15,7 @@
 #include <vector>
 
 #include "shared_state.hpp"
-#include "skynet/registry/instance_listener.hpp"
+#include "skynet/registry/broker_follower.hpp"
 #include "skynet/registry/registrar.hpp"
 
 namespace skynet::worker_detail {
@@ -37,19 +36,15 @@ public:
 private:
     void take_commands(std::function<void()> stop);
     void publish_figures();
-    void broker_seen(const registry::instance& broker);
-    void broker_gone(const registry::instance& broker);
-    void serve_on_known_brokers();  // brokers_mutex_ held
-    void leave_gone_brokers();
+    void serve_on(const std::vector<registry::broker_entry>& brokers);
 
     const worker_options& options_;
     std::shared_ptr<shared_state> state_;
     std::unique_ptr<registry::registrar> registrar_;
 
-    std::mutex brokers_mutex_;
-    std::map<std::string, std::string> brokers_;  // id -> endpoint; guarded
-    std::map<std::string, bus::time_point> leaving_;  // id -> when to leave; guarded
-    std::unique_ptr<registry::instance_listener> listener_;
+    std::unique_ptr<registry::broker_follower> brokers_;
+    // The follower's callback's own (one call at a time): what we serve on.
+    std::vector<std::string> endpoints_;
 
     std::mutex figures_mutex_;
     std::condition_variable figures_wake_;

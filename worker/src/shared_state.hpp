@@ -55,7 +55,7 @@ struct shared_state {
     latency_histogram latency;
     std::atomic<std::int64_t> last_request_ns{0};
     // Our routing ids begin with it, so that a broker can name us in the
-    // registry when we die (DESIGN.md).
+    // registry when we die (docs/design.md).
     std::string instance_id;
 };
 

@@ -27,7 +27,7 @@ struct broker_options {
     // 7/MDP: requests for a service with no worker expire after a configurable
     // time. They end in UNKNOWN_SERVICE, long before their own deadline.
     std::chrono::milliseconds unknown_service_wait{1000};
-    // Limits (DESIGN.md): past each, a coded error and a counter.
+    // Limits (docs/design.md): past each, a coded error and a counter.
     // A request's body frames together; larger ones get BAD_REQUEST. A single
     // frame four times larger is not read at all: ZeroMQ drops its sender's
     // connection, which is the only way not to buffer it.
@@ -36,7 +36,7 @@ struct broker_options {
     // the requests one client may have there; past either, OVERLOADED.
     std::size_t max_clients = 100000;
     std::uint32_t max_client_requests = 100000;
-    // The most requests one worker connection may hold (DESIGN.md: credit).
+    // The most requests one worker connection may hold (docs/design.md: credit).
     std::uint32_t max_credit = 65536;
     // Batch frames with our clients and workers that ask for them
     // (docs/design.md): many requests or replies per frame. Off: this broker

@@ -1,6 +1,6 @@
 #pragma once
 // What a call made inside a handler inherits from the request it serves
-// (DESIGN.md): its deadline, so that a composite service never outlives its
+// (docs/design.md): its deadline, so that a composite service never outlives its
 // caller, and its request id, named as the new call's parent.
 
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // Time on the bus: a monotonic clock for deadlines and heartbeats. Budgets
-// travel as milliseconds left (DESIGN.md), so clocks of different hosts never
+// travel as milliseconds left (docs/design.md), so clocks of different hosts never
 // need to agree.
 
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-// The RPC envelope inside MDP bodies (DESIGN.md): a request body is a BSON
+// The RPC envelope inside MDP bodies (docs/design.md): a request body is a BSON
 // header frame and a BSON params frame; a reply body is a BSON header frame and
 // a BSON result frame.
 //

@@ -1,6 +1,6 @@
 #pragma once
 // skynet::client: calls services through brokers. Every call ends with
-// exactly one outcome (DESIGN.md): a reply, or an error with a code.
+// exactly one outcome (docs/design.md): a reply, or an error with a code.
 
 #include <chrono>
 #include <cstdint>
@@ -31,7 +31,7 @@ struct client_options {
     std::chrono::milliseconds heartbeat{1000};
     int liveness = 3;
     std::chrono::milliseconds default_timeout{5000};
-    // The registry (DESIGN.md). With no `brokers`, the client finds brokers
+    // The registry (docs/design.md). With no `brokers`, the client finds brokers
     // in Redis at this URL and follows them as they come and go: each call
     // goes to a broker of `region` that serves its service, else to one of
     // another region that does. While Redis is down it keeps the brokers it
@@ -40,7 +40,7 @@ struct client_options {
     std::string redis_prefix = "skynet:";  // of every registry key
     std::string region = "local";
     // A call's params (or a raw call's frames) larger than this end at once
-    // in BAD_REQUEST; brokers refuse what is larger than theirs (DESIGN.md:
+    // in BAD_REQUEST; brokers refuse what is larger than theirs (docs/design.md:
     // every limit answers with a coded error).
     std::size_t max_message_size = 16u << 20;
     // Batch frames with brokers that take them (docs/design.md): the calls

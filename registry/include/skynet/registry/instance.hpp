@@ -1,5 +1,5 @@
 #pragma once
-// One live process in the registry (DESIGN.md "Registry in Redis"): a broker,
+// One live process in the registry (docs/design.md "Registry in Redis"): a broker,
 // a worker or a host daemon, with what tools show about it and the figures it
 // publishes. Plain values: copy them, compare them, keep them.
 

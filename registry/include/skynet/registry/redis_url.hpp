@@ -28,7 +28,7 @@ bus::result<redis_url> parse_redis_url(std::string_view text) noexcept;
 // How every registry object talks to Redis.
 struct options {
     redis_url redis;
-    // Every key and the channel start with it (DESIGN.md: configurable).
+    // Every key and the channel start with it (docs/design.md: configurable).
     std::string prefix = "skynet:";
     // An unreachable Redis is reported within these, never a hang.
     std::chrono::milliseconds connect_timeout{1500};

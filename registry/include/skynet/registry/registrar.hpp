@@ -3,7 +3,7 @@
 // daemon) lives: writes the record, refreshes its lease every lease/3, writes
 // changes the owner makes, and registers again by itself when Redis comes
 // back. All of it on its own thread: no call here ever waits on Redis, so a
-// message loop may call them (DESIGN.md: the data path never waits on Redis).
+// message loop may call them (docs/design.md: the data path never waits on Redis).
 //
 // If the owner dies without a word (SIGKILL), nobody refreshes the lease and
 // the record disappears from every query within it.
@@ -23,7 +23,7 @@
 namespace skynet::registry {
 
 struct registrar_settings {
-    // How long the record outlives its last refresh (DESIGN.md: the bound on
+    // How long the record outlives its last refresh (docs/design.md: the bound on
     // reporting a crashed instance). Refreshed every lease/3.
     std::chrono::milliseconds lease{10000};
     // Changes coming faster are written together, at most once per interval.

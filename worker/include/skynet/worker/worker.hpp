@@ -25,7 +25,7 @@ struct worker_options {
     std::vector<std::string> brokers;   // endpoints, such as tcp://127.0.0.1:5555
     // Handlers that may run at once on the worker's handler threads.
     int concurrency = 4;
-    // Requests a broker may hand this worker at once (DESIGN.md: credit);
+    // Requests a broker may hand this worker at once (docs/design.md: credit);
     // 0 means `concurrency`. Async handlers that wait on other services need
     // more credit than threads.
     std::uint32_t credit = 0;
@@ -49,7 +49,7 @@ struct worker_options {
     // On stop, how long in-flight requests get to finish.
     std::chrono::milliseconds drain_timeout{10000};
 
-    // The registry (DESIGN.md). With `redis` set (redis://[:pass@]host:port/db)
+    // The registry (docs/design.md). With `redis` set (redis://[:pass@]host:port/db)
     // the worker registers itself, publishes its figures every
     // stats_interval, and, given no `brokers`, serves on every broker of its
     // region found in the registry, following them as they come and go.

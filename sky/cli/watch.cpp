@@ -15,7 +15,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "records.hpp"
+#include "skynet/sky/records.hpp"
 #include "skynet/runtime/signals.hpp"
 #include "skynet/registry/instance_listener.hpp"
 

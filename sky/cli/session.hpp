@@ -14,9 +14,6 @@
 
 namespace skynet::sky {
 
-// The registry URL: --redis, else SKYNET_REDIS, else redis://127.0.0.1:6379.
-std::string registry_url(const std::optional<std::string>& given);
-
 class session {
 public:
     // Throws usage_error for a URL that does not parse. Timeouts are 1 s, so

@@ -1,19 +1,10 @@
 #include "session.hpp"
 
-#include <cstdlib>
 #include <ostream>
 
 #include "exit_codes.hpp"
 
 namespace skynet::sky {
-
-std::string registry_url(const std::optional<std::string>& given) {
-    if (given) {
-        return *given;
-    }
-    const char* env = std::getenv("SKYNET_REDIS");
-    return env != nullptr && *env != '\0' ? env : "redis://127.0.0.1:6379";
-}
 
 session::session(const std::string& url, const std::string& prefix, std::ostream& o,
                  std::ostream& e)

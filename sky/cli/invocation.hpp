@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "skynet/registry/query.hpp"
+#include "skynet/sky/filters.hpp"
 
 namespace skynet::sky {
 
@@ -17,20 +17,6 @@ namespace skynet::sky {
 class usage_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
-};
-
-struct filters {
-    std::optional<std::string> service, version, host, region;
-    std::optional<registry::instance_kind> kind;
-    std::optional<bool> registered;
-
-    bool empty() const noexcept;
-    // The query these filters ask for.
-    registry::query to_query() const;
-    // "--service fibonacci --region eu", for messages; "" when empty.
-    std::string describe() const;
-    // Fills every filter unset here from `sticky` (the shell's `set`).
-    void inherit(const filters& sticky);
 };
 
 struct invocation {
@@ -44,6 +30,7 @@ struct invocation {
     bool json = false;
     bool all = false;
     bool yes = false;
+    bool raw = false;  // call: plain frames, not our envelope
     bool help = false;
 };
 

@@ -74,6 +74,8 @@ void print_help(std::ostream& out, bool in_shell) {
            "         --registered[=yes|no]\n"
            "options: --redis URL (default SKYNET_REDIS or redis://127.0.0.1:6379) --prefix P\n"
            "         --json --all --yes --timeout 3s --history FILE\n"
+           "call --raw SERVICE [FRAME...] sends plain frames to a plain 7/MDP service and\n"
+           "prints the reply's frames, one a line.\n"
            "unregister, stop and restart refuse to run without a filter unless given --all.\n"
            "\nexit status: 0 ok, 1 failed or cancelled, 2 bad usage or JSON, 3 registry\n"
            "unreachable, 4 no instance matches the filters, 5 some instances failed or did\n"

@@ -26,6 +26,7 @@ po::options_description visible_options() {
         ("json", po::bool_switch(), "print JSON for scripts")
         ("all", po::bool_switch(), "act on every instance when no filter is given")
         ("yes,y", po::bool_switch(), "do not ask for confirmation")
+        ("raw", po::bool_switch(), "call: send plain frames to a plain 7/MDP service")
         ("timeout", po::value<std::string>(), "how long to wait: 500ms, 3s (call, steering)")
         ("history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)");
     return d;
@@ -72,49 +73,6 @@ filters filters_of(const po::variables_map& v) {
 
 }  // namespace
 
-bool filters::empty() const noexcept {
-    return !service && !version && !host && !region && !kind && !registered;
-}
-
-registry::query filters::to_query() const {
-    return registry::query{region, host, service, version, kind, registered};
-}
-
-std::string filters::describe() const {
-    std::string out;
-    auto add = [&](std::string_view name, std::string_view value) {
-        if (!out.empty()) {
-            out.append(" ");
-        }
-        out.append("--").append(name);
-        if (!value.empty()) {
-            out.append(" ").append(value);
-        }
-    };
-    for (auto [name, value] : {std::pair{"service", &service}, std::pair{"version", &version},
-                               std::pair{"host", &host}, std::pair{"region", &region}}) {
-        if (*value) {
-            add(name, **value);
-        }
-    }
-    if (kind) {
-        add("kind", registry::to_string(*kind));
-    }
-    if (registered) {
-        add(*registered ? "registered" : "registered=no", {});
-    }
-    return out;
-}
-
-void filters::inherit(const filters& sticky) {
-    service = service ? service : sticky.service;
-    version = version ? version : sticky.version;
-    host = host ? host : sticky.host;
-    region = region ? region : sticky.region;
-    kind = kind ? kind : sticky.kind;
-    registered = registered ? registered : sticky.registered;
-}
-
 invocation parse_invocation(const std::vector<std::string>& words) {
     po::options_description all = visible_options();
     all.add_options()("words", po::value<std::vector<std::string>>());
@@ -143,6 +101,7 @@ invocation parse_invocation(const std::vector<std::string>& words) {
     inv.json = v["json"].as<bool>();
     inv.all = v["all"].as<bool>();
     inv.yes = v["yes"].as<bool>();
+    inv.raw = v["raw"].as<bool>();
     inv.help = v.count("help") != 0;
     return inv;
 }
