@@ -3,19 +3,38 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-
 #include "broker_core.hpp"
 #include "counters.hpp"
 #include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet {
 
 using broker_detail::broker_core;
 using broker_detail::counters;
 
+namespace {
+std::int64_t max_frame_size(std::size_t max_message_size) {
+    constexpr std::size_t no_limit = std::size_t{1} << 62;
+    return static_cast<std::int64_t>(std::min(max_message_size, no_limit / 4) * 4);
+}
+
+runtime::socket_options router_options(const broker_options& o) {
+    runtime::socket_options s;
+    s.high_water_mark = o.high_water_mark;
+    s.linger = std::chrono::milliseconds(1000);  // time for the last answers to leave on close
+    // Sends to a peer that is gone fail instead of vanishing, so that they are
+    // counted; with non-blocking sends, so do sends to a peer not reading.
+    s.router_mandatory = true;
+    s.max_frame_size = max_frame_size(o.max_message_size);
+    return s;
+}
+}  // namespace
+
 struct broker::impl {
     impl(broker_options o, zmq::context_t& context)
-        : options(std::move(o)), router(context, zmq::socket_type::router) {}
+        : options(std::move(o)),
+          router(runtime::bind_router(context, options.bind, router_options(options))) {}
 
     broker_options options;
     zmq::socket_t router;
@@ -33,25 +52,9 @@ struct broker::impl {
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
 
-namespace {
-std::int64_t max_frame_size(std::size_t max_message_size) {
-    constexpr std::size_t no_limit = std::size_t{1} << 62;
-    return static_cast<std::int64_t>(std::min(max_message_size, no_limit / 4) * 4);
-}
-}  // namespace
-
 broker::broker(broker_options options, zmq::context_t& context)
     : impl_(std::make_unique<impl>(std::move(options), context)) {
-    auto& r = impl_->router;
-    // Sends to a peer that is gone fail instead of vanishing, so that they are
-    // counted; with non-blocking sends, so do sends to a peer not reading.
-    r.set(zmq::sockopt::router_mandatory, 1);
-    r.set(zmq::sockopt::sndhwm, impl_->options.high_water_mark);
-    r.set(zmq::sockopt::rcvhwm, impl_->options.high_water_mark);
-    r.set(zmq::sockopt::maxmsgsize, max_frame_size(impl_->options.max_message_size));
-    r.set(zmq::sockopt::linger, 1000);  // time for the last answers to leave on close
-    r.bind(impl_->options.bind);
-    impl_->endpoint = r.get(zmq::sockopt::last_endpoint);
+    impl_->endpoint = impl_->router.get(zmq::sockopt::last_endpoint);
     impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (impl_->stop_fd < 0) {
         throw zmq::error_t();  // errno says why

@@ -4,20 +4,18 @@
 
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::client_detail {
 
 namespace mdp = bus::mdp;
 
 zmq::socket_t engine::connect_dealer(const std::string& endpoint) {
-    zmq::socket_t socket(context_, zmq::socket_type::dealer);
-    socket.set(zmq::sockopt::linger, 0);  // what a dead broker did not take is dropped
+    runtime::socket_options options;  // linger 0: what a dead broker did not take is dropped
     // Sends fail at once while not connected, instead of queueing for a
     // broker that may never come back; the call goes to another broker.
-    socket.set(zmq::sockopt::immediate, 1);
-    socket.set(zmq::sockopt::sndhwm, 100000);
-    socket.set(zmq::sockopt::rcvhwm, 100000);
-    socket.connect(endpoint);
+    options.immediate = true;
+    auto socket = runtime::connect_dealer(context_, endpoint, options);
     items_dirty_ = true;
     return socket;
 }
@@ -92,8 +90,8 @@ void engine::on_link_message(std::size_t index, time_point now) {
     auto& link = links_[index];
     auto* socket = &*link.socket;
     std::size_t records = 0;
-    for (int n = 0; n < 256 && records < 4096 && socket == &*link.socket &&
-                    bus::recv_frames(*socket, in_);
+    for (int n = 0;
+         n < 256 && records < 4096 && socket == &*link.socket && bus::recv_frames(*socket, in_);
          ++n) {
         ++records;
         auto decoded = mdp::decode_at_client(in_);
