@@ -32,11 +32,14 @@ runtime::socket_options router_options(const broker_options& o) {
 }  // namespace
 
 struct broker::impl {
-    impl(broker_options o, zmq::context_t& context)
+    // `owner` is null when the caller keeps `context` alive.
+    impl(broker_options o, std::shared_ptr<zmq::context_t> owner, zmq::context_t& context)
         : options(std::move(o)),
+          context_owner(std::move(owner)),
           router(runtime::bind_router(context, options.bind, router_options(options))) {}
 
     broker_options options;
+    std::shared_ptr<zmq::context_t> context_owner;  // before the socket: it closes first
     zmq::socket_t router;
     int stop_fd = -1;  // an eventfd: stop() must be callable from a signal handler
     counters stats;
@@ -52,8 +55,18 @@ struct broker::impl {
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
 
-broker::broker(broker_options options, zmq::context_t& context)
-    : impl_(std::make_unique<impl>(std::move(options), context)) {
+broker::broker(broker_options options) {
+    auto context = runtime::context_or_own(options.context);
+    auto& shared = *context;
+    set_up(std::make_unique<impl>(std::move(options), std::move(context), shared));
+}
+
+broker::broker(broker_options options, zmq::context_t& context) {
+    set_up(std::make_unique<impl>(std::move(options), nullptr, context));
+}
+
+void broker::set_up(std::unique_ptr<impl> bound) {
+    impl_ = std::move(bound);
     impl_->endpoint = impl_->router.get(zmq::sockopt::last_endpoint);
     impl_->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (impl_->stop_fd < 0) {

@@ -1,5 +1,6 @@
 // Brokers from the client's side: their sockets, what comes back on them,
 // and noticing when one stops answering.
+#include <atomic>
 #include <cstring>
 
 #include "engine.hpp"
@@ -32,7 +33,10 @@ void engine::reset_socket(broker_link& link) {
 }
 
 zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
-    const auto address = "inproc://skynet-client-monitor-" + std::to_string(monitors_made_++);
+    // Numbered per process: clients sharing a context share its inproc names.
+    static std::atomic<std::uint64_t> monitors_made{0};
+    const auto address =
+        "inproc://skynet-client-monitor-" + std::to_string(monitors_made.fetch_add(1));
     const int events = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
     if (zmq_socket_monitor(socket.handle(), address.c_str(), events) != 0) {
         throw zmq::error_t();

@@ -40,4 +40,8 @@ zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoin
     return socket;
 }
 
+std::shared_ptr<zmq::context_t> context_or_own(std::shared_ptr<zmq::context_t> given) {
+    return given != nullptr ? given : std::make_shared<zmq::context_t>(1);
+}
+
 }  // namespace skynet::runtime

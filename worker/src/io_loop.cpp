@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::worker_detail {
 
@@ -25,6 +26,8 @@ io_loop::io_loop(const worker_options& options, std::string announced,
       handlers_(handlers),
       pool_(pool),
       log_(runtime::logger_for("worker")),
+      context_owner_(runtime::context_or_own(options.context)),
+      context_(*context_owner_),
       stop_fd_(stop_fd),
       target_credit_(options.credit != 0 ? options.credit
                                          : static_cast<std::uint32_t>(options.concurrency)),

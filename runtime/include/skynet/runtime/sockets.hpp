@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <zmq.hpp>
 
@@ -47,5 +48,9 @@ zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint,
 // reconnects by itself). Throws zmq::error_t for an endpoint it cannot use.
 zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoint,
                              const socket_options& options);
+
+// `given`, or a new context with one I/O thread when it is empty: what a
+// broker, worker or client uses when its options name no context to share.
+std::shared_ptr<zmq::context_t> context_or_own(std::shared_ptr<zmq::context_t> given);
 
 }  // namespace skynet::runtime
