@@ -8,7 +8,7 @@
 #include "skynet/broker/broker.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
-#include "skynet/runtime/signals.hpp"
+#include "skynet/runtime/serve.hpp"
 
 namespace {
 
@@ -100,14 +100,9 @@ void begin_stop(broker& b, broker_detail::registration* registered) {
 
 int serve(const runtime::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
-    // and only the watcher takes them.
-    std::atomic<broker*> running{nullptr};
+    // and only the watcher takes them; one that comes meanwhile is kept.
+    runtime::stop_signals signals;
     std::atomic<broker_detail::registration*> registered{nullptr};
-    runtime::signal_watcher signals([&](int) {
-        if (auto* b = running.load()) {
-            begin_stop(*b, registered.load());
-        }
-    });
     if (parser.common().redis_given) {
         // Set before run() calls them: the broker binds first, so that the
         // registry gets the port actually bound.
@@ -120,13 +115,8 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     broker b(options, context);  // binds, or throws zmq::error_t
     auto registration = register_broker(parser, b);
     registered.store(registration.get());
-    running.store(&b);
-    if (signals.last_signal() != 0) {
-        begin_stop(b, registration.get());  // asked to stop while we were starting
-    }
-    b.run();
-    running.store(nullptr);
-    return 0;
+    auto stop = [&] { begin_stop(b, registered.load()); };
+    return signals.serve({{"broker", [&b] { b.run(); }, stop}});
 }
 
 }  // namespace
