@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "skynet/runtime/logging.hpp"
@@ -49,41 +50,54 @@ bool stop_signals::run_part(served_part& part) {
     } catch (const std::exception& e) {
         logger_for("serve")->error("stopped by an error part={} error=\"{}\"", part.name, e.what());
         ok = false;
+    } catch (...) {
+        logger_for("serve")->error("stopped by an error part={} error=unknown", part.name);
+        ok = false;
     }
     stop_all();
     return ok;
 }
 
-int stop_signals::serve(std::vector<served_part> parts) {
+// Makes the parts reachable by a signal; one that came while they were
+// being built stops them at once (run() then drains at once).
+void stop_signals::watch(const std::vector<served_part>& parts) {
+    std::lock_guard lock(mutex_);
     for (const auto& part : parts) {
         if (!part.run || !part.stop) {
             throw std::invalid_argument("serve: part " + part.name + " lacks run or stop");
         }
     }
+    for (const auto& part : parts) {
+        stops_.push_back({part.name, {}, part.stop});
+    }
+    if (stopping_) {
+        for (auto& part : stops_) {
+            stop_quietly(part.name, part.stop);
+        }
+    }
+}
+
+int stop_signals::serve(std::vector<served_part> parts) {
     if (parts.empty()) {
         return 0;
     }
-    {
-        std::lock_guard lock(mutex_);
-        for (auto& part : parts) {
-            stops_.push_back({part.name, {}, part.stop});
-        }
-        if (stopping_) {  // a signal came while the parts were being built
-            for (auto& part : stops_) {
-                stop_quietly(part.name, part.stop);
-            }
-        }
-    }
+    watch(parts);
     std::atomic<bool> failed{false};
     std::vector<std::thread> others;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-        others.emplace_back([&, i] {
-            if (!run_part(parts[i])) {
-                failed = true;
-            }
-        });
-    }
-    if (!run_part(parts.back())) {
+    try {
+        for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+            others.emplace_back([&, i] {
+                if (!run_part(parts[i])) {
+                    failed = true;
+                }
+            });
+        }
+        if (!run_part(parts.back())) {
+            failed = true;
+        }
+    } catch (const std::system_error& e) {  // no thread for a part: stop those started
+        logger_for("serve")->error("cannot start a thread error=\"{}\"", e.what());
+        stop_all();
         failed = true;
     }
     for (auto& thread : others) {

@@ -9,9 +9,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 extern char** environ;
 
@@ -206,52 +209,71 @@ std::optional<failure> read_report(int fd) {
 
 }  // namespace
 
-spawned spawn(const spawn_options& options) {
-    if (options.argv.empty() || options.argv[0].empty()) {
-        throw std::invalid_argument("spawn: argv[0] must name a program");
-    }
-    std::vector<std::string> args = options.argv;
-    std::vector<std::string> env = environment(options);
-    exec_plan plan{find_executable(args[0]),     pointers(args),           pointers(env), {},
-                   options.working_dir.string(), options.own_process_group};
-    spawned result;
+namespace {
+
+// The streams' plans; on failure closes every pipe end made so far.
+void plan_streams(const spawn_options& options, exec_plan& plan, int (&ours)[3], int (&theirs)[3]) {
     const child_stream* streams[3] = {&options.in, &options.out, &options.err};
-    int child_ends[3] = {-1, -1, -1};
     try {
         for (int i = 0; i < 3; ++i) {
-            plan.streams[i] = plan_stream(i, *streams[i], result.fds[i]);
-            child_ends[i] = plan.streams[i].child_end;
+            plan.streams[i] = plan_stream(i, *streams[i], ours[i]);
+            theirs[i] = plan.streams[i].child_end;
         }
     } catch (...) {
-        close_all(result.fds);
-        close_all(child_ends);
+        close_all(ours);
+        close_all(theirs);
         throw;
     }
+}
+
+// Forks and execs; returns once the child runs its program. Closes the
+// child's pipe ends (`theirs`) in any case.
+pid_t start(const exec_plan& plan, int (&theirs)[3], const std::string& name) {
     int report[2];
     if (::pipe2(report, O_CLOEXEC) != 0) {
-        close_all(result.fds);
-        close_all(child_ends);
+        close_all(theirs);
         throw std::system_error(errno, std::generic_category(), "pipe2");
     }
-    result.pid = ::fork();
-    if (result.pid == 0) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
         run_child(plan, report[1]);
     }
     const int fork_error = errno;
     ::close(report[1]);
-    close_all(child_ends);
-    if (result.pid < 0) {
+    close_all(theirs);
+    if (pid < 0) {
         ::close(report[0]);
-        close_all(result.fds);
         throw std::system_error(fork_error, std::generic_category(), "fork");
     }
     auto failed = read_report(report[0]);
     ::close(report[0]);
     if (failed) {
-        ::waitpid(result.pid, nullptr, 0);  // it exits at once: reap it
-        close_all(result.fds);
+        ::waitpid(pid, nullptr, 0);  // it exits at once: reap it
         throw std::system_error(failed->error, std::generic_category(),
-                                "cannot start " + args[0] + ": " + describe(failed->where));
+                                "cannot start " + name + ": " + describe(failed->where));
+    }
+    return pid;
+}
+
+}  // namespace
+
+spawned spawn(const spawn_options& options) {
+    if (options.argv.empty() || options.argv[0].empty()) {
+        throw std::invalid_argument("spawn: argv[0] must name a program");
+    }
+    // Everything the child reads is made here: it may not allocate.
+    std::vector<std::string> args = options.argv;
+    std::vector<std::string> env = environment(options);
+    exec_plan plan{find_executable(args[0]),     pointers(args),           pointers(env), {},
+                   options.working_dir.string(), options.own_process_group};
+    spawned result;
+    int theirs[3] = {-1, -1, -1};
+    plan_streams(options, plan, result.fds, theirs);
+    try {
+        result.pid = start(plan, theirs, args[0]);
+    } catch (...) {
+        close_all(result.fds);
+        throw;
     }
     return result;
 }

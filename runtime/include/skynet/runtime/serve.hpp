@@ -73,6 +73,7 @@ public:
     int last_signal() const noexcept { return watcher_.last_signal(); }
 
 private:
+    void watch(const std::vector<served_part>& parts);
     void stop_all();
     bool run_part(served_part& part);
 
