@@ -55,6 +55,16 @@ std::string read_all(int fd) {
     }
 }
 
+// The first line it writes to our end of a pipe, without its newline.
+std::string first_line(int fd) {
+    std::string line;
+    char c = 0;
+    while (::read(fd, &c, 1) == 1 && c != '\n') {
+        line += c;
+    }
+    return line;
+}
+
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::stringstream text;
@@ -186,12 +196,7 @@ TEST(ChildProcessTest, TerminateKillsWhatIgnoresSigtermAndItsDescendants) {
     auto o = shell("trap '' TERM; sleep 300 & echo $!; wait");
     o.out = child_stream::pipe();
     child_process child(o);
-    std::string line;
-    char c = 0;
-    while (::read(child.stdout_fd(), &c, 1) == 1 && c != '\n') {
-        line += c;
-    }
-    const pid_t grandchild = std::stoi(line);
+    const pid_t grandchild = std::stoi(first_line(child.stdout_fd()));
     EXPECT_EQ(child.terminate(50ms).signal, SIGKILL);
     EXPECT_TRUE(eventually([&] { return not_running(grandchild); }));
 }
@@ -202,12 +207,7 @@ TEST(ChildProcessTest, TerminateEndsTheTreeOfALeaderThatLeftFirst) {
     auto o = shell("(trap '' TERM; exec sleep 300) & echo $!; wait");
     o.out = child_stream::pipe();
     child_process child(o);
-    std::string line;
-    char c = 0;
-    while (::read(child.stdout_fd(), &c, 1) == 1 && c != '\n') {
-        line += c;
-    }
-    const pid_t grandchild = std::stoi(line);
+    const pid_t grandchild = std::stoi(first_line(child.stdout_fd()));
     EXPECT_EQ(child.terminate(generous).signal, SIGTERM);
     EXPECT_TRUE(eventually([&] { return not_running(grandchild); }));
 }

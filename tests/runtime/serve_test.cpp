@@ -112,6 +112,18 @@ void expect_all_held(std::vector<std::future<call_result>>& calls) {
     }
 }
 
+// SIGTERM to a child holding the calls; they are released only once it
+// has taken the signal, so it drains all of them. It exits 0.
+void sigterm_then_release(child_process& child, const flag_file& release,
+                          std::vector<std::future<call_result>>& calls) {
+    child.signal(SIGTERM);
+    ASSERT_TRUE(eventually(
+        [&] { return child.stderr_text().find("signal=SIGTERM") != std::string::npos; }));
+    release.raise();
+    expect_all_held(calls);
+    EXPECT_EQ(child.wait_exit(generous), 0) << child.stderr_text();
+}
+
 TEST(ServeTest, SigtermDuringFourCallsEndsAllFourOk) {
     running_broker broker;
     flag_file release;
@@ -120,13 +132,7 @@ TEST(ServeTest, SigtermDuringFourCallsEndsAllFourOk) {
     ASSERT_TRUE(wait_for_service(c, "holder"));
     auto calls = four_holds(c);
     ASSERT_TRUE(eventually([&] { return broker.stats().in_flight == 4; }));
-    child.signal(SIGTERM);
-    // Released only once the child has taken the signal: it drains all four.
-    ASSERT_TRUE(eventually(
-        [&] { return child.stderr_text().find("signal=SIGTERM") != std::string::npos; }));
-    release.raise();
-    expect_all_held(calls);
-    EXPECT_EQ(child.wait_exit(generous), 0) << child.stderr_text();
+    sigterm_then_release(child, release, calls);
     EXPECT_EQ(broker.stats().workers_lost, 0u);
 }
 
@@ -157,12 +163,7 @@ TEST(ServeTest, SigtermToABrokerAndWorkerInOneProcessLosesNoCall) {
         auto stats = read_broker_stats(c);
         return stats && stats->in_flight == 4;
     }));
-    child.signal(SIGTERM);
-    ASSERT_TRUE(eventually(
-        [&] { return child.stderr_text().find("signal=SIGTERM") != std::string::npos; }));
-    release.raise();
-    expect_all_held(calls);
-    EXPECT_EQ(child.wait_exit(generous), 0) << child.stderr_text();
+    sigterm_then_release(child, release, calls);
 }
 
 }  // namespace
