@@ -6,8 +6,10 @@
 //   serve_child both RELEASE_FILE          a broker and a worker in one process
 //                                          on one context; prints the endpoint
 // It waits on files, not on time: the test decides when things happen.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -21,6 +23,13 @@ namespace {
 
 using namespace skynet;
 using namespace std::chrono_literals;
+
+// 100 ms, stretched as the tests' own heartbeats are (support/eventually.hpp)
+// for builds that run many times slower, such as ThreadSanitizer's.
+std::chrono::milliseconds heartbeat() {
+    const char* scale = std::getenv("SKYNET_TEST_TIME_SCALE");
+    return 100ms * std::max(1, scale != nullptr ? std::atoi(scale) : 1);
+}
 
 // True once `path` exists; false at the deadline (the caller gave up).
 bool wait_for_file(const std::filesystem::path& path, bus::time_point deadline) {
@@ -39,7 +48,7 @@ std::shared_ptr<worker> make_holder(const std::string& broker, std::string relea
     options.service = "holder";
     options.brokers = {broker};
     options.concurrency = 4;
-    options.heartbeat = 100ms;
+    options.heartbeat = heartbeat();
     options.drain_timeout = 30s;
     options.context = std::move(context);
     auto w = std::make_shared<worker>(options);
@@ -60,7 +69,7 @@ int serve_both(const std::string& release) {
     auto context = std::make_shared<zmq::context_t>(1);
     broker_options options;
     options.bind = "tcp://127.0.0.1:*";
-    options.heartbeat = 100ms;
+    options.heartbeat = heartbeat();
     options.drain_timeout = 30s;
     options.context = context;
     broker b(options);

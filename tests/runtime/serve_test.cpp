@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 
 #include "support/broker_fixture.hpp"
@@ -121,7 +122,10 @@ void sigterm_then_release(child_process& child, const flag_file& release,
         [&] { return child.stderr_text().find("signal=SIGTERM") != std::string::npos; }));
     release.raise();
     expect_all_held(calls);
-    EXPECT_EQ(child.wait_exit(generous), 0) << child.stderr_text();
+    EXPECT_EQ(child.wait_exit(generous), 0);
+    if (::testing::Test::HasFailure()) {
+        std::cerr << "the child said:\n" << child.stderr_text();
+    }
 }
 
 TEST(ServeTest, SigtermDuringFourCallsEndsAllFourOk) {

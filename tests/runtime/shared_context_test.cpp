@@ -64,6 +64,12 @@ TEST(SharedContextTest, BrokerWorkerAndClientAnswerOverTcp) {
 }
 
 TEST(SharedContextTest, BrokerWorkerAndClientAnswerOverInproc) {
+#ifdef __SANITIZE_THREAD__
+    // inproc hands a message's buffer from one thread to another without a
+    // copy, through libzmq's queues, which are not instrumented: TSan sees
+    // the client's write and the broker's read with nothing between them.
+    GTEST_SKIP() << "inproc zero-copy hand-over is invisible to ThreadSanitizer";
+#endif
     expect_answer_through_one_context("inproc://shared-context-test");
 }
 
