@@ -22,7 +22,7 @@ namespace skynet::runtime::spawn_detail {
 namespace {
 
 // What the child reports through the error pipe when it cannot exec.
-enum class stage : int { stream, working_dir, exec };
+enum class stage : int { stream, working_dir, limits, exec };
 struct failure {
     stage where;
     int error;
@@ -34,6 +34,8 @@ const char* describe(stage where) {
             return "cannot open a standard stream";
         case stage::working_dir:
             return "cannot enter its working directory";
+        case stage::limits:
+            return "cannot set its resource limits";
         case stage::exec:
             return "cannot run it";
     }
@@ -152,6 +154,7 @@ struct exec_plan {
     stream_plan streams[3];
     std::string working_dir;
     bool own_group = true;
+    const std::vector<std::pair<int, rlimit>>* limits = nullptr;
 };
 
 // In the child: tells the parent why it cannot exec, and leaves.
@@ -173,6 +176,11 @@ struct exec_plan {
     }
     if (!plan.working_dir.empty() && ::chdir(plan.working_dir.c_str()) != 0) {
         fail(report_fd, stage::working_dir);
+    }
+    for (const auto& [resource, limit] : *plan.limits) {
+        if (::setrlimit(static_cast<__rlimit_resource>(resource), &limit) != 0) {
+            fail(report_fd, stage::limits);
+        }
     }
     // Our other descriptors (sockets, eventfds, the daemon's Redis link)
     // close at exec; the report pipe too, which tells the parent it worked.
@@ -264,8 +272,9 @@ spawned spawn(const spawn_options& options) {
     // Everything the child reads is made here: it may not allocate.
     std::vector<std::string> args = options.argv;
     std::vector<std::string> env = environment(options);
-    exec_plan plan{find_executable(args[0]),     pointers(args),           pointers(env), {},
-                   options.working_dir.string(), options.own_process_group};
+    exec_plan plan{
+        find_executable(args[0]),  pointers(args), pointers(env), {}, options.working_dir.string(),
+        options.own_process_group, &options.limits};
     spawned result;
     int theirs[3] = {-1, -1, -1};
     plan_streams(options, plan, result.fds, theirs);

@@ -172,6 +172,27 @@ TEST(ChildProcessTest, WhatCannotStartIsAClearError) {
     EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
 }
 
+TEST(ChildProcessTest, ResourceLimitsAreItsOwn) {
+    auto o = shell("ulimit -n; ulimit -c");
+    o.limits = {{RLIMIT_NOFILE, {64, 64}}, {RLIMIT_CORE, {0, 0}}};
+    o.out = child_stream::pipe();
+    child_process child(o);
+    EXPECT_EQ(read_all(child.stdout_fd()), "64\n0\n");
+    EXPECT_TRUE(child.wait().success());
+
+    rlimit ours{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &ours), 0);
+    EXPECT_NE(ours.rlim_cur, 64u);  // ours are untouched
+    auto impossible = program({"/bin/true"});
+    impossible.limits = {{RLIMIT_NOFILE, {100, 50}}};  // soft above hard: EINVAL
+    try {
+        child_process refused(impossible);
+        ADD_FAILURE() << "started";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("resource limits"), std::string::npos) << e.what();
+    }
+}
+
 TEST(ChildProcessTest, WaitForReturnsNothingWhileItRuns) {
     child_process sleeper(program({"sleep", "300"}));
     EXPECT_FALSE(sleeper.wait_for(20ms).has_value());

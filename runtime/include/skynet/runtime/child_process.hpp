@@ -4,12 +4,14 @@
 // ended and reaped without leaving a zombie or a stray descendant. Tests,
 // the bench and the host daemon start their processes through this.
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace skynet::runtime {
@@ -58,6 +60,10 @@ struct spawn_options {
     // Its own process group, so that terminate() and signal_group() reach
     // everything it starts, and nothing else. Off: it stays in ours.
     bool own_process_group = true;
+    // Resource limits set in the child before it runs its program, as
+    // setrlimit takes them: {RLIMIT_NOFILE, {1024, 1024}}. A limit it may
+    // not set (above the hard limit) fails the start.
+    std::vector<std::pair<int, rlimit>> limits;
 };
 
 // A started child. It starts with no signal blocked and every signal at
