@@ -1,19 +1,12 @@
 #include "children.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <mutex>
-#include <stdexcept>
-#include <thread>
-
-extern char** environ;
 
 namespace skynet::bench {
 
@@ -53,60 +46,20 @@ std::string self_path() {
 }
 
 child_process::child_process(const std::vector<std::string>& argv) {
-    int in[2];
-    int out[2];
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-        throw std::runtime_error("pipe2 failed");
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);  // dup2 drops O_CLOEXEC
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[0]);
-    close(out[1]);
-    stdin_fd_ = in[1];
-    stdout_fd_ = out[0];
-    if (rc != 0) {
-        close(stdin_fd_);
-        close(stdout_fd_);
-        throw std::runtime_error("cannot start " + argv[0]);
-    }
-    remember(pid_);
+    runtime::spawn_options options;
+    options.argv = argv;
+    options.in = runtime::child_stream::pipe();
+    options.out = runtime::child_stream::pipe();
+    // In our process group, as a helper of ours: a ^C reaches it too.
+    options.own_process_group = false;
+    process_ = runtime::child_process(std::move(options));  // throws std::system_error
+    remember(process_.pid());
 }
 
 child_process::~child_process() {
-    close(stdin_fd_);
-    close(stdout_fd_);
-    if (running()) {
-        kill(pid_, SIGTERM);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-        while (running() && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        if (running()) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-            reaped_ = true;
-        }
-    }
-    forget(pid_);
-}
-
-bool child_process::running() {
-    if (reaped_) {
-        return false;
-    }
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        reaped_ = true;
-    }
-    return !reaped_;
+    process_.close_stdin();
+    process_.terminate(std::chrono::seconds(2));
+    forget(process_.pid());
 }
 
 std::optional<std::string> child_process::read_line(std::chrono::milliseconds limit) {
@@ -122,12 +75,12 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds li
         if (left.count() <= 0) {
             return std::nullopt;
         }
-        pollfd p{stdout_fd_, POLLIN, 0};
+        pollfd p{process_.stdout_fd(), POLLIN, 0};
         if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
             continue;  // timeout (checked above) or EINTR
         }
         std::array<char, 512> chunk{};
-        const auto n = read(stdout_fd_, chunk.data(), chunk.size());
+        const auto n = read(process_.stdout_fd(), chunk.data(), chunk.size());
         if (n <= 0) {
             return std::nullopt;  // it closed stdout: it is gone
         }

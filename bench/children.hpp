@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "skynet/runtime/child_process.hpp"
+
 namespace skynet::bench {
 
 class child_process {
@@ -23,17 +25,14 @@ public:
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
 
-    pid_t pid() const noexcept { return pid_; }
-    bool running();
+    pid_t pid() const noexcept { return process_.pid(); }
+    bool running() { return process_.running(); }
     // The next line of its stdout, or nothing at the deadline or at its end.
     std::optional<std::string> read_line(std::chrono::milliseconds limit);
 
 private:
-    pid_t pid_ = -1;
-    int stdin_fd_ = -1;
-    int stdout_fd_ = -1;
+    runtime::child_process process_;
     std::string buffered_;
-    bool reaped_ = false;
 };
 
 // Every child still running gets SIGKILL: the watchdog's last act.

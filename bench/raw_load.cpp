@@ -11,6 +11,7 @@
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/bus/origin.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::bench {
 
@@ -26,17 +27,17 @@ std::int64_t now_ns() {
 
 struct caller_window {
     clock_type::time_point start;
-    clock_type::time_point end;       // stop sending (time mode)
-    clock_type::time_point give_up;   // stop waiting for replies
+    clock_type::time_point end;      // stop sending (time mode)
+    clock_type::time_point give_up;  // stop waiting for replies
 };
 
 // A request's frames after the MDP header: what they hold and where the
 // send time goes.
 struct request_body {
-    std::string header;           // empty: no envelope
-    std::size_t id_offset = 0;    // the header's request_id digits
-    std::string params;           // the body frame
-    std::size_t stamp_offset = 0; // the send time's 8 bytes in it (and in the reply)
+    std::string header;            // empty: no envelope
+    std::size_t id_offset = 0;     // the header's request_id digits
+    std::string params;            // the body frame
+    std::size_t stamp_offset = 0;  // the send time's 8 bytes in it (and in the reply)
 };
 
 constexpr std::string_view placeholder_id = "0000000000000000";
@@ -69,13 +70,10 @@ request_body body_for(const raw_target& target, const load_plan& plan) {
 class raw_caller {
 public:
     raw_caller(const raw_target& target, const load_plan& plan)
-        : target_(target), plan_(plan), socket_(context_, zmq::socket_type::dealer),
-          body_(body_for(target, plan)) {
-        socket_.set(zmq::sockopt::sndhwm, 100000);
-        socket_.set(zmq::sockopt::rcvhwm, 100000);
-        socket_.set(zmq::sockopt::linger, 0);
-        socket_.connect(target.endpoint);
-    }
+        : target_(target),
+          plan_(plan),
+          socket_(runtime::connect_dealer(context_, target.endpoint, {})),
+          body_(body_for(target, plan)) {}
 
     void run(const caller_window& w) {
         zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};

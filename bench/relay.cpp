@@ -4,6 +4,7 @@
 
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
+#include "skynet/runtime/sockets.hpp"
 #include "skynet/runtime/thread_name.hpp"
 
 namespace skynet::bench {
@@ -12,12 +13,6 @@ namespace {
 
 constexpr std::chrono::milliseconds poll_interval{50};  // how soon stop is seen
 constexpr int batch = 1024;
-
-void tune(zmq::socket_t& socket) {
-    socket.set(zmq::sockopt::sndhwm, 100000);
-    socket.set(zmq::sockopt::rcvhwm, 100000);
-    socket.set(zmq::sockopt::linger, 0);
-}
 
 // The relay's state: ready worker connections, and requests waiting for one.
 struct relay_state {
@@ -129,10 +124,10 @@ void answer_in_place(bus::frames& message) {
 
 }  // namespace
 
+// Our sockets' settings (high-water marks, linger): the relay differs from a
+// broker in what it does, not in how its socket is set.
 relay::relay(zmq::context_t& context, relay_mode mode)
-    : mode_(mode), router_(context, zmq::socket_type::router) {
-    tune(router_);
-    router_.bind("tcp://127.0.0.1:*");
+    : mode_(mode), router_(runtime::bind_router(context, "tcp://127.0.0.1:*", {})) {
     endpoint_ = router_.get(zmq::sockopt::last_endpoint);
     thread_ = std::thread([this] {
         runtime::name_this_thread("bench-relay");
@@ -166,9 +161,7 @@ void relay::run(zmq::socket_t& router) {
 
 relay_worker::relay_worker(const std::string& endpoint, int connections) {
     for (int i = 0; i < connections; ++i) {
-        auto& socket = sockets_.emplace_back(context_, zmq::socket_type::dealer);
-        tune(socket);
-        socket.connect(endpoint);
+        auto& socket = sockets_.emplace_back(runtime::connect_dealer(context_, endpoint, {}));
         socket.send(zmq::message_t(), zmq::send_flags::none);  // ready
     }
     thread_ = std::thread([this] {

@@ -4,17 +4,40 @@
 #include "counters.hpp"
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet {
 
 using broker_detail::broker_core;
 using broker_detail::counters;
 
+namespace {
+std::int64_t max_frame_size(std::size_t max_message_size) {
+    constexpr std::size_t no_limit = std::size_t{1} << 62;
+    return static_cast<std::int64_t>(std::min(max_message_size, no_limit / 4) * 4);
+}
+
+runtime::socket_options router_options(const broker_options& o) {
+    runtime::socket_options s;
+    s.high_water_mark = o.high_water_mark;
+    s.linger = std::chrono::milliseconds(1000);  // time for the last answers to leave on close
+    // Sends to a peer that is gone fail instead of vanishing, so that they are
+    // counted; with non-blocking sends, so do sends to a peer not reading.
+    s.router_mandatory = true;
+    s.max_frame_size = max_frame_size(o.max_message_size);
+    return s;
+}
+}  // namespace
+
 struct broker::impl {
-    impl(broker_options o, zmq::context_t& context)
-        : options(std::move(o)), router(context, zmq::socket_type::router) {}
+    // `owner` is null when the caller keeps `context` alive.
+    impl(broker_options o, std::shared_ptr<zmq::context_t> owner, zmq::context_t& context)
+        : options(std::move(o)),
+          context_owner(std::move(owner)),
+          router(runtime::bind_router(context, options.bind, router_options(options))) {}
 
     broker_options options;
+    std::shared_ptr<zmq::context_t> context_owner;  // before the socket: it closes first
     zmq::socket_t router;
     runtime::event_fd stop_signal{"broker stop"};  // stop() may be called from a signal handler
     counters stats;
@@ -30,25 +53,19 @@ struct broker::impl {
     void farewell(broker_detail::broker_core& core, zmq_pollitem_t& item, bus::frames& message);
 };
 
-namespace {
-std::int64_t max_frame_size(std::size_t max_message_size) {
-    constexpr std::size_t no_limit = std::size_t{1} << 62;
-    return static_cast<std::int64_t>(std::min(max_message_size, no_limit / 4) * 4);
+broker::broker(broker_options options) {
+    auto context = runtime::context_or_own(options.context);
+    auto& shared = *context;
+    set_up(std::make_unique<impl>(std::move(options), std::move(context), shared));
 }
-}  // namespace
 
-broker::broker(broker_options options, zmq::context_t& context)
-    : impl_(std::make_unique<impl>(std::move(options), context)) {
-    auto& r = impl_->router;
-    // Sends to a peer that is gone fail instead of vanishing, so that they are
-    // counted; with non-blocking sends, so do sends to a peer not reading.
-    r.set(zmq::sockopt::router_mandatory, 1);
-    r.set(zmq::sockopt::sndhwm, impl_->options.high_water_mark);
-    r.set(zmq::sockopt::rcvhwm, impl_->options.high_water_mark);
-    r.set(zmq::sockopt::maxmsgsize, max_frame_size(impl_->options.max_message_size));
-    r.set(zmq::sockopt::linger, 1000);  // time for the last answers to leave on close
-    r.bind(impl_->options.bind);
-    impl_->endpoint = r.get(zmq::sockopt::last_endpoint);
+broker::broker(broker_options options, zmq::context_t& context) {
+    set_up(std::make_unique<impl>(std::move(options), nullptr, context));
+}
+
+void broker::set_up(std::unique_ptr<impl> bound) {
+    impl_ = std::move(bound);
+    impl_->endpoint = impl_->router.get(zmq::sockopt::last_endpoint);
 }
 
 broker::~broker() = default;

@@ -1,6 +1,5 @@
 // skynet-broker: a Majordomo (7/MDP/0.1) broker; with --redis, registered in
 // the registry for clients and workers of its region to find.
-#include <atomic>
 #include <iostream>
 #include <memory>
 
@@ -8,7 +7,7 @@
 #include "skynet/broker/registration.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
-#include "skynet/runtime/signals.hpp"
+#include "skynet/runtime/serve.hpp"
 
 namespace {
 
@@ -108,14 +107,8 @@ void begin_stop(broker& b, broker_registration* registered) {
 
 int serve(const runtime::option_parser& parser, broker_options options) {
     // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
-    // and only the watcher takes them.
-    std::atomic<broker*> running{nullptr};
-    std::atomic<broker_registration*> registered{nullptr};
-    runtime::signal_watcher signals([&](int) {
-        if (auto* b = running.load()) {
-            begin_stop(*b, registered.load());
-        }
-    });
+    // and only the watcher takes them; one that comes meanwhile is kept.
+    runtime::stop_signals signals;
     // Hooked before the broker is made; registered once it has bound, so
     // that the registry gets the port actually bound.
     auto registration = registration_for(parser, options);
@@ -124,16 +117,10 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     if (registration) {
         registration->start(b);
     }
-    registered.store(registration.get());
-    running.store(&b);
-    if (signals.last_signal() != 0) {
-        begin_stop(b, registration.get());  // asked to stop while we were starting
-    }
-    b.run();
-    running.store(nullptr);
-    registered.store(nullptr);
+    auto stop = [&] { begin_stop(b, registration.get()); };
+    const int status = signals.serve({{"broker", [&b] { b.run(); }, stop}});
     registration.reset();  // out of the registry before the broker it steers is gone
-    return 0;
+    return status;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "skynet/bus/origin.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::client_detail {
 
@@ -15,6 +16,8 @@ engine::engine(const client_options& options)
     : options_(options),
       origin_(bus::make_origin(options.name)),
       log_(runtime::logger_for("client")),
+      context_owner_(runtime::context_or_own(options.context)),
+      context_(*context_owner_),
       jitter_(static_cast<std::uint32_t>(getpid()) ^
               static_cast<std::uint32_t>(bus::clock::now().time_since_epoch().count())),
       discovering_(options.brokers.empty()),

@@ -237,7 +237,9 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     runtime::log_limiter malformed_log_;
     engine_counters stats_;
-    zmq::context_t context_{1};
+    // Before the sockets (links_), so that they close first.
+    std::shared_ptr<zmq::context_t> context_owner_;  // options_.context, or our own
+    zmq::context_t& context_;
     std::vector<broker_link> links_;
     std::vector<std::unique_ptr<raw_socket>> raw_sockets_;
     std::vector<int> idle_raw_;
@@ -249,7 +251,6 @@ private:
     bool items_dirty_ = true;
     // Links when items_ was built: [wake, link sockets, link monitors, raw sockets].
     std::size_t polled_links_ = 0;
-    std::uint64_t monitors_made_ = 0;  // names each monitor's inproc endpoint
     bus::frames in_;
     bus::frames out_;
     bus::frames unbatched_;  // a reply record as frames of its own

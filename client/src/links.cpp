@@ -1,24 +1,23 @@
 // Brokers from the client's side: their sockets, what comes back on them,
 // and noticing when one stops answering.
+#include <atomic>
 #include <cstring>
 
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mmi.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::client_detail {
 
 namespace mdp = bus::mdp;
 
 zmq::socket_t engine::connect_dealer(const std::string& endpoint) {
-    zmq::socket_t socket(context_, zmq::socket_type::dealer);
-    socket.set(zmq::sockopt::linger, 0);  // what a dead broker did not take is dropped
+    runtime::socket_options options;  // linger 0: what a dead broker did not take is dropped
     // Sends fail at once while not connected, instead of queueing for a
     // broker that may never come back; the call goes to another broker.
-    socket.set(zmq::sockopt::immediate, 1);
-    socket.set(zmq::sockopt::sndhwm, 100000);
-    socket.set(zmq::sockopt::rcvhwm, 100000);
-    socket.connect(endpoint);
+    options.immediate = true;
+    auto socket = runtime::connect_dealer(context_, endpoint, options);
     items_dirty_ = true;
     return socket;
 }
@@ -35,7 +34,10 @@ void engine::reset_socket(broker_link& link) {
 }
 
 zmq::socket_t engine::watch_disconnects(zmq::socket_t& socket) {
-    const auto address = "inproc://skynet-client-monitor-" + std::to_string(monitors_made_++);
+    // Numbered per process: clients sharing a context share its inproc names.
+    static std::atomic<std::uint64_t> monitors_made{0};
+    const auto address =
+        "inproc://skynet-client-monitor-" + std::to_string(monitors_made.fetch_add(1));
     const int events = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
     if (zmq_socket_monitor(socket.handle(), address.c_str(), events) != 0) {
         throw zmq::error_t();

@@ -1,16 +1,17 @@
 #include "service_main.hpp"
 
-#include <atomic>
-#include <iostream>
+#include <memory>
 
 #include "skynet/runtime/logging.hpp"
-#include "skynet/runtime/signals.hpp"
+#include "skynet/runtime/serve.hpp"
 
 namespace skynet::examples {
 
 namespace po = runtime::po;
 
 void add_worker_options(runtime::option_parser& parser, int default_concurrency) {
+    // One option per paragraph, as --help lists them.
+    // clang-format off
     parser.add()
         ("broker", po::value<std::vector<std::string>>()->composing(),
          "broker endpoint to serve on (repeat for several); default tcp://127.0.0.1:5555, "
@@ -25,6 +26,7 @@ void add_worker_options(runtime::option_parser& parser, int default_concurrency)
          "heartbeat interval; match the broker's --heartbeat-ms")
         ("lease-ms", po::value<int>()->default_value(10000),
          "with --redis: how soon the registry drops this worker if it dies without a word");
+    // clang-format on
 }
 
 worker_options worker_options_from(const runtime::option_parser& parser, std::string service) {
@@ -53,32 +55,19 @@ worker_options worker_options_from(const runtime::option_parser& parser, std::st
 }
 
 int serve(worker_options options, const std::function<void(worker&)>& setup) {
-    // First, so that every thread started below blocks the signals and only
-    // the watcher takes them.
-    std::atomic<worker*> running{nullptr};
-    runtime::signal_watcher signals([&](int) {
-        if (auto* w = running.load()) {
-            w->stop();
-        }
-    });
     auto log = runtime::logger_for("service");
-    try {
-        worker w(std::move(options));
-        setup(w);
-        w.start();
-        running.store(&w);
-        if (signals.last_signal() != 0) {
-            w.stop();  // the signal came while we were starting
-        }
-        log->info("serving {} on {} broker(s)", w.announced_name(), w.options().brokers.size());
-        w.wait();
-        running.store(nullptr);
-        log->info("stopped {}", w.announced_name());
-    } catch (const std::exception& e) {
-        std::cerr << "cannot serve: " << e.what() << "\n";
-        return 1;
-    }
-    return 0;
+    return runtime::serve([&] {
+        auto w = std::make_shared<worker>(std::move(options));
+        setup(*w);
+        auto run = [w, log] {
+            w->start();
+            log->info("serving {} on {} broker(s)", w->announced_name(),
+                      w->options().brokers.size());
+            w->wait();
+            log->info("stopped {}", w->announced_name());
+        };
+        return std::vector<runtime::served_part>{{"worker", run, [w] { w->stop(); }}};
+    });
 }
 
 }  // namespace skynet::examples

@@ -16,9 +16,9 @@ void add_worker_options(runtime::option_parser& parser, int default_concurrency)
 // The worker options the parsed command line asks for.
 worker_options worker_options_from(const runtime::option_parser& parser, std::string service);
 
-// Blocks SIGINT and SIGTERM, builds the worker, lets `setup` register its
-// handlers, and serves until a signal asks for a graceful stop. Returns the
-// process exit status.
+// runtime::serve() of a worker: blocks SIGINT and SIGTERM, builds the
+// worker, lets `setup` register its handlers, and serves until a signal asks
+// for a graceful stop. Returns the process exit status.
 int serve(worker_options options, const std::function<void(worker&)>& setup);
 
 }  // namespace skynet::examples

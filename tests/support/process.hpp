@@ -9,13 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "skynet/runtime/child_process.hpp"
+
 namespace skynet::testing {
 
 // The directory holding our binaries (build/bin), set by CMake.
 std::filesystem::path bin_dir();
 
-// A child process. Its stdout and stderr go to files that output() reads.
-// The destructor kills it (SIGKILL) if it still runs, so no test leaves one.
+// A child process (runtime::child_process, in a process group of its own).
+// Its stdout and stderr go to files that stdout_text() and stderr_text()
+// read. The destructor kills it and its group (SIGKILL) if it still runs,
+// so no test leaves one.
 class child_process {
 public:
     // Runs `program` (a name in bin_dir(), or a path) with `args`.
@@ -24,7 +28,7 @@ public:
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
 
-    pid_t pid() const noexcept { return pid_; }
+    pid_t pid() const noexcept { return process_.pid(); }
     void signal(int signo) const;
     // Waits for the exit, up to `limit`; the exit status (128 + signal for a
     // signal), or nothing if it still runs.
@@ -34,9 +38,10 @@ public:
     std::string stderr_text() const;
 
 private:
-    pid_t pid_ = -1;
-    std::optional<int> status_;
     std::filesystem::path out_path_, err_path_;
+    // Mutable: signal() is const for tests that hold a const reference;
+    // sending a signal changes nothing a test reads of it.
+    mutable runtime::child_process process_;
 };
 
 // Runs a program to its end (killed after `limit`) and returns what it printed.

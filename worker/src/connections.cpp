@@ -4,6 +4,7 @@
 
 #include "io_loop.hpp"
 #include "skynet/bus/mmi.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::worker_detail {
 
@@ -33,13 +34,11 @@ void io_loop::add_plain_connections(const std::string& endpoint) {
 }
 
 void io_loop::open(connection& c, time_point now) {
-    c.socket.emplace(context_, zmq::socket_type::dealer);
+    c.socket.reset();  // closed before its successor connects, as always
     ++c.epoch;
-    c.socket->set(zmq::sockopt::routing_id, routing_id(c));
-    c.socket->set(zmq::sockopt::linger, 0);
-    c.socket->set(zmq::sockopt::sndhwm, 100000);
-    c.socket->set(zmq::sockopt::rcvhwm, 100000);
-    c.socket->connect(c.endpoint);
+    runtime::socket_options options;
+    options.routing_id = routing_id(c);
+    c.socket.emplace(runtime::connect_dealer(context_, c.endpoint, options));
     c.credit = 1;
     c.batching = false;
     c.batch_limit = bus::batch::default_limit;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "skynet/runtime/sockets.hpp"
+
 namespace skynet::worker_detail {
 
 namespace {
@@ -25,6 +27,8 @@ io_loop::io_loop(const worker_options& options, const bus::service_name& announc
       handlers_(handlers),
       pool_(pool),
       log_(runtime::logger_for("worker")),
+      context_owner_(runtime::context_or_own(options.context)),
+      context_(*context_owner_),
       stop_(stop),
       target_credit_(options.credit != 0 ? options.credit
                                          : static_cast<std::uint32_t>(options.concurrency)),

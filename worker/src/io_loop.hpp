@@ -95,7 +95,9 @@ private:
     handler_pool& pool_;
     std::shared_ptr<spdlog::logger> log_;
     runtime::log_limiter malformed_log_;
-    zmq::context_t context_{1};
+    // Before the sockets (connections_), so that they close first.
+    std::shared_ptr<zmq::context_t> context_owner_;  // options_.context, or our own
+    zmq::context_t& context_;
     std::vector<std::unique_ptr<connection>> connections_;
     // Endpoints that answered mmi.credit 501: given plain connections, and
     // told our bare name.

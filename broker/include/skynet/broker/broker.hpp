@@ -49,6 +49,11 @@ struct broker_options {
     // On stop, how long in-flight requests get to finish before their clients
     // are answered and the workers are disconnected.
     std::chrono::milliseconds drain_timeout{2000};
+    // For broker(options): a ZeroMQ context to share with the process's
+    // workers and clients (one set of I/O threads); empty: one of its own.
+    // The broker holds a share until it is destroyed, so the context
+    // outlives its socket; do not shut it down before then.
+    std::shared_ptr<zmq::context_t> context;
 
     // Called on the broker's thread; they must not block (hand the news to
     // another thread, as the registry's registrar does).
@@ -61,7 +66,11 @@ struct broker_options {
 
 class broker {
 public:
-    // Binds the ROUTER socket on options.bind. Throws zmq::error_t if it cannot.
+    // Binds the ROUTER socket on options.bind, in options.context or a
+    // context of its own. Throws zmq::error_t if it cannot.
+    explicit broker(broker_options options);
+    // The same in `context`, which the caller keeps alive until this broker
+    // is destroyed (options.context is not used).
     broker(broker_options options, zmq::context_t& context);
     ~broker();
     broker(const broker&) = delete;
@@ -82,6 +91,7 @@ public:
 
 private:
     struct impl;
+    void set_up(std::unique_ptr<impl> bound);
     std::unique_ptr<impl> impl_;
 };
 

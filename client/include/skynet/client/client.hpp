@@ -48,6 +48,11 @@ struct client_options {
     // so do their replies. Brokers that do not answer 501, and get one
     // message per call as before.
     bool batching = true;
+    // A ZeroMQ context to share with the process's brokers and workers (one
+    // set of I/O threads); empty: one of its own. The client holds a share
+    // until it is destroyed, so the context outlives its sockets; do not
+    // shut it down before then.
+    std::shared_ptr<zmq::context_t> context;
 };
 
 struct call_options {

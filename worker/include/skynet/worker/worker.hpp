@@ -48,6 +48,11 @@ struct worker_options {
     std::chrono::milliseconds reconnect_max{5000};
     // On stop, how long in-flight requests get to finish.
     std::chrono::milliseconds drain_timeout{10000};
+    // A ZeroMQ context to share with the process's brokers and clients (one
+    // set of I/O threads, inproc between them); empty: one of its own. The
+    // worker holds a share until wait() returns (or it is destroyed), so
+    // the context outlives its sockets; do not shut it down before then.
+    std::shared_ptr<zmq::context_t> context;
 
     // The registry (docs/design.md). With `redis` set (redis://[:pass@]host:port/db)
     // the worker registers itself, publishes its figures every

@@ -1,0 +1,56 @@
+#pragma once
+// The socket factory: every ROUTER and DEALER our brokers, workers and
+// clients talk 7/MDP on is made here, so that what a socket of ours is set
+// to lives in one place. Security (CURVE keys, issue #17) joins here too:
+// it must be set before bind or connect, which is why these functions bind
+// and connect themselves.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <zmq.hpp>
+
+namespace skynet::runtime {
+
+// What a socket is set to before it binds or connects. The defaults are
+// those of our DEALERs; each role changes what it needs. Only options that
+// differ from ZeroMQ's defaults are set, once, at creation: nothing here
+// costs anything per message.
+struct socket_options {
+    // Messages queued per peer, each way, before sends to it fail (or block).
+    // Far above ZeroMQ's 1,000: a worker with credit or a busy client has
+    // that many requests out at once.
+    int high_water_mark = 100'000;
+    // How long close() keeps trying to deliver what is unsent: 0 drops it.
+    std::chrono::milliseconds linger{0};
+    // DEALER: sends fail while no connection is up, instead of queueing for
+    // a peer that may never come back (ZMQ_IMMEDIATE).
+    bool immediate = false;
+    // ROUTER: sends to a peer that is gone, or not reading, fail instead of
+    // vanishing (ZMQ_ROUTER_MANDATORY), so that they can be counted.
+    bool router_mandatory = false;
+    // The largest frame read; a larger one drops its sender's connection
+    // (ZMQ_MAXMSGSIZE). -1: no limit.
+    std::int64_t max_frame_size = -1;
+    // DEALER: the identity a ROUTER sees it by; empty: ZeroMQ picks one.
+    std::string routing_id;
+    // Issue #17 adds the CURVE keys here: a server's key pair, or a client's
+    // key pair and the public key of the server it dials.
+};
+
+// A ROUTER bound to `endpoint` (its zmq::sockopt::last_endpoint says the
+// address actually bound). Throws zmq::error_t if it cannot bind.
+zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint,
+                          const socket_options& options);
+
+// A DEALER connecting to `endpoint` (ZeroMQ connects in the background and
+// reconnects by itself). Throws zmq::error_t for an endpoint it cannot use.
+zmq::socket_t connect_dealer(zmq::context_t& context, const std::string& endpoint,
+                             const socket_options& options);
+
+// `given`, or a new context with one I/O thread when it is empty: what a
+// broker, worker or client uses when its options name no context to share.
+std::shared_ptr<zmq::context_t> context_or_own(std::shared_ptr<zmq::context_t> given);
+
+}  // namespace skynet::runtime
