@@ -1,6 +1,8 @@
 // skynet-bench in a child role: holds thousands of peers (clients, idle
 // workers, a flood of queued requests) or a bare ROUTER, in a process of its
 // own, until its stdin closes. Each role prints one line when it is in place.
+#include "child_roles.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "child_roles.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
 
@@ -110,7 +111,8 @@ class worker_pack {
 public:
     worker_pack(zmq::context_t& context, const child_options& o)
         : sockets_(connect_many(context, o.endpoint, o.count)),
-          seen_(sockets_.size(), false), interval_(o.heartbeat_ms) {
+          seen_(sockets_.size(), false),
+          interval_(o.heartbeat_ms) {
         for (std::size_t i = 0; i < sockets_.size(); ++i) {
             out_.clear();
             const auto name = o.service.empty()

@@ -16,7 +16,7 @@ namespace skynet::bench {
 struct relay_case {
     std::string label;
     relay_mode mode = relay_mode::unlimited;
-    int workers = 1;      // threads, each with `connections` sockets
+    int workers = 1;  // threads, each with `connections` sockets
     int connections = 1;
 };
 
@@ -25,7 +25,7 @@ struct comparison {
     std::string description;
     load_plan plan;
     std::vector<relay_case> baselines;
-    int reference = 0;    // the baseline that ratios are taken against
+    int reference = 0;  // the baseline that ratios are taken against
     echo_plan ours;
     std::string our_label = "skynet";
     // Also run a raw caller sending our client's frames through our broker

@@ -63,7 +63,9 @@ void index(client& bus_client, responder answer) {
     }
 }
 
-std::int64_t fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+std::int64_t fib(int n) {
+    return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 
 std::unique_ptr<worker> fibonacci_worker(const std::string& endpoint,
                                          std::shared_ptr<client> nested) {
@@ -111,8 +113,8 @@ run_result measure(client& caller, int n, double seconds) {
 scenario_result run_fibonacci(const bench_options& o) {
     scenario_result s;
     s.name = "fibonacci";
-    s.description = "fib(" + std::to_string(o.fibonacci_n) +
-                    ") through the bus, calls one after another";
+    s.description =
+        "fib(" + std::to_string(o.fibonacci_n) + ") through the bus, calls one after another";
     std::optional<inproc_broker> local;
     if (o.broker.empty()) {
         local.emplace();

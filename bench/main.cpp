@@ -1,6 +1,8 @@
 // skynet-bench: the bus against its physical floor on this machine. Every
 // scenario runs the same load through a baseline relay and through our
 // broker, client and worker, in one process, and prints the ratios.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,7 +11,6 @@
 #include <iostream>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
 
 #include "child_roles.hpp"
 #include "children.hpp"
@@ -110,8 +111,10 @@ scenario_result run_repeated(const bench_options& o, const scenario& s) {
 
 void run_memory(const bench_options& o, report& r) {
     if (!o.broker.empty()) {
-        r.memory.push_back({"memory figures", std::nullopt, "", "they measure our own "
-                            "skynet-broker binary, not --broker", ""});
+        r.memory.push_back({"memory figures", std::nullopt, "",
+                            "they measure our own "
+                            "skynet-broker binary, not --broker",
+                            ""});
         return;
     }
     current_step = "memory";

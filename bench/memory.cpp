@@ -113,8 +113,8 @@ void queued(const bench_options& o, std::vector<memory_figure>& out) {
     const double per = d.per(o.queued);
     out.push_back(figure(name, d.after / mib, "MiB", "--max-queue " + std::to_string(o.queued)));
     out.push_back(figure("broker bytes per queued request", per, "B", "100 B plain MDP body"));
-    out.push_back(figure("broker bytes per queued request beyond payload", per - 100, "B",
-                         "target <= 1024"));
+    out.push_back(
+        figure("broker bytes per queued request beyond payload", per - 100, "B", "target <= 1024"));
 }
 
 }  // namespace

@@ -15,30 +15,29 @@ namespace po = runtime::po;
 namespace {
 
 void add_bench_options(runtime::option_parser& parser) {
-    parser.add()
-        ("broker", po::value<std::string>(), "measure this running MDP broker instead of ours")
-        ("service", po::value<std::string>(), "call this service there (served by someone else)")
-        ("requests", po::value<std::uint64_t>(), "requests per run instead of --seconds")
-        ("inflight", po::value<int>()->default_value(1000), "asynchronous calls in flight")
-        ("size", po::value<std::size_t>()->default_value(100), "payload bytes")
-        ("idempotent", po::bool_switch(), "mark our calls idempotent")
-        ("seconds", po::value<double>(), "seconds per run (default 2, --quick 0.5)")
-        ("repeat", po::value<int>()->default_value(1),
-         "run each scenario this many times and quote the median ratio")
-        ("json", po::bool_switch(), "print JSON instead of the table")
-        ("scenario", po::value<std::string>(), "run only scenarios whose name contains this")
-        ("quick", po::bool_switch(), "short runs, peer counts divided by ten")
-        ("list", po::bool_switch(), "list the scenarios and exit")
-        ("broker-binary", po::value<std::string>(), "skynet-broker for the memory figures");
+    parser.add()("broker", po::value<std::string>(),
+                 "measure this running MDP broker instead of ours")(
+        "service", po::value<std::string>(), "call this service there (served by someone else)")(
+        "requests", po::value<std::uint64_t>(), "requests per run instead of --seconds")(
+        "inflight", po::value<int>()->default_value(1000), "asynchronous calls in flight")(
+        "size", po::value<std::size_t>()->default_value(100), "payload bytes")(
+        "idempotent", po::bool_switch(), "mark our calls idempotent")(
+        "seconds", po::value<double>(), "seconds per run (default 2, --quick 0.5)")(
+        "repeat", po::value<int>()->default_value(1),
+        "run each scenario this many times and quote the median ratio")(
+        "json", po::bool_switch(), "print JSON instead of the table")(
+        "scenario", po::value<std::string>(), "run only scenarios whose name contains this")(
+        "quick", po::bool_switch(), "short runs, peer counts divided by ten")(
+        "list", po::bool_switch(), "list the scenarios and exit")(
+        "broker-binary", po::value<std::string>(), "skynet-broker for the memory figures");
     // The child roles: skynet-bench runs itself to hold peers in another process.
-    parser.add()
-        ("child", po::value<std::string>(), "internal: clients, workers, router or flood")
-        ("child-endpoint", po::value<std::string>()->default_value(""), "internal")
-        ("child-count", po::value<int>()->default_value(0), "internal")
-        ("child-service", po::value<std::string>()->default_value(""), "internal")
-        ("child-prefix", po::value<std::string>()->default_value("idle"), "internal")
-        ("child-first", po::value<int>()->default_value(0), "internal")
-        ("child-heartbeat-ms", po::value<int>()->default_value(2500), "internal");
+    parser.add()("child", po::value<std::string>(), "internal: clients, workers, router or flood")(
+        "child-endpoint", po::value<std::string>()->default_value(""), "internal")(
+        "child-count", po::value<int>()->default_value(0), "internal")(
+        "child-service", po::value<std::string>()->default_value(""), "internal")(
+        "child-prefix", po::value<std::string>()->default_value("idle"), "internal")(
+        "child-first", po::value<int>()->default_value(0), "internal")(
+        "child-heartbeat-ms", po::value<int>()->default_value(2500), "internal");
 }
 
 // skynet-broker next to this binary (both land in <build>/bin).
@@ -68,7 +67,7 @@ void read_child(const runtime::option_parser& parser, child_options& child) {
 
 bench_options parse_options(int argc, char** argv) {
     runtime::option_parser parser("skynet-bench",
-                              "measures the bus against a baseline relay on this machine");
+                                  "measures the bus against a baseline relay on this machine");
     add_bench_options(parser);
     parser.parse_or_exit(argc, argv);
     bench_options o;

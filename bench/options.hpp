@@ -16,22 +16,22 @@ struct child_options {
     int count = 0;         // sockets (or queued requests, for flood)
     std::string service;   // the one service of every worker; empty: prefix-<index>
     std::string prefix = "idle";
-    int first = 0;         // index of the first service name
+    int first = 0;                                 // index of the first service name
     std::chrono::milliseconds heartbeat_ms{2500};  // workers' heartbeat interval
 };
 
 struct bench_options {
-    std::string broker;     // an already running MDP broker; empty: ours, in-process
-    std::string service;    // a service already served there; empty: our echo worker
+    std::string broker;          // an already running MDP broker; empty: ours, in-process
+    std::string service;         // a service already served there; empty: our echo worker
     std::uint64_t requests = 0;  // per run; 0: run for `seconds`
-    int inflight = 1000;    // asynchronous calls kept in flight
-    std::size_t size = 100; // payload bytes of the scenarios that do not set their own
+    int inflight = 1000;         // asynchronous calls kept in flight
+    std::size_t size = 100;      // payload bytes of the scenarios that do not set their own
     bool idempotent = false;
-    double seconds = 2.0;   // per run
-    int repeat = 1;         // runs of each scenario; the median ratio is quoted
+    double seconds = 2.0;  // per run
+    int repeat = 1;        // runs of each scenario; the median ratio is quoted
     bool json = false;
-    std::string scenario;   // only the scenarios whose name contains this
-    bool quick = false;     // short runs and peer counts scaled down tenfold
+    std::string scenario;  // only the scenarios whose name contains this
+    bool quick = false;    // short runs and peer counts scaled down tenfold
     bool list = false;
     std::string broker_binary;  // skynet-broker, for the memory figures
 

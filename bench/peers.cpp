@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "skynet/runtime/thread_name.hpp"
 #include "skynet/client/client.hpp"
+#include "skynet/runtime/thread_name.hpp"
 
 namespace skynet::bench {
 

@@ -123,8 +123,8 @@ void json_run(std::ostream& out, const run_result& r) {
 void print_table_header(std::ostream& out) {
     char line[256];
     std::snprintf(line, sizeof line, "%-15s %-40s %10s %9s %9s %9s %9s %9s %6s %6s %6s %6s",
-                  "scenario", "run", "req/s", "p50", "p99", "p99.9", "cpu/req", "all/req",
-                  "xrate", "xp50", "xp99", "xcpu");
+                  "scenario", "run", "req/s", "p50", "p99", "p99.9", "cpu/req", "all/req", "xrate",
+                  "xp50", "xp99", "xcpu");
     out << line << "\n" << std::string(156, '-') << "\n";
 }
 

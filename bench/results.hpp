@@ -27,8 +27,8 @@ struct run_result {
     // relay, workers and every ZeroMQ I/O thread. On a machine whose cores
     // are all busy, this is what throughput divides.
     std::optional<std::chrono::nanoseconds> process_cpu;
-    outcome_counts outcomes{};    // every call's one outcome, by code
-    std::uint64_t unanswered = 0; // calls with no outcome by their deadline
+    outcome_counts outcomes{};     // every call's one outcome, by code
+    std::uint64_t unanswered = 0;  // calls with no outcome by their deadline
     std::string note;
 
     double rate() const noexcept {
@@ -36,9 +36,7 @@ struct run_result {
     }
     // Broker CPU per request, in nanoseconds: the CPU of the whole run (its
     // drain too) over every OK reply. Nothing if unknown.
-    std::optional<double> cpu_per_request() const noexcept {
-        return per_request(broker_cpu);
-    }
+    std::optional<double> cpu_per_request() const noexcept { return per_request(broker_cpu); }
     std::optional<double> process_cpu_per_request() const noexcept {
         return per_request(process_cpu);
     }
@@ -54,10 +52,10 @@ struct scenario_result {
     std::string name;
     std::string description;
     std::vector<run_result> runs;
-    int reference = -1;    // the run that ratios are taken against
-    int measured = -1;     // our run, the one the closing line quotes
-    std::string skipped;   // why it did not run, if it did not
-    std::string note;      // what the figure means or what limited it
+    int reference = -1;   // the run that ratios are taken against
+    int measured = -1;    // our run, the one the closing line quotes
+    std::string skipped;  // why it did not run, if it did not
+    std::string note;     // what the figure means or what limited it
     // With --repeat: this is the run of median ratio, and these are the
     // ratios of every run, in the order they ran.
     std::vector<double> ratios;

@@ -55,10 +55,9 @@ struct async_caller : std::enable_shared_from_this<async_caller> {
         ++sent;
         outstanding.fetch_add(1);
         const auto start = clock_type::now();
-        bus->call_async(service, "echo", params.view(), options,
-                       [self = shared_from_this(), start](call_result r) {
-                           self->on_done(start, r.code());
-                       });
+        bus->call_async(
+            service, "echo", params.view(), options,
+            [self = shared_from_this(), start](call_result r) { self->on_done(start, r.code()); });
     }
 
     void on_done(clock_type::time_point start, bus::errc code) {
@@ -69,8 +68,8 @@ struct async_caller : std::enable_shared_from_this<async_caller> {
             ++result.completed;
         }
         last_reply = now;
-        const bool more = !stopping.load() &&
-                          (plan.requests ? sent.load() < plan.requests : now < w.end);
+        const bool more =
+            !stopping.load() && (plan.requests ? sent.load() < plan.requests : now < w.end);
         if (more) {
             issue();
         }
@@ -109,8 +108,7 @@ run_result run_async(const std::string& endpoint, const std::string& service,
     run_result total;
     auto last = w.start;
     for (auto& c : callers) {
-        while (c->outstanding.load(std::memory_order_acquire) > 0 &&
-               clock_type::now() < give_up) {
+        while (c->outstanding.load(std::memory_order_acquire) > 0 && clock_type::now() < give_up) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         total.unanswered += c->outstanding.load();

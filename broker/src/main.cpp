@@ -17,35 +17,34 @@ namespace po = runtime::po;
 void add_options(runtime::option_parser& parser) {
     broker_options defaults;
     auto ms = [](std::chrono::milliseconds d) { return static_cast<int>(d.count()); };
-    parser.add()
-        ("bind", po::value<std::string>()->default_value(defaults.bind),
-         "endpoint for clients and workers")
-        ("heartbeat-ms", po::value<int>()->default_value(ms(defaults.heartbeat)),
-         "heartbeat interval, both ways")
-        ("liveness", po::value<int>()->default_value(defaults.liveness),
-         "heartbeats missed before a worker is dead")
-        ("max-queue", po::value<std::size_t>()->default_value(defaults.max_queue),
-         "requests waiting per service before OVERLOADED")
-        ("max-message-size", po::value<std::size_t>()->default_value(defaults.max_message_size),
-         "bytes in a request's body before BAD_REQUEST")
-        ("max-clients", po::value<std::size_t>()->default_value(defaults.max_clients),
-         "clients with requests in the broker before OVERLOADED")
-        ("max-client-requests",
-         po::value<std::uint32_t>()->default_value(defaults.max_client_requests),
-         "requests one client may have in the broker before OVERLOADED")
-        ("unknown-service-ms", po::value<int>()->default_value(ms(defaults.unknown_service_wait)),
-         "how long a request waits for a service nobody serves before UNKNOWN_SERVICE")
-        ("max-credit", po::value<std::uint32_t>()->default_value(defaults.max_credit),
-         "most requests one worker connection may hold")
-        ("drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
-         "on SIGTERM, how long in-flight requests get to finish")
-        ("no-batching", po::bool_switch(),
-         "refuse batch frames: one request per message with every client and worker")
-        ("lease-ms", po::value<int>()->default_value(10000),
-         "with --redis: how soon the registry drops this broker if it dies without a word")
-        ("advertise", po::value<std::string>(),
-         "endpoint clients and workers dial, as registered with --redis "
-         "(default: --bind, a wildcard address replaced by --host)");
+    parser.add()("bind", po::value<std::string>()->default_value(defaults.bind),
+                 "endpoint for clients and workers")(
+        "heartbeat-ms", po::value<int>()->default_value(ms(defaults.heartbeat)),
+        "heartbeat interval, both ways")("liveness",
+                                         po::value<int>()->default_value(defaults.liveness),
+                                         "heartbeats missed before a worker is dead")(
+        "max-queue", po::value<std::size_t>()->default_value(defaults.max_queue),
+        "requests waiting per service before OVERLOADED")(
+        "max-message-size", po::value<std::size_t>()->default_value(defaults.max_message_size),
+        "bytes in a request's body before BAD_REQUEST")(
+        "max-clients", po::value<std::size_t>()->default_value(defaults.max_clients),
+        "clients with requests in the broker before OVERLOADED")(
+        "max-client-requests",
+        po::value<std::uint32_t>()->default_value(defaults.max_client_requests),
+        "requests one client may have in the broker before OVERLOADED")(
+        "unknown-service-ms", po::value<int>()->default_value(ms(defaults.unknown_service_wait)),
+        "how long a request waits for a service nobody serves before UNKNOWN_SERVICE")(
+        "max-credit", po::value<std::uint32_t>()->default_value(defaults.max_credit),
+        "most requests one worker connection may hold")(
+        "drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
+        "on SIGTERM, how long in-flight requests get to finish")(
+        "no-batching", po::bool_switch(),
+        "refuse batch frames: one request per message with every client and worker")(
+        "lease-ms", po::value<int>()->default_value(10000),
+        "with --redis: how soon the registry drops this broker if it dies without a word")(
+        "advertise", po::value<std::string>(),
+        "endpoint clients and workers dial, as registered with --redis "
+        "(default: --bind, a wildcard address replaced by --host)");
 }
 
 broker_options options_from(const runtime::option_parser& parser) {

@@ -4,10 +4,11 @@
 // take them, gathered while one inbound message is handled and sent at its
 // end (or as soon as one is full).
 
+#include <spdlog/logger.h>
+
 #include <initializer_list>
 #include <memory>
 #include <span>
-#include <spdlog/logger.h>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -90,8 +90,8 @@ void broker_registration::start(broker& b) {
     record.region = o.region;
     record.host = o.host;
     record.pid = ::getpid();
-    record.endpoint =
-        o.advertise.empty() ? broker_detail::advertised_endpoint(b.endpoint(), o.host) : o.advertise;
+    record.endpoint = o.advertise.empty() ? broker_detail::advertised_endpoint(b.endpoint(), o.host)
+                                          : o.advertise;
     runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}",
                                         record.id, record.endpoint, record.region, o.redis);
     registry::registrar_settings lease;

@@ -23,7 +23,7 @@ void request_queue::pop_front() noexcept {
 
 void request_queue::reset(queued_request& slot) noexcept {
     slot.terms = request_terms{};  // gives the client's share back, if still held
-    slot.body.clear();  // keeps capacity for the next request
+    slot.body.clear();             // keeps capacity for the next request
 }
 
 void request_queue::grow() {

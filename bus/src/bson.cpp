@@ -151,8 +151,7 @@ bson_doc bson_doc::copy_of(const bson_view& view) {
 bson_doc& bson_doc::add_string(std::string_view key, std::string_view value) {
     // libbson appends null, not "", for a null pointer: an empty view may have one.
     bson_append_utf8(doc_, key.data(), static_cast<int>(key.size()),
-                     value.data() != nullptr ? value.data() : "",
-                     static_cast<int>(value.size()));
+                     value.data() != nullptr ? value.data() : "", static_cast<int>(value.size()));
     return *this;
 }
 

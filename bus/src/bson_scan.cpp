@@ -21,7 +21,8 @@ std::uint64_t le64(const std::uint8_t* p) noexcept {
 }  // namespace
 
 bson_scanner::bson_scanner(const void* data, std::size_t size) noexcept
-    : data_(static_cast<const std::uint8_t*>(data)), size_(size),
+    : data_(static_cast<const std::uint8_t*>(data)),
+      size_(size),
       ok_(size >= 5 && size <= INT32_MAX && le32(data_) == size && data_[size - 1] == 0) {}
 
 bson_scanner::step bson_scanner::next(scalar_element& out) noexcept {
@@ -43,8 +44,8 @@ bson_scanner::step bson_scanner::next(scalar_element& out) noexcept {
     }
     const std::size_t value = static_cast<std::size_t>(nul - data_) + 1;
     std::size_t end = 0;
-    out.key = std::string_view(reinterpret_cast<const char*>(key),
-                               static_cast<std::size_t>(nul - key));
+    out.key =
+        std::string_view(reinterpret_cast<const char*>(key), static_cast<std::size_t>(nul - key));
     out.value_offset = value;
     switch (static_cast<scalar_type>(type)) {
         case scalar_type::utf8: {
@@ -56,8 +57,8 @@ bson_scanner::step bson_scanner::next(scalar_element& out) noexcept {
                 break;
             }
             out.type = scalar_type::utf8;
-            out.text = std::string_view(reinterpret_cast<const char*>(data_ + value + 4),
-                                        length - 1);
+            out.text =
+                std::string_view(reinterpret_cast<const char*>(data_ + value + 4), length - 1);
             end = value + 4 + length;
             break;
         }

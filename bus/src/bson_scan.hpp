@@ -24,8 +24,8 @@ enum class scalar_type : std::uint8_t {
 struct scalar_element {
     std::string_view key;
     scalar_type type = scalar_type::other;
-    std::string_view text;      // utf8
-    std::int64_t integer = 0;   // int32 and int64
+    std::string_view text;     // utf8
+    std::int64_t integer = 0;  // int32 and int64
     bool boolean = false;
     std::size_t value_offset = 0;  // where the value starts in the document
 };

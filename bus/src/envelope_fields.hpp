@@ -24,7 +24,9 @@ inline std::optional<std::int64_t> integer_of(const detail::scalar_element& e) n
     return std::nullopt;
 }
 
-inline error malformed(const char* what) { return error{errc::bad_request, what}; }
+inline error malformed(const char* what) {
+    return error{errc::bad_request, what};
+}
 
 // What a request header has read so far.
 struct request_reading {

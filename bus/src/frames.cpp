@@ -1,9 +1,8 @@
 #include "skynet/bus/frames.hpp"
 
-#include <zmq_addon.hpp>
-
 #include <algorithm>
 #include <cerrno>
+#include <zmq_addon.hpp>
 
 namespace skynet::bus {
 

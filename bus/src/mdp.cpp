@@ -5,7 +5,9 @@ namespace {
 
 constexpr std::size_t max_service_name = 255;
 
-error malformed(const char* what) { return error{errc::bad_request, what}; }
+error malformed(const char* what) {
+    return error{errc::bad_request, what};
+}
 
 // 7/MDP: service names are printable strings. We also bound their length, so
 // that a peer cannot make the broker intern arbitrarily large keys.
@@ -114,11 +116,16 @@ result<Variant> bare_command(std::span<zmq::message_t> frames) noexcept {
 
 std::string_view to_string(command c) noexcept {
     switch (c) {
-        case command::ready: return "READY";
-        case command::request: return "REQUEST";
-        case command::reply: return "REPLY";
-        case command::heartbeat: return "HEARTBEAT";
-        case command::disconnect: return "DISCONNECT";
+        case command::ready:
+            return "READY";
+        case command::request:
+            return "REQUEST";
+        case command::reply:
+            return "REPLY";
+        case command::heartbeat:
+            return "HEARTBEAT";
+        case command::disconnect:
+            return "DISCONNECT";
     }
     return "UNKNOWN";
 }
@@ -136,11 +143,16 @@ result<broker_inbound> decode_at_broker(std::span<zmq::message_t> frames) noexce
         return cmd.err();
     }
     switch (*cmd) {
-        case command::ready: return as<broker_inbound>(decode_ready(frames));
-        case command::reply: return as<broker_inbound>(decode_addressed<reply>(frames));
-        case command::heartbeat: return bare_command<broker_inbound, heartbeat>(frames);
-        case command::disconnect: return bare_command<broker_inbound, disconnect>(frames);
-        case command::request: break;
+        case command::ready:
+            return as<broker_inbound>(decode_ready(frames));
+        case command::reply:
+            return as<broker_inbound>(decode_addressed<reply>(frames));
+        case command::heartbeat:
+            return bare_command<broker_inbound, heartbeat>(frames);
+        case command::disconnect:
+            return bare_command<broker_inbound, disconnect>(frames);
+        case command::request:
+            break;
     }
     return malformed("REQUEST is sent by brokers, not to them");
 }
@@ -158,11 +170,15 @@ result<worker_inbound> decode_at_worker(std::span<zmq::message_t> frames) noexce
         return cmd.err();
     }
     switch (*cmd) {
-        case command::request: return as<worker_inbound>(decode_addressed<request>(frames));
-        case command::heartbeat: return bare_command<worker_inbound, heartbeat>(frames);
-        case command::disconnect: return bare_command<worker_inbound, disconnect>(frames);
+        case command::request:
+            return as<worker_inbound>(decode_addressed<request>(frames));
+        case command::heartbeat:
+            return bare_command<worker_inbound, heartbeat>(frames);
+        case command::disconnect:
+            return bare_command<worker_inbound, disconnect>(frames);
         case command::ready:
-        case command::reply: break;
+        case command::reply:
+            break;
     }
     return malformed("READY and REPLY are sent by workers, not to them");
 }
@@ -212,8 +228,12 @@ void put_reply_header(frames& out, zmq::message_t&& address) {
     put_addressed(out, command::reply, std::move(address));
 }
 
-void put_heartbeat(frames& out) { put_worker_header(out, command::heartbeat); }
+void put_heartbeat(frames& out) {
+    put_worker_header(out, command::heartbeat);
+}
 
-void put_disconnect(frames& out) { put_worker_header(out, command::disconnect); }
+void put_disconnect(frames& out) {
+    put_worker_header(out, command::disconnect);
+}
 
 }  // namespace skynet::bus::mdp

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-
 namespace skynet::bus {
 
 std::string make_origin(std::string_view name) {

@@ -163,6 +163,8 @@ std::string prometheus_text(const client_stats& stats) {
     return out;
 }
 
-const client_options& client::options() const noexcept { return options_; }
+const client_options& client::options() const noexcept {
+    return options_;
+}
 
 }  // namespace skynet

@@ -27,10 +27,10 @@
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mdp.hpp"
 #include "skynet/client/client.hpp"
+#include "skynet/registry/broker_directory.hpp"
 #include "skynet/runtime/counter_table.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/mailbox.hpp"
-#include "skynet/registry/broker_directory.hpp"
 
 namespace skynet::client_detail {
 

@@ -1,22 +1,23 @@
 // fibonacci-client: asks the fibonacci service for fib(n) and prints it.
 // Exit status: 0 with an answer, 2 for bad options, 10 + the error code
 // otherwise (14 TIMEOUT, 12 UNKNOWN_SERVICE, ...), so scripts can tell why.
+#include "skynet/client/client.hpp"
+
 #include <iostream>
 
 #include "skynet/runtime/options.hpp"
-#include "skynet/client/client.hpp"
 
 int main(int argc, char** argv) {
     using namespace skynet;
     namespace po = runtime::po;
-    runtime::option_parser parser("fibonacci-client", "prints fib(n), asked of the fibonacci service");
-    parser.add()
-        ("broker", po::value<std::vector<std::string>>()->composing(),
-         "broker endpoint (repeat for several: failover); default tcp://127.0.0.1:5555, or "
-         "with --redis the brokers of --region found in the registry")
-        ("n", po::value<std::int64_t>()->default_value(20), "which Fibonacci number")
-        ("timeout-ms", po::value<int>()->default_value(10000), "time budget of the call")
-        ("version", po::value<std::string>()->default_value(""), "only this version of the service");
+    runtime::option_parser parser("fibonacci-client",
+                                  "prints fib(n), asked of the fibonacci service");
+    parser.add()("broker", po::value<std::vector<std::string>>()->composing(),
+                 "broker endpoint (repeat for several: failover); default tcp://127.0.0.1:5555, or "
+                 "with --redis the brokers of --region found in the registry")(
+        "n", po::value<std::int64_t>()->default_value(20), "which Fibonacci number")(
+        "timeout-ms", po::value<int>()->default_value(10000), "time budget of the call")(
+        "version", po::value<std::string>()->default_value(""), "only this version of the service");
     parser.parse_or_exit(argc, argv);
 
     client_options options;

@@ -78,7 +78,7 @@ void index(client& bus_client, responder answer) {
 
 int main(int argc, char** argv) {
     runtime::option_parser parser("fibonacci-service",
-                              "answers Index {n} with fib(n), computed through the bus");
+                                  "answers Index {n} with fib(n), computed through the bus");
     examples::add_worker_options(parser, 1);
     parser.parse_or_exit(argc, argv);
     auto options = examples::worker_options_from(parser, "fibonacci");
@@ -95,8 +95,7 @@ int main(int argc, char** argv) {
         client_opts.name = "fibonacci-service";
         // Owned by the handler, so it lives until the worker is gone.
         auto bus_client = std::make_shared<client>(client_opts);
-        w.handle_async("Index", [bus_client](responder answer) {
-            index(*bus_client, std::move(answer));
-        });
+        w.handle_async("Index",
+                       [bus_client](responder answer) { index(*bus_client, std::move(answer)); });
     });
 }

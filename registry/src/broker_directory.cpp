@@ -17,10 +17,9 @@ query directory_policy::broker_query() const {
 
 int directory_policy::rank(std::string_view broker_region, std::span<const std::string> services,
                            bool vanished, std::string_view service) const noexcept {
-    const bool serves = std::binary_search(services.begin(), services.end(), service,
-                                           [](std::string_view a, std::string_view b) {
-                                               return a < b;
-                                           });
+    const bool serves =
+        std::binary_search(services.begin(), services.end(), service,
+                           [](std::string_view a, std::string_view b) { return a < b; });
     if (vanished) {
         // Maybe only Redis forgot it: while it answers, a last resort for
         // what it served.

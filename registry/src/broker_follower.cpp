@@ -68,8 +68,8 @@ void broker_follower::publish_if(bool changed) {
     try {
         on_change_(directory_.brokers());
     } catch (const std::exception& e) {
-        runtime::logger_for("registry")->error("broker follower callback threw error=\"{}\"",
-                                               e.what());
+        runtime::logger_for("registry")
+            ->error("broker follower callback threw error=\"{}\"", e.what());
     }
 }
 

@@ -66,27 +66,59 @@ bool decode_field(instance& record, std::string_view name, std::string_view valu
         record.registered = value == "1" || value == "true";
         return record.registered || value == "0" || value == "false";
     }
-    if (name == field::pid) { return parse_number(value, record.pid); }
-    if (name == field::started_at) { return parse_number(value, record.started_at); }
-    if (name == field::updated_at) { return parse_number(value, record.updated_at); }
-    if (name == field::requests) { return parse_number(value, s.requests); }
-    if (name == field::errors) { return parse_number(value, s.errors); }
-    if (name == field::latency_avg_us) { return parse_number(value, s.latency_avg_us); }
-    if (name == field::latency_p99_us) { return parse_number(value, s.latency_p99_us); }
-    if (name == field::last_request_at) { return parse_number(value, s.last_request_at); }
-    if (name == field::clients) { return parse_number(value, s.clients); }
+    if (name == field::pid) {
+        return parse_number(value, record.pid);
+    }
+    if (name == field::started_at) {
+        return parse_number(value, record.started_at);
+    }
+    if (name == field::updated_at) {
+        return parse_number(value, record.updated_at);
+    }
+    if (name == field::requests) {
+        return parse_number(value, s.requests);
+    }
+    if (name == field::errors) {
+        return parse_number(value, s.errors);
+    }
+    if (name == field::latency_avg_us) {
+        return parse_number(value, s.latency_avg_us);
+    }
+    if (name == field::latency_p99_us) {
+        return parse_number(value, s.latency_p99_us);
+    }
+    if (name == field::last_request_at) {
+        return parse_number(value, s.last_request_at);
+    }
+    if (name == field::clients) {
+        return parse_number(value, s.clients);
+    }
     return true;
 }
 
 // The text fields, which take any bytes.
 std::string* text_field(instance& record, std::string_view name) noexcept {
-    if (name == field::id) { return &record.id; }
-    if (name == field::service) { return &record.service; }
-    if (name == field::version) { return &record.version; }
-    if (name == field::region) { return &record.region; }
-    if (name == field::host) { return &record.host; }
-    if (name == field::endpoint) { return &record.endpoint; }
-    if (name == field::broker) { return &record.broker; }
+    if (name == field::id) {
+        return &record.id;
+    }
+    if (name == field::service) {
+        return &record.service;
+    }
+    if (name == field::version) {
+        return &record.version;
+    }
+    if (name == field::region) {
+        return &record.region;
+    }
+    if (name == field::host) {
+        return &record.host;
+    }
+    if (name == field::endpoint) {
+        return &record.endpoint;
+    }
+    if (name == field::broker) {
+        return &record.broker;
+    }
     return nullptr;
 }
 

@@ -55,7 +55,6 @@ struct command_listener::impl {
         }
     }
 
-
     result<session> open_session() {
         auto commands = redis_link::open(opts);
         if (!commands) {
@@ -84,11 +83,20 @@ struct command_listener::impl {
         }
         const std::function<void()>* plain = nullptr;
         switch (*m.what) {
-            case command::register_: plain = &h.register_; break;
-            case command::unregister: plain = &h.unregister; break;
-            case command::stop: plain = &h.stop; break;
-            case command::restart: plain = &h.restart; break;
-            case command::log_level: return set_level(h, m.argument);
+            case command::register_:
+                plain = &h.register_;
+                break;
+            case command::unregister:
+                plain = &h.unregister;
+                break;
+            case command::stop:
+                plain = &h.stop;
+                break;
+            case command::restart:
+                plain = &h.restart;
+                break;
+            case command::log_level:
+                return set_level(h, m.argument);
         }
         if (plain == nullptr || !*plain) {
             return "not supported by this instance";
@@ -200,13 +208,17 @@ command_listener::command_listener(options opts, std::string id, command_handler
     impl_->thread = std::thread([state = impl_.get()] { state->run(); });
 }
 
-command_listener::~command_listener() { impl_->stop(); }
+command_listener::~command_listener() {
+    impl_->stop();
+}
 
 void command_listener::set_handlers(command_handlers handlers) {
     std::lock_guard lock(impl_->handlers_mutex);
     impl_->handlers = std::move(handlers);
 }
 
-bool command_listener::subscribed() const { return impl_->online; }
+bool command_listener::subscribed() const {
+    return impl_->online;
+}
 
 }  // namespace skynet::registry::detail

@@ -139,8 +139,8 @@ result<void> exchange(sending& s, const options& opts, milliseconds timeout) {
             republish_at = now + republish_interval;
         }
         auto until = std::min(deadline, republish_at) - clock::now();
-        auto wait = std::clamp(std::chrono::ceil<milliseconds>(until), milliseconds(1),
-                               longest_wait);
+        auto wait =
+            std::clamp(std::chrono::ceil<milliseconds>(until), milliseconds(1), longest_wait);
         if (auto read = s.read_acks(wait); !read) {
             return read;
         }
@@ -151,9 +151,8 @@ result<void> exchange(sending& s, const options& opts, milliseconds timeout) {
 }  // namespace
 
 result<std::vector<command_outcome>> send_command(const options& opts,
-                                                  std::span<const std::string> ids,
-                                                  command what, std::string_view argument,
-                                                  milliseconds timeout) {
+                                                  std::span<const std::string> ids, command what,
+                                                  std::string_view argument, milliseconds timeout) {
     if (what == command::log_level && argument.empty()) {
         return error{errc::bad_request, "the log command needs a level"};
     }
@@ -162,8 +161,13 @@ result<std::vector<command_outcome>> send_command(const options& opts,
         return std::move(link).err();
     }
     auto nonce = detail::make_nonce();
-    sending s{*link, detail::format_command(nonce, what, argument),
-              detail::ack_list(opts.prefix, nonce), distinct(ids), {}, {}, 0};
+    sending s{*link,
+              detail::format_command(nonce, what, argument),
+              detail::ack_list(opts.prefix, nonce),
+              distinct(ids),
+              {},
+              {},
+              0};
     s.received.assign(s.outcomes.size(), false);
     for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
         s.index.emplace(s.outcomes[i].id, i);

@@ -127,10 +127,14 @@ std::optional<command> command_from_string(std::string_view text) noexcept {
 
 std::string_view to_string(command_status status) noexcept {
     switch (status) {
-        case command_status::acted: return "acted";
-        case command_status::failed: return "failed";
-        case command_status::no_answer: return "no answer";
-        case command_status::not_listening: return "not listening";
+        case command_status::acted:
+            return "acted";
+        case command_status::failed:
+            return "failed";
+        case command_status::no_answer:
+            return "no answer";
+        case command_status::not_listening:
+            return "not listening";
     }
     return "unknown";
 }

@@ -6,8 +6,8 @@
 #include "redis_link.hpp"
 #include "scripts.hpp"
 #include "skynet/bus/clock.hpp"
-#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/codec.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::registry {
 
@@ -43,8 +43,9 @@ std::optional<instance> decode_reply(const redisReply& reply, runtime::log_limit
     auto record = decode_instance(fields);
     if (!record) {
         if (limiter.allow(bus::clock::now())) {
-            runtime::logger_for("registry")->warn("skipping a bad record error=\"{}\" suppressed={}",
-                                              record.err().detail, limiter.suppressed());
+            runtime::logger_for("registry")
+                ->warn("skipping a bad record error=\"{}\" suppressed={}", record.err().detail,
+                       limiter.suppressed());
         }
         return std::nullopt;
     }
@@ -65,12 +66,24 @@ command_line index_names(const query& q) {
     auto add = [&](std::string_view f, const std::string& v) {
         names.push_back(std::string(f) + ":" + v);
     };
-    if (q.region) { add("region", *q.region); }
-    if (q.host) { add("host", *q.host); }
-    if (q.service) { add("service", *q.service); }
-    if (q.service && q.version) { add("release", *q.service + "@" + *q.version); }
-    if (q.kind) { add("kind", std::string(to_string(*q.kind))); }
-    if (q.registered) { add("registered", *q.registered ? "1" : "0"); }
+    if (q.region) {
+        add("region", *q.region);
+    }
+    if (q.host) {
+        add("host", *q.host);
+    }
+    if (q.service) {
+        add("service", *q.service);
+    }
+    if (q.service && q.version) {
+        add("release", *q.service + "@" + *q.version);
+    }
+    if (q.kind) {
+        add("kind", std::string(to_string(*q.kind)));
+    }
+    if (q.registered) {
+        add("registered", *q.registered ? "1" : "0");
+    }
     return names;
 }
 
@@ -151,8 +164,12 @@ result<connection> connection::open(const options& opts) {
     return connection(std::move(state));
 }
 
-bool connection::broken() const noexcept { return impl_->link.broken(); }
-const options& connection::settings() const noexcept { return impl_->opts; }
+bool connection::broken() const noexcept {
+    return impl_->link.broken();
+}
+const options& connection::settings() const noexcept {
+    return impl_->opts;
+}
 
 result<std::vector<instance>> connection::find(const query& q) {
     if (auto pruned = prune(); !pruned) {
@@ -220,9 +237,15 @@ result<std::vector<std::optional<instance>>> connection::get(std::span<const std
     return out;
 }
 
-result<std::vector<std::string>> connection::services() { return impl_->list("service"); }
-result<std::vector<std::string>> connection::hosts() { return impl_->list("host"); }
-result<std::vector<std::string>> connection::regions() { return impl_->list("region"); }
+result<std::vector<std::string>> connection::services() {
+    return impl_->list("service");
+}
+result<std::vector<std::string>> connection::hosts() {
+    return impl_->list("host");
+}
+result<std::vector<std::string>> connection::regions() {
+    return impl_->list("region");
+}
 
 result<std::vector<std::string>> connection::versions(std::string_view service) {
     auto releases = impl_->list("release");
@@ -251,9 +274,15 @@ result<put_outcome> connection::put(const instance& record, std::chrono::millise
         return std::move(reply).err();
     }
     auto text = detail::text_of(**reply);
-    if (text == "added") { return put_outcome::added; }
-    if (text == "updated") { return put_outcome::updated; }
-    if (text == "refreshed") { return put_outcome::refreshed; }
+    if (text == "added") {
+        return put_outcome::added;
+    }
+    if (text == "updated") {
+        return put_outcome::updated;
+    }
+    if (text == "refreshed") {
+        return put_outcome::refreshed;
+    }
     return unexpected("put");
 }
 

@@ -12,9 +12,12 @@ namespace skynet::registry {
 
 std::string_view to_string(instance_kind kind) noexcept {
     switch (kind) {
-        case instance_kind::broker: return "broker";
-        case instance_kind::worker: return "worker";
-        case instance_kind::daemon: return "daemon";
+        case instance_kind::broker:
+            return "broker";
+        case instance_kind::worker:
+            return "worker";
+        case instance_kind::daemon:
+            return "daemon";
     }
     return "worker";
 }
@@ -45,9 +48,8 @@ std::int64_t wall_clock_ms() noexcept {
 
 bool query::matches(const instance& record) const noexcept {
     return (!region || *region == record.region) && (!host || *host == record.host) &&
-           (!service || *service == record.service) &&
-           (!version || *version == record.version) && (!kind || *kind == record.kind) &&
-           (!registered || *registered == record.registered);
+           (!service || *service == record.service) && (!version || *version == record.version) &&
+           (!kind || *kind == record.kind) && (!registered || *registered == record.registered);
 }
 
 }  // namespace skynet::registry

@@ -9,9 +9,9 @@
 
 #include "listener_view.hpp"
 #include "skynet/bus/clock.hpp"
+#include "skynet/registry/connection.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
-#include "skynet/registry/connection.hpp"
 #include "subscriber.hpp"
 
 namespace skynet::registry {
@@ -81,7 +81,6 @@ struct instance_listener::impl {
             }
         }
     }
-
 
     bus::result<session> open_session() {
         auto events = detail::subscriber::open(opts);
@@ -223,13 +222,17 @@ instance_listener::instance_listener(options opts, query filter, listener_callba
     impl_->thread = std::thread([state = impl_.get()] { state->run(); });
 }
 
-instance_listener::~instance_listener() { impl_->stop(); }
+instance_listener::~instance_listener() {
+    impl_->stop();
+}
 
 std::vector<instance> instance_listener::snapshot() const {
     std::lock_guard lock(impl_->view_mutex);
     return impl_->view.snapshot();
 }
 
-bool instance_listener::connected() const { return impl_->online; }
+bool instance_listener::connected() const {
+    return impl_->online;
+}
 
 }  // namespace skynet::registry

@@ -36,8 +36,7 @@ std::vector<change> listener_view::resync(std::vector<instance> fresh) {
     return removed;
 }
 
-std::optional<change> listener_view::apply(const std::string& id,
-                                           std::optional<instance> current) {
+std::optional<change> listener_view::apply(const std::string& id, std::optional<instance> current) {
     auto old = seen_.find(id);
     if (!current || current->id != id || !filter_.matches(*current)) {
         if (old == seen_.end()) {

@@ -13,15 +13,21 @@ using bus::result;
 constexpr std::string_view scheme = "redis://";
 
 error bad_url(std::string_view text, std::string_view why) {
-    return error{errc::bad_request, "bad redis URL \"" + std::string(text) + "\": " +
-                                        std::string(why) +
+    return error{errc::bad_request, "bad redis URL \"" + std::string(text) +
+                                        "\": " + std::string(why) +
                                         " (expected redis://[:password@]host[:port][/db])"};
 }
 
 int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') { return c - '0'; }
-    if (c >= 'a' && c <= 'f') { return c - 'a' + 10; }
-    if (c >= 'A' && c <= 'F') { return c - 'A' + 10; }
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
     return -1;
 }
 

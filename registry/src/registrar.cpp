@@ -9,8 +9,8 @@
 
 #include "command_listener.hpp"
 #include "skynet/bus/clock.hpp"
-#include "skynet/runtime/logging.hpp"
 #include "skynet/registry/connection.hpp"
+#include "skynet/runtime/logging.hpp"
 
 namespace skynet::registry {
 
@@ -219,9 +219,13 @@ registrar::registrar(options opts, instance record, registrar_settings settings)
     impl_->thread = std::thread([state = impl_.get()] { state->run(); });
 }
 
-registrar::~registrar() { impl_->stop(false); }
+registrar::~registrar() {
+    impl_->stop(false);
+}
 
-void registrar::abandon() { impl_->stop(true); }
+void registrar::abandon() {
+    impl_->stop(true);
+}
 
 void registrar::set_registered(bool registered) {
     impl_->change([&](instance& r) { r.registered = registered; });
@@ -243,7 +247,9 @@ void registrar::remove_other(std::string id) {
     impl_->wake.notify_one();
 }
 
-void registrar::update(const std::function<void(instance&)>& change) { impl_->change(change); }
+void registrar::update(const std::function<void(instance&)>& change) {
+    impl_->change(change);
+}
 
 void registrar::handle_commands(command_handlers handlers) {
     std::lock_guard lock(impl_->commands_mutex);

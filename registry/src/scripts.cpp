@@ -151,10 +151,8 @@ return redis.call('ZRANGE', k, 0, -1)
 std::string_view script_source(script_id id) noexcept {
     // Built once, on first use (thread-safe static initialisation).
     static const std::array<std::string, script_count> sources = {
-        std::string(prelude).append(put_source),
-        std::string(prelude).append(remove_source),
-        std::string(prelude).append(prune_source),
-        std::string(prelude).append(candidates_source),
+        std::string(prelude).append(put_source),   std::string(prelude).append(remove_source),
+        std::string(prelude).append(prune_source), std::string(prelude).append(candidates_source),
         std::string(prelude).append(list_source),
     };
     return sources[static_cast<std::size_t>(id)];

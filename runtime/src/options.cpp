@@ -36,18 +36,17 @@ option_parser::option_parser(std::string program, std::string summary)
 
 po::options_description option_parser::all_options() const {
     po::options_description common("Common options (also SKYNET_<NAME> variables, or --config)");
-    common.add_options()
-        ("help,h", "print this help and exit")
-        ("config", po::value<std::string>(), "read more options from this INI file")
-        ("redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
-         "registry URL: redis://[:password@]host:port[/db]")
-        ("prefix", po::value<std::string>()->default_value("skynet:"),
-         "prefix of every registry key, so that clusters can share a Redis")
-        ("region", po::value<std::string>()->default_value("local"), "region of this process")
-        ("host", po::value<std::string>()->default_value(bus::local_host_name()),
-         "name of this host in the registry")
-        ("log-level", po::value<std::string>()->default_value("info"),
-         "trace, debug, info, warn, error, critical or off");
+    common.add_options()("help,h", "print this help and exit")(
+        "config", po::value<std::string>(), "read more options from this INI file")(
+        "redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
+        "registry URL: redis://[:password@]host:port[/db]")(
+        "prefix", po::value<std::string>()->default_value("skynet:"),
+        "prefix of every registry key, so that clusters can share a Redis")(
+        "region", po::value<std::string>()->default_value("local"), "region of this process")(
+        "host", po::value<std::string>()->default_value(bus::local_host_name()),
+        "name of this host in the registry")("log-level",
+                                             po::value<std::string>()->default_value("info"),
+                                             "trace, debug, info, warn, error, critical or off");
     po::options_description all;
     all.add(own_).add(common);
     return all;
@@ -85,8 +84,10 @@ bool option_parser::parse(int argc, const char* const* argv) {
     common_.log_level = values_["log-level"].as<std::string>();
     common_.config = values_.count("config") != 0 ? values_["config"].as<std::string>() : "";
     if (!is_log_level(common_.log_level)) {
-        throw options_error("--log-level must be one of trace, debug, info, warn, error, "
-                            "critical, off (got '" + common_.log_level + "')");
+        throw options_error(
+            "--log-level must be one of trace, debug, info, warn, error, "
+            "critical, off (got '" +
+            common_.log_level + "')");
     }
     set_log_level(common_.log_level);
     return true;

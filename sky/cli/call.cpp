@@ -12,12 +12,13 @@
 // not our envelope (a plain service answering a call without --raw) ends the
 // call at once with the client's error.
 
+#include "skynet/sky/call.hpp"
+
 #include <ostream>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "skynet/bus/bson.hpp"
-#include "skynet/sky/call.hpp"
 
 namespace skynet::sky {
 

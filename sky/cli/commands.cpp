@@ -16,8 +16,7 @@ const std::vector<command_spec>& command_table() {
         {"topology", "", "region > host > service@version > instance, with stats", run_topology},
         {"methods", "", "the methods each service serves", run_methods},
         {"register", "", "matching workers take new requests again", run_register},
-        {"unregister", "", "matching workers stop taking new requests, stay alive",
-         run_unregister},
+        {"unregister", "", "matching workers stop taking new requests, stay alive", run_unregister},
         {"stop", "", "matching instances finish what they hold and exit", run_stop},
         {"restart", "", "matching instances exit to be restarted by their host daemon",
          run_restart},
@@ -25,8 +24,7 @@ const std::vector<command_spec>& command_table() {
         {"call", "SERVICE METHOD ['JSON']", "call a method through a broker, print the reply",
          run_call},
         {"watch", "", "print instances as they come, change and go (until Ctrl-C)", run_watch},
-        {"complete", "LINE", "completion candidates for LINE (for the bash script)",
-         run_complete},
+        {"complete", "LINE", "completion candidates for LINE (for the bash script)", run_complete},
     };
     return table;
 }

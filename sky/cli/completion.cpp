@@ -18,9 +18,9 @@ const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error",
 
 // Options followed by a value as the next word (the rest are switches).
 bool takes_value(const std::string& option) {
-    static const std::set<std::string> with_value{"--redis",  "--prefix", "--service",
-                                                  "--version", "--host",  "--region",
-                                                  "--kind",   "--timeout", "--history"};
+    static const std::set<std::string> with_value{"--redis",   "--prefix",  "--service",
+                                                  "--version", "--host",    "--region",
+                                                  "--kind",    "--timeout", "--history"};
     return with_value.count(option) != 0;
 }
 
@@ -46,8 +46,12 @@ struct line_context {
 };
 
 void note_option(line_context& c, const std::string& option, const std::string& value) {
-    if (option == "--service") { c.typed.service = value; }
-    if (option == "--version") { c.typed.version = value; }
+    if (option == "--service") {
+        c.typed.service = value;
+    }
+    if (option == "--version") {
+        c.typed.version = value;
+    }
 }
 
 // Walks the words before the partial one: positionals, filters, and
@@ -84,15 +88,25 @@ std::string positional_kind(line_context& c, bool in_shell) {
         return in_shell ? "shell-commands" : "commands";
     }
     const auto& command = c.positional[0];
-    if (command == "call" && n == 1) { return "services"; }
+    if (command == "call" && n == 1) {
+        return "services";
+    }
     if (command == "call" && n == 2) {
         c.typed.service = c.positional[1];
         return "methods";
     }
-    if (command == "log" && n == 1) { return "levels"; }
-    if (command == "help" && n == 1) { return in_shell ? "shell-commands" : "commands"; }
-    if (in_shell && (command == "set" || command == "unset") && n == 1) { return "filters"; }
-    if (in_shell && command == "set" && n == 2) { return value_kind(c.positional[1]); }
+    if (command == "log" && n == 1) {
+        return "levels";
+    }
+    if (command == "help" && n == 1) {
+        return in_shell ? "shell-commands" : "commands";
+    }
+    if (in_shell && (command == "set" || command == "unset") && n == 1) {
+        return "filters";
+    }
+    if (in_shell && command == "set" && n == 2) {
+        return value_kind(c.positional[1]);
+    }
     return {};
 }
 
@@ -114,12 +128,24 @@ std::vector<std::string> command_names(bool in_shell) {
 
 std::vector<std::string> candidates(session& s, const std::string& kind, const filters& f,
                                     bool in_shell) {
-    if (kind == "commands" || kind == "shell-commands") { return command_names(in_shell); }
-    if (kind == "options") { return option_names(); }
-    if (kind == "levels") { return levels; }
-    if (kind == "filters") { return filter_names(); }
-    if (kind == "kind") { return {"broker", "worker", "daemon"}; }
-    if (kind == "registered") { return {"yes", "no"}; }
+    if (kind == "commands" || kind == "shell-commands") {
+        return command_names(in_shell);
+    }
+    if (kind == "options") {
+        return option_names();
+    }
+    if (kind == "levels") {
+        return levels;
+    }
+    if (kind == "filters") {
+        return filter_names();
+    }
+    if (kind == "kind") {
+        return {"broker", "worker", "daemon"};
+    }
+    if (kind == "registered") {
+        return {"yes", "no"};
+    }
     return live_names(s, kind, f);
 }
 
@@ -133,7 +159,7 @@ std::vector<std::string> names_or_nothing(Read&& read) {
 
 const std::vector<std::string>& filter_names() {
     static const std::vector<std::string> names{"service", "version", "host",
-                                                "region", "kind", "registered"};
+                                                "region",  "kind",    "registered"};
     return names;
 }
 
@@ -142,8 +168,12 @@ std::vector<std::string> live_names(session& s, const std::string& kind, const f
     if (c == nullptr) {
         return {};
     }
-    if (kind == "hosts") { return names_or_nothing([&] { return c->hosts(); }); }
-    if (kind == "regions") { return names_or_nothing([&] { return c->regions(); }); }
+    if (kind == "hosts") {
+        return names_or_nothing([&] { return c->hosts(); });
+    }
+    if (kind == "regions") {
+        return names_or_nothing([&] { return c->regions(); });
+    }
     std::set<std::string> names;
     auto found = c->find(registry::query{.service = kind == "services" ? std::nullopt : f.service});
     for (const auto& r : found ? *found : std::vector<registry::instance>{}) {

@@ -11,24 +11,23 @@ namespace {
 
 po::options_description visible_options() {
     po::options_description d("options");
-    d.add_options()
-        ("help,h", "print help and exit")
-        ("redis", po::value<std::string>(),
-         "registry URL (default: SKYNET_REDIS or redis://127.0.0.1:6379)")
-        ("prefix", po::value<std::string>(), "registry key prefix (default skynet:)")
-        ("service", po::value<std::string>(), "only instances of this service")
-        ("version", po::value<std::string>(), "only this version")
-        ("host", po::value<std::string>(), "only instances on this host")
-        ("region", po::value<std::string>(), "only instances in this region")
-        ("kind", po::value<std::string>(), "only brokers, workers or daemons")
-        ("registered", po::value<std::string>()->implicit_value("yes"),
-         "only registered instances (--registered=no: only unregistered ones)")
-        ("json", po::bool_switch(), "print JSON for scripts")
-        ("all", po::bool_switch(), "act on every instance when no filter is given")
-        ("yes,y", po::bool_switch(), "do not ask for confirmation")
-        ("raw", po::bool_switch(), "call: send plain frames to a plain 7/MDP service")
-        ("timeout", po::value<std::string>(), "how long to wait: 500ms, 3s (call, steering)")
-        ("history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)");
+    d.add_options()("help,h", "print help and exit")(
+        "redis", po::value<std::string>(),
+        "registry URL (default: SKYNET_REDIS or redis://127.0.0.1:6379)")(
+        "prefix", po::value<std::string>(), "registry key prefix (default skynet:)")(
+        "service", po::value<std::string>(), "only instances of this service")(
+        "version", po::value<std::string>(), "only this version")("host", po::value<std::string>(),
+                                                                  "only instances on this host")(
+        "region", po::value<std::string>(), "only instances in this region")(
+        "kind", po::value<std::string>(), "only brokers, workers or daemons")(
+        "registered", po::value<std::string>()->implicit_value("yes"),
+        "only registered instances (--registered=no: only unregistered ones)")(
+        "json", po::bool_switch(), "print JSON for scripts")(
+        "all", po::bool_switch(), "act on every instance when no filter is given")(
+        "yes,y", po::bool_switch(), "do not ask for confirmation")(
+        "raw", po::bool_switch(), "call: send plain frames to a plain 7/MDP service")(
+        "timeout", po::value<std::string>(), "how long to wait: 500ms, 3s (call, steering)")(
+        "history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)");
     return d;
 }
 
@@ -156,8 +155,8 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
     }
     auto unit = text.substr(used);
     if (used == 0 || number < 0 || (unit != "" && unit != "ms" && unit != "s")) {
-        throw usage_error("a duration is a number with ms or s, such as 500ms or 3s, not '" +
-                          text + "'");
+        throw usage_error("a duration is a number with ms or s, such as 500ms or 3s, not '" + text +
+                          "'");
     }
     return std::chrono::milliseconds(unit == "s" ? number * 1000 : number);
 }

@@ -20,12 +20,12 @@ public:
 };
 
 struct invocation {
-    std::string command;             // empty: none given
-    std::vector<std::string> args;   // the words after the command
+    std::string command;            // empty: none given
+    std::vector<std::string> args;  // the words after the command
     filters filter;
-    std::optional<std::string> redis;   // --redis, if given
-    std::optional<std::string> prefix;  // --prefix, if given
-    std::optional<std::string> history; // --history, if given (cli)
+    std::optional<std::string> redis;    // --redis, if given
+    std::optional<std::string> prefix;   // --prefix, if given
+    std::optional<std::string> history;  // --history, if given (cli)
     std::optional<std::chrono::milliseconds> timeout;
     bool json = false;
     bool all = false;

@@ -13,8 +13,8 @@ namespace skynet::sky {
 
 namespace {
 
-using registry::instance;
 using nlohmann::json;
+using registry::instance;
 
 std::vector<std::string> listed(const std::set<std::string>& items) {
     return {items.begin(), items.end()};
@@ -99,11 +99,10 @@ int run_regions(session& s, const invocation& inv) {
 
 int run_instances(session& s, const invocation& inv) {
     return with_instances(s, inv, inv.filter, [&](const std::vector<instance>& all) {
-        table t({"ID", "KIND", "SERVICE", "REGION", "HOST", "PID", "STATE", "REQUESTS",
-                 "ERRORS"});
+        table t({"ID", "KIND", "SERVICE", "REGION", "HOST", "PID", "STATE", "REQUESTS", "ERRORS"});
         for (const auto& r : all) {
-            t.add({r.id, std::string(registry::to_string(r.kind)), release_of(r), r.region,
-                   r.host, std::to_string(r.pid), state_of(r), std::to_string(r.stats.requests),
+            t.add({r.id, std::string(registry::to_string(r.kind)), release_of(r), r.region, r.host,
+                   std::to_string(r.pid), state_of(r), std::to_string(r.stats.requests),
                    std::to_string(r.stats.errors)});
         }
         print(s, inv, instances_json(all), t);

@@ -25,8 +25,8 @@ registry::connection* session::connect() {
     connection_.reset();
     auto opened = registry::connection::open(options_);
     if (!opened) {
-        fail(exit_code::unreachable, "cannot reach the registry at " + url_ + ": " +
-                                         opened.err().detail);
+        fail(exit_code::unreachable,
+             "cannot reach the registry at " + url_ + ": " + opened.err().detail);
         return nullptr;
     }
     connection_.emplace(std::move(opened).value());

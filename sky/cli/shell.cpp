@@ -113,8 +113,9 @@ private:
 
     void set_filter(const std::vector<std::string>& words) {
         if (words.size() != 3) {
-            throw usage_error("usage: set FILTER VALUE (filters: service, version, host, "
-                              "region, kind, registered)");
+            throw usage_error(
+                "usage: set FILTER VALUE (filters: service, version, host, "
+                "region, kind, registered)");
         }
         if (!is_filter(words[1])) {
             throw usage_error("no filter named '" + words[1] + "'");
@@ -130,12 +131,24 @@ private:
         }
         const auto& name = words[1];
         auto all = name == "all";
-        if (all || name == "service") { sticky_.service.reset(); }
-        if (all || name == "version") { sticky_.version.reset(); }
-        if (all || name == "host") { sticky_.host.reset(); }
-        if (all || name == "region") { sticky_.region.reset(); }
-        if (all || name == "kind") { sticky_.kind.reset(); }
-        if (all || name == "registered") { sticky_.registered.reset(); }
+        if (all || name == "service") {
+            sticky_.service.reset();
+        }
+        if (all || name == "version") {
+            sticky_.version.reset();
+        }
+        if (all || name == "host") {
+            sticky_.host.reset();
+        }
+        if (all || name == "region") {
+            sticky_.region.reset();
+        }
+        if (all || name == "kind") {
+            sticky_.kind.reset();
+        }
+        if (all || name == "registered") {
+            sticky_.registered.reset();
+        }
     }
 
     static bool is_filter(const std::string& name) {

@@ -3,12 +3,13 @@
 // (skynet/registry/commands.hpp), with a count of who acted and the names of
 // who did not answer within the timeout.
 
+#include "skynet/sky/steering.hpp"
+
 #include <ostream>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "skynet/runtime/logging.hpp"
-#include "skynet/sky/steering.hpp"
 
 namespace skynet::sky {
 
@@ -41,7 +42,8 @@ int report(session& s, const std::vector<registry::command_outcome>& outcomes,
 int steer(session& s, const invocation& inv, command what, const std::string& argument) {
     auto w = words_for(what);
     if (w.needs_filter && inv.filter.empty() && !inv.all) {
-        throw usage_error(inv.command + " needs a filter (--service, --version, --host, "
+        throw usage_error(inv.command +
+                          " needs a filter (--service, --version, --host, "
                           "--region, --registered, --kind) or --all");
     }
     int code = exit_code::ok;
@@ -63,9 +65,9 @@ int steer(session& s, const invocation& inv, command what, const std::string& ar
     auto timeout = inv.timeout.value_or(default_timeout);
     auto outcomes = send_action(s.registry(), *found, what, argument, timeout);
     if (!outcomes) {
-        return s.fail(outcomes.code() == bus::errc::unavailable ? exit_code::unreachable
-                                                                 : exit_code::failed,
-                      "cannot send commands through " + s.url() + ": " + outcomes.err().detail);
+        return s.fail(
+            outcomes.code() == bus::errc::unavailable ? exit_code::unreachable : exit_code::failed,
+            "cannot send commands through " + s.url() + ": " + outcomes.err().detail);
     }
     return report(s, *outcomes, w, timeout);
 }
@@ -102,8 +104,10 @@ int run_log(session& s, const invocation& inv) {
     ensure_args(inv, 1, "log LEVEL [filters]");
     const auto& level = inv.args.front();
     if (!runtime::is_log_level(level)) {
-        throw usage_error("log level must be one of trace, debug, info, warn, error, critical, "
-                          "off (got '" + level + "')");
+        throw usage_error(
+            "log level must be one of trace, debug, info, warn, error, critical, "
+            "off (got '" +
+            level + "')");
     }
     return steer(s, inv, command::log_level, level);
 }

@@ -1,12 +1,13 @@
 // topology: region -> host -> service@version -> instance, each instance with
 // its state and live stats. Brokers appear under their host, before services.
 
+#include "skynet/sky/topology.hpp"
+
 #include <ostream>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "skynet/sky/records.hpp"
-#include "skynet/sky/topology.hpp"
 
 namespace skynet::sky {
 

@@ -15,9 +15,9 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "skynet/sky/records.hpp"
-#include "skynet/runtime/signals.hpp"
 #include "skynet/registry/instance_listener.hpp"
+#include "skynet/runtime/signals.hpp"
+#include "skynet/sky/records.hpp"
 
 namespace skynet::sky {
 
@@ -45,9 +45,9 @@ std::string changes(const instance& before, const instance& after) {
     note("state", state_of(before), state_of(after));
     note("requests", std::to_string(before.stats.requests), std::to_string(after.stats.requests));
     note("errors", std::to_string(before.stats.errors), std::to_string(after.stats.errors));
-    note("p99", latency_text(before.stats.latency_p99_us), latency_text(after.stats.latency_p99_us));
-    note("services", std::to_string(before.services.size()),
-         std::to_string(after.services.size()));
+    note("p99", latency_text(before.stats.latency_p99_us),
+         latency_text(after.stats.latency_p99_us));
+    note("services", std::to_string(before.services.size()), std::to_string(after.services.size()));
     return out.empty() ? "refreshed" : out;
 }
 

@@ -7,11 +7,16 @@ using registry::command_status;
 
 action_words words_for(command what) noexcept {
     switch (what) {
-        case command::register_: return {"will be registered", "registered", false, true};
-        case command::unregister: return {"will be unregistered", "unregistered", true, true};
-        case command::stop: return {"will be stopped", "stopped", true, false};
-        case command::restart: return {"will be restarted", "restarted", true, false};
-        case command::log_level: return {"will change their log level", "changed", false, false};
+        case command::register_:
+            return {"will be registered", "registered", false, true};
+        case command::unregister:
+            return {"will be unregistered", "unregistered", true, true};
+        case command::stop:
+            return {"will be stopped", "stopped", true, false};
+        case command::restart:
+            return {"will be restarted", "restarted", true, false};
+        case command::log_level:
+            return {"will change their log level", "changed", false, false};
     }
     return {"", "", true, false};
 }
@@ -25,8 +30,8 @@ filters targets_of(command what, const filters& f) {
 }
 
 bus::result<std::vector<registry::command_outcome>> send_action(
-    const registry::options& registry, const std::vector<registry::instance>& targets,
-    command what, std::string_view argument, std::chrono::milliseconds timeout) {
+    const registry::options& registry, const std::vector<registry::instance>& targets, command what,
+    std::string_view argument, std::chrono::milliseconds timeout) {
     std::vector<std::string> ids;
     ids.reserve(targets.size());
     for (const auto& r : targets) {

@@ -9,9 +9,9 @@ namespace skynet::sky {
 
 namespace {
 
+using nlohmann::json;
 using registry::instance;
 using registry::instance_kind;
-using nlohmann::json;
 
 std::vector<std::string> listed(const std::set<std::string>& items) {
     return {items.begin(), items.end()};
@@ -80,8 +80,10 @@ std::pair<std::string, std::string> split_release(const std::string& release) {
 json services_json(const groups& by_service) {
     json list = json::array();
     for (const auto& [name, g] : by_service) {
-        list.push_back({{"service", name}, {"versions", listed(g.versions)},
-                        {"instances", g.instances}, {"registered", g.registered},
+        list.push_back({{"service", name},
+                        {"versions", listed(g.versions)},
+                        {"instances", g.instances},
+                        {"registered", g.registered},
                         {"regions", listed(g.regions)}});
     }
     return list;
@@ -91,7 +93,9 @@ json versions_json(const groups& by_release) {
     json list = json::array();
     for (const auto& [release, g] : by_release) {
         auto [name, version] = split_release(release);
-        list.push_back({{"service", name}, {"version", version}, {"instances", g.instances},
+        list.push_back({{"service", name},
+                        {"version", version},
+                        {"instances", g.instances},
                         {"registered", g.registered}});
     }
     return list;
@@ -100,8 +104,11 @@ json versions_json(const groups& by_release) {
 json hosts_json(const groups& by_host) {
     json list = json::array();
     for (const auto& [host, g] : by_host) {
-        list.push_back({{"host", host}, {"regions", listed(g.regions)}, {"brokers", g.brokers},
-                        {"workers", g.workers}, {"instances", g.instances}});
+        list.push_back({{"host", host},
+                        {"regions", listed(g.regions)},
+                        {"brokers", g.brokers},
+                        {"workers", g.workers},
+                        {"instances", g.instances}});
     }
     return list;
 }
@@ -109,8 +116,11 @@ json hosts_json(const groups& by_host) {
 json regions_json(const groups& by_region) {
     json list = json::array();
     for (const auto& [region, g] : by_region) {
-        list.push_back({{"region", region}, {"hosts", listed(g.hosts)}, {"brokers", g.brokers},
-                        {"workers", g.workers}, {"instances", g.instances}});
+        list.push_back({{"region", region},
+                        {"hosts", listed(g.hosts)},
+                        {"brokers", g.brokers},
+                        {"workers", g.workers},
+                        {"instances", g.instances}});
     }
     return list;
 }

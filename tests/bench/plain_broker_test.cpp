@@ -1,8 +1,9 @@
 // skynet-bench --broker measures any MDP broker, not only ours: here one
 // written from the spec alone, so comparisons can be like for like.
+#include "support/plain_broker.hpp"
+
 #include <gtest/gtest.h>
 
-#include "support/plain_broker.hpp"
 #include "support/process.hpp"
 
 namespace skynet::testing {

@@ -20,8 +20,9 @@ TEST(Bench, RepeatQuotesTheMedianOfItsRuns) {
     auto ratios = scenario["ratios"].get<std::vector<double>>();
     ASSERT_EQ(ratios.size(), 3u) << run.out;
     const auto& runs = scenario["runs"];
-    const double quoted = runs[scenario["measured"].get<int>()]["requests_per_second"].get<double>() /
-                          runs[scenario["reference"].get<int>()]["requests_per_second"].get<double>();
+    const double quoted =
+        runs[scenario["measured"].get<int>()]["requests_per_second"].get<double>() /
+        runs[scenario["reference"].get<int>()]["requests_per_second"].get<double>();
     std::sort(ratios.begin(), ratios.end());
     EXPECT_NEAR(quoted, ratios[1], 1e-4) << run.out;
 }

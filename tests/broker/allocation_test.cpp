@@ -8,11 +8,11 @@
 #include <new>
 #include <thread>
 
+#include "skynet/broker/broker.hpp"
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/echo_worker.hpp"
 #include "support/eventually.hpp"
-#include "skynet/broker/broker.hpp"
 
 namespace {
 
@@ -42,18 +42,36 @@ void* counted_or_throw(std::size_t size) {
 
 // Every non-aligned form, so that no allocation (ours or libzmq's) reaches a
 // delete of another family: the sanitizers check that.
-void* operator new(std::size_t size) { return counted_or_throw(size); }
-void* operator new[](std::size_t size) { return counted_or_throw(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
+void* operator new(std::size_t size) {
+    return counted_or_throw(size);
+}
+void* operator new[](std::size_t size) {
+    return counted_or_throw(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return counted_malloc(size);
+}
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
     return counted_malloc(size);
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
 
 namespace skynet::testing {
 namespace {

@@ -1,8 +1,8 @@
 // The BSON wrappers: typed reads, JSON both ways, zero-copy frames, and views
 // that stay valid when copied.
-#include <gtest/gtest.h>
-
 #include "skynet/bus/bson.hpp"
+
+#include <gtest/gtest.h>
 
 using skynet::bus::bson_doc;
 using skynet::bus::bson_view;
@@ -11,8 +11,11 @@ namespace {
 
 TEST(Bson, TypedReadsSeeWhatWasAdded) {
     bson_doc doc;
-    doc.add_string("name", "fib").add_int32("n", 20).add_int64("big", 1LL << 40)
-        .add_bool("flag", true).add_double("ratio", 0.5);
+    doc.add_string("name", "fib")
+        .add_int32("n", 20)
+        .add_int64("big", 1LL << 40)
+        .add_bool("flag", true)
+        .add_double("ratio", 0.5);
     auto view = doc.view();
     EXPECT_EQ(view.get_string("name"), "fib");
     EXPECT_EQ(view.get_int32("n"), 20);

@@ -1,10 +1,11 @@
 // The RPC envelope: headers round-trip, broken or foreign BSON is refused,
 // and the broker's in-place rewrites keep the document valid.
+#include "skynet/bus/envelope.hpp"
+
 #include <gtest/gtest.h>
 
 #include "envelope_samples.hpp"
 #include "skynet/bus/bson.hpp"
-#include "skynet/bus/envelope.hpp"
 
 namespace rpc = skynet::bus::rpc;
 using skynet::bus::bson_doc;
@@ -55,9 +56,9 @@ TEST(Envelope, HeadersMissingRequiredFieldsAreRefused) {
 }
 
 TEST(Envelope, GarbageBytesAreRefused) {
-    for (std::string bytes : {std::string(), std::string("hello"), std::string(4, '\0'),
-                              std::string("\x05\0\0\0\0", 5) + "x",
-                              std::string("\xff\xff\xff\x7f\0", 5)}) {
+    for (std::string bytes :
+         {std::string(), std::string("hello"), std::string(4, '\0'),
+          std::string("\x05\0\0\0\0", 5) + "x", std::string("\xff\xff\xff\x7f\0", 5)}) {
         zmq::message_t frame(bytes.data(), bytes.size());
         EXPECT_FALSE(rpc::decode_request_header(frame).ok());
         EXPECT_FALSE(rpc::decode_reply_header(frame).ok());
@@ -142,9 +143,9 @@ TEST(Envelope, HeadersAreWrittenAsLibbsonWritesThem) {
     reply.add_string("request_id", "00000000000000a1").add_int32("code", 8);
     reply.add_string("error", "it broke");
     auto v = reply.view();
-    EXPECT_EQ(bytes_of(rpc::encode_reply_header({"00000000000000a1", errc::service_error,
-                                                 "it broke"})),
-              std::string(reinterpret_cast<const char*>(v.data()), v.size()));
+    EXPECT_EQ(
+        bytes_of(rpc::encode_reply_header({"00000000000000a1", errc::service_error, "it broke"})),
+        std::string(reinterpret_cast<const char*>(v.data()), v.size()));
 }
 
 // A header with fields of other types (a newer peer's additions) is read

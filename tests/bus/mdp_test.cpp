@@ -1,11 +1,11 @@
 // The 7/MDP/0.1 codec: every message round-trips, every malformed shape is
 // refused with an error rather than a crash.
+#include "skynet/bus/mdp.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "skynet/bus/mdp.hpp"
 
 namespace mdp = skynet::bus::mdp;
 using skynet::bus::frames;
@@ -99,29 +99,29 @@ TEST_P(MalformedAtBroker, IsRefusedWithAReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, MalformedAtBroker,
-    ::testing::Values(
-        malformed_case{"NoFrames", {}},
-        malformed_case{"NoDelimiter", {"MDPC01", "echo", "x"}},
-        malformed_case{"DelimiterNotEmpty", {"x", "MDPC01", "echo", "x"}},
-        malformed_case{"OnlyDelimiter", {""}},
-        malformed_case{"UnknownProtocol", {"", "MDPX01", "echo", "x"}},
-        malformed_case{"ClientWithoutBody", {"", "MDPC01", "echo"}},
-        malformed_case{"ClientWithoutService", {"", "MDPC01"}},
-        malformed_case{"ClientEmptyService", {"", "MDPC01", "", "x"}},
-        malformed_case{"WorkerWithoutCommand", {"", "MDPW01"}},
-        malformed_case{"CommandTwoBytes", {"", "MDPW01", "\x01\x01", "svc"}},
-        malformed_case{"UnknownCommand", {"", "MDPW01", "\x09"}},
-        malformed_case{"CommandZero", {"", "MDPW01", std::string(1, '\0')}},
-        malformed_case{"RequestFromWorker", {"", "MDPW01", "\x02", "a", "", "x"}},
-        malformed_case{"ReadyWithoutService", {"", "MDPW01", "\x01"}},
-        malformed_case{"ReadyEmptyService", {"", "MDPW01", "\x01", ""}},
-        malformed_case{"ReadyExtraFrames", {"", "MDPW01", "\x01", "svc", "extra"}},
-        malformed_case{"ReplyWithoutAddress", {"", "MDPW01", "\x03"}},
-        malformed_case{"ReplyWithoutDelimiter", {"", "MDPW01", "\x03", "addr"}},
-        malformed_case{"ReplyDelimiterNotEmpty", {"", "MDPW01", "\x03", "addr", "x", "y"}},
-        malformed_case{"ReplyWithoutBody", {"", "MDPW01", "\x03", "addr", ""}},
-        malformed_case{"HeartbeatWithExtra", {"", "MDPW01", "\x04", "x"}},
-        malformed_case{"DisconnectWithExtra", {"", "MDPW01", "\x05", "x"}}),
+    ::testing::Values(malformed_case{"NoFrames", {}},
+                      malformed_case{"NoDelimiter", {"MDPC01", "echo", "x"}},
+                      malformed_case{"DelimiterNotEmpty", {"x", "MDPC01", "echo", "x"}},
+                      malformed_case{"OnlyDelimiter", {""}},
+                      malformed_case{"UnknownProtocol", {"", "MDPX01", "echo", "x"}},
+                      malformed_case{"ClientWithoutBody", {"", "MDPC01", "echo"}},
+                      malformed_case{"ClientWithoutService", {"", "MDPC01"}},
+                      malformed_case{"ClientEmptyService", {"", "MDPC01", "", "x"}},
+                      malformed_case{"WorkerWithoutCommand", {"", "MDPW01"}},
+                      malformed_case{"CommandTwoBytes", {"", "MDPW01", "\x01\x01", "svc"}},
+                      malformed_case{"UnknownCommand", {"", "MDPW01", "\x09"}},
+                      malformed_case{"CommandZero", {"", "MDPW01", std::string(1, '\0')}},
+                      malformed_case{"RequestFromWorker", {"", "MDPW01", "\x02", "a", "", "x"}},
+                      malformed_case{"ReadyWithoutService", {"", "MDPW01", "\x01"}},
+                      malformed_case{"ReadyEmptyService", {"", "MDPW01", "\x01", ""}},
+                      malformed_case{"ReadyExtraFrames", {"", "MDPW01", "\x01", "svc", "extra"}},
+                      malformed_case{"ReplyWithoutAddress", {"", "MDPW01", "\x03"}},
+                      malformed_case{"ReplyWithoutDelimiter", {"", "MDPW01", "\x03", "addr"}},
+                      malformed_case{"ReplyDelimiterNotEmpty",
+                                     {"", "MDPW01", "\x03", "addr", "x", "y"}},
+                      malformed_case{"ReplyWithoutBody", {"", "MDPW01", "\x03", "addr", ""}},
+                      malformed_case{"HeartbeatWithExtra", {"", "MDPW01", "\x04", "x"}},
+                      malformed_case{"DisconnectWithExtra", {"", "MDPW01", "\x05", "x"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(Mdp, MalformedAtWorkerIsRefused) {
@@ -141,8 +141,11 @@ TEST(Mdp, MalformedAtWorkerIsRefused) {
 }
 
 TEST(Mdp, MalformedAtClientIsRefused) {
-    for (const auto& parts : std::vector<std::vector<std::string>>{
-             {}, {""}, {"", "MDPW01", "echo", "x"}, {"", "MDPC01", "echo"}, {"x", "MDPC01", "e", "b"}}) {
+    for (const auto& parts : std::vector<std::vector<std::string>>{{},
+                                                                   {""},
+                                                                   {"", "MDPW01", "echo", "x"},
+                                                                   {"", "MDPC01", "echo"},
+                                                                   {"x", "MDPC01", "e", "b"}}) {
         auto message = frames_of(parts);
         EXPECT_FALSE(mdp::decode_at_client(message).ok()) << parts.size() << " frames";
     }

@@ -50,7 +50,7 @@ bus::bson_doc work(int log_fd, const request& req) {
 
 int main(int argc, char** argv) {
     runtime::option_parser parser("skynet-chaos-worker",
-                              "answers Work {key, ms} and logs every request it runs");
+                                  "answers Work {key, ms} and logs every request it runs");
     examples::add_worker_options(parser, 8);
     parser.add()("log", runtime::po::value<std::string>()->required(),
                  "execution log: one line appended per request run");

@@ -86,7 +86,8 @@ void lane::run() {
 void lane::send(std::uint64_t seq, bool idempotent, std::int64_t ms) {
     {
         std::lock_guard lock(mutex_);
-        records_.push_back({.idempotent = idempotent, .sent_ms = now_ms(), .ended_ms = 0, .error = {}});
+        records_.push_back(
+            {.idempotent = idempotent, .sent_ms = now_ms(), .ended_ms = 0, .error = {}});
     }
     ++pending_;
     bus::bson_doc params;

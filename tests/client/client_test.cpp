@@ -20,12 +20,15 @@ std::unique_ptr<worker> start_square(std::vector<std::string> brokers) {
     options.brokers = std::move(brokers);
     options.concurrency = 2;
     auto w = std::make_unique<worker>(options);
-    w->handle("Square", [](const request& req) {
-        auto n = req.params().get_int64("n").value_or(0);
-        bus::bson_doc result;
-        result.add_int64("value", n * n);
-        return result;
-    }, run_on::io_thread);
+    w->handle(
+        "Square",
+        [](const request& req) {
+            auto n = req.params().get_int64("n").value_or(0);
+            bus::bson_doc result;
+            result.add_int64("value", n * n);
+            return result;
+        },
+        run_on::io_thread);
     w->start();
     return w;
 }
@@ -159,14 +162,13 @@ TEST(Client, CallsMadeFromCallbacksEachEndOnce) {
         if (left % 2 == 0) {
             c.call_async("square", "Square", params.view(), {}, std::move(on_reply));
         } else {  // a small callback, kept inline
-            c.call_async("square", "Square", params.view(), {},
-                         [&, chain, left](call_result r) {
-                             right += r && r->result().get_int64("value") == left * left;
-                             ++ended;
-                             if (left > 1) {
-                                 next(chain, left - 1);
-                             }
-                         });
+            c.call_async("square", "Square", params.view(), {}, [&, chain, left](call_result r) {
+                right += r && r->result().get_int64("value") == left * left;
+                ++ended;
+                if (left > 1) {
+                    next(chain, left - 1);
+                }
+            });
         }
     };
     for (int chain = 0; chain < chains; ++chain) {

@@ -33,8 +33,8 @@ TEST(BrokerRegistration, ABrokerRegistersItsServicesAndLeavesOnStop) {
     EXPECT_EQ(record.pid, broker.pid());
     EXPECT_TRUE(record.services.empty());
 
-    child_process echo("echo-service", {"--broker", endpoint, "--heartbeat-ms", "100",
-                                        "--log-level", "warn"});
+    child_process echo("echo-service",
+                       {"--broker", endpoint, "--heartbeat-ms", "100", "--log-level", "warn"});
     EXPECT_TRUE(eventually([&] {
         auto found = brokers_in(*registry, "eu");
         return found.size() == 1 &&
@@ -60,10 +60,9 @@ TEST(BrokerRegistration, ABadRedisUrlIsAClearError) {
 
 TEST(BrokerRegistration, AnUnreachableRedisDoesNotStopTheBroker) {
     auto endpoint = loopback_endpoint(free_port());
-    child_process broker("skynet-broker",
-                         {"--bind", endpoint, "--redis",
-                          "redis://127.0.0.1:" + std::to_string(free_port()),
-                          "--log-level", "warn"});
+    child_process broker("skynet-broker", {"--bind", endpoint, "--redis",
+                                           "redis://127.0.0.1:" + std::to_string(free_port()),
+                                           "--log-level", "warn"});
     // It serves anyway (the registrar keeps trying on its own thread).
     zmq::context_t context(1);
     plain_client plain(context, endpoint);
@@ -83,7 +82,8 @@ TEST(BrokerRegistration, AKeyPrefixKeepsClustersApartInOneRedis) {
     child_process broker("skynet-broker", {"--bind", endpoint, "--redis", redis.url(), "--prefix",
                                            "team-a:", "--region", "eu", "--log-level", "warn"});
     auto brokers_under = [&](const std::string& prefix) {
-        auto registry = registry::connection::open(*registry::options_from_url(redis.url(), prefix));
+        auto registry =
+            registry::connection::open(*registry::options_from_url(redis.url(), prefix));
         if (!registry) {
             return std::size_t{0};
         }

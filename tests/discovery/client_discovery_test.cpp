@@ -46,8 +46,8 @@ TEST(ClientDiscovery, AClientReachesAServiceOnlyPresentInAnotherRegion) {
         }
         return false;
     }));
-    auto run = run_program("fibonacci-client",
-                           {"--redis", cluster.url(), "--region", "a", "--n", "15"});
+    auto run =
+        run_program("fibonacci-client", {"--redis", cluster.url(), "--region", "a", "--n", "15"});
     EXPECT_EQ(run.status, 0) << run.err;
     EXPECT_EQ(run.out, "fibonacci(15) = 610\n");
 }

@@ -83,10 +83,8 @@ TEST(EmbeddedBroker, LeavesTheRegistryWithItsRegistration) {
     broker_options options = fast_broker_options();
     zmq::context_t context(1);
     {
-        auto registration =
-            std::make_unique<broker_registration>(broker_registration_options{
-                                                      .redis = redis.url(), .region = "eu"},
-                                                  options);
+        auto registration = std::make_unique<broker_registration>(
+            broker_registration_options{.redis = redis.url(), .region = "eu"}, options);
         broker b(options, context);
         registration->start(b);
         ASSERT_TRUE(eventually([&] { return broker_record(*registry).has_value(); }));

@@ -8,12 +8,11 @@ registry_cluster::registry_cluster() = default;
 
 std::string registry_cluster::start_broker(const std::string& region) {
     auto endpoint = loopback_endpoint(free_port());
-    brokers_.emplace_back(endpoint, std::make_unique<child_process>(
-                                        "skynet-broker",
-                                        std::vector<std::string>{
-                                            "--bind", endpoint, "--redis", url(), "--region",
-                                            region, "--heartbeat-ms", "100", "--log-level",
-                                            "warn"}));
+    brokers_.emplace_back(
+        endpoint, std::make_unique<child_process>(
+                      "skynet-broker", std::vector<std::string>{
+                                           "--bind", endpoint, "--redis", url(), "--region", region,
+                                           "--heartbeat-ms", "100", "--log-level", "warn"}));
     return endpoint;
 }
 
@@ -26,11 +25,10 @@ void registry_cluster::stop_broker(const std::string& endpoint) {
     }
 }
 
-child_process& registry_cluster::start_service(const std::string& binary,
-                                               const std::string& region,
+child_process& registry_cluster::start_service(const std::string& binary, const std::string& region,
                                                std::vector<std::string> extra) {
-    std::vector<std::string> args{"--redis", url(), "--region", region, "--heartbeat-ms", "100",
-                                  "--log-level", "warn"};
+    std::vector<std::string> args{"--redis",        url(), "--region",    region,
+                                  "--heartbeat-ms", "100", "--log-level", "warn"};
     args.insert(args.end(), extra.begin(), extra.end());
     services_.push_back(std::make_unique<child_process>(binary, std::move(args)));
     return *services_.back();

@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 
 std::unique_ptr<child_process> start_fibonacci(const std::string& endpoint) {
     return std::make_unique<child_process>(
-        "fibonacci-service", std::vector<std::string>{"--broker", endpoint, "--heartbeat-ms",
-                                                      "100", "--log-level", "warn"});
+        "fibonacci-service", std::vector<std::string>{"--broker", endpoint, "--heartbeat-ms", "100",
+                                                      "--log-level", "warn"});
 }
 
 TEST(Fibonacci, TheClientPrintsFib20ThroughABroker) {
@@ -26,8 +26,8 @@ TEST(Fibonacci, TheClientPrintsFib20ThroughABroker) {
         client c(fast_client_options(endpoint));
         ASSERT_TRUE(wait_for_service(c, "fibonacci"));
     }
-    auto run = run_program("fibonacci-client", {"--broker", endpoint, "--n", "20",
-                                                "--timeout-ms", "60000"});
+    auto run = run_program("fibonacci-client",
+                           {"--broker", endpoint, "--n", "20", "--timeout-ms", "60000"});
     EXPECT_EQ(run.status, 0) << run.err;
     EXPECT_EQ(run.out, "fibonacci(20) = 6765\n");
 }

@@ -25,8 +25,7 @@ void read_document(const skynet::bus::bson_view& view) {
     }
 }
 
-bool same(const skynet::bus::rpc::request_header& a,
-          const skynet::bus::rpc::request_header& b) {
+bool same(const skynet::bus::rpc::request_header& a, const skynet::bus::rpc::request_header& b) {
     return a.method == b.method && a.request_id == b.request_id && a.origin == b.origin &&
            a.retry == b.retry && a.timeout_ms == b.timeout_ms && a.idempotent == b.idempotent &&
            a.traceparent == b.traceparent && a.parent == b.parent;
@@ -44,9 +43,9 @@ void compare_readers(const zmq::message_t& frame) {
     auto fast_reply = rpc::decode_reply_header(frame);
     auto slow_reply = rpc::reference::decode_reply_header(frame);
     if (fast_reply.ok() != slow_reply.ok() ||
-        (fast_reply.ok() && (fast_reply->request_id != slow_reply->request_id ||
-                             fast_reply->code != slow_reply->code ||
-                             fast_reply->error != slow_reply->error)) ||
+        (fast_reply.ok() &&
+         (fast_reply->request_id != slow_reply->request_id ||
+          fast_reply->code != slow_reply->code || fast_reply->error != slow_reply->error)) ||
         (!fast_reply.ok() && fast_reply.err().detail != slow_reply.err().detail)) {
         __builtin_trap();
     }

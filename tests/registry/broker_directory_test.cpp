@@ -132,8 +132,7 @@ TEST(BrokerDirectory, SkyCallsThroughOurRegionsBrokersElseAnyRegionsThatServe) {
     draining.registered = false;  // sky reads every broker, as it always did
     d.seen(draining, now);
     EXPECT_EQ(d.endpoints_for("echo"), (std::vector<std::string>{"tcp://eu:1", "tcp://eu:2"}));
-    EXPECT_EQ(d.endpoints_for("fibonacci"),
-              (std::vector<std::string>{"tcp://us:1", "tcp://us:2"}));
+    EXPECT_EQ(d.endpoints_for("fibonacci"), (std::vector<std::string>{"tcp://us:1", "tcp://us:2"}));
     EXPECT_TRUE(d.endpoints_for("nothing").empty());
 }
 
@@ -182,7 +181,7 @@ TEST_F(RegistryTest, AFollowerKeepsAVanishedBrokerForItsGraceThenLeavesIt) {
 
     ASSERT_TRUE(c.remove("b1").ok());  // as a Redis that lost its data would say
     EXPECT_TRUE(eventually([&] { return seen.last().empty(); }));  // its grace has passed
-    EXPECT_TRUE(seen.saw_vanished("tcp://a:1"));  // but first it was kept, marked
+    EXPECT_TRUE(seen.saw_vanished("tcp://a:1"));                   // but first it was kept, marked
     EXPECT_TRUE(f.brokers().empty());
 }
 

@@ -1,11 +1,12 @@
 // The instance record's hash codec: round trips, and garbage that must come
 // back as an error, never a crash (issue 6 fuzzes decode_instance further).
 
+#include "skynet/registry/codec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "skynet/registry/codec.hpp"
 #include "registry_fixture.hpp"
 
 namespace skynet::testing {
@@ -28,8 +29,12 @@ TEST(RegistryCodec, RoundTripKeepsEveryField) {
     r.kind = registry::instance_kind::broker;
     r.endpoint = "tcp://10.0.0.1:5555";
     r.registered = false;
-    r.stats = {.requests = 10, .errors = 2, .latency_avg_us = 350, .latency_p99_us = 9000,
-               .last_request_at = 1700000001234, .clients = 3};
+    r.stats = {.requests = 10,
+               .errors = 2,
+               .latency_avg_us = 350,
+               .latency_p99_us = 9000,
+               .last_request_at = 1700000001234,
+               .clients = 3};
     auto pairs = encode_instance(r);
     auto decoded = decode_instance(views_of(pairs));
     ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
@@ -89,8 +94,8 @@ TEST(RegistryCodec, GarbageIsAnError) {
 
 TEST(RegistryCodec, RandomBytesNeverCrash) {
     std::mt19937 bits(42);
-    const std::vector<std::string> names{"id", "kind", "pid", "registered", "methods",
-                                         "requests", "started_at", "clients", "x"};
+    const std::vector<std::string> names{
+        "id", "kind", "pid", "registered", "methods", "requests", "started_at", "clients", "x"};
     for (int round = 0; round < 2000; ++round) {
         std::vector<std::string> storage;
         int n = static_cast<int>(bits() % 8);

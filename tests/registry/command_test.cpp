@@ -51,8 +51,8 @@ protected:
     }
     // A registrar that takes commands, once subscribed.
     std::unique_ptr<registry::registrar> start(const std::string& id, obedient& o) {
-        auto r = std::make_unique<registry::registrar>(options(), make_record(id),
-                                                       fast_registrar());
+        auto r =
+            std::make_unique<registry::registrar>(options(), make_record(id), fast_registrar());
         r->handle_commands(o.handlers());
         EXPECT_TRUE(eventually([&] { return r->commands_subscribed(); }));
         return r;
@@ -125,8 +125,8 @@ TEST_F(CommandTest, SilentInstancesAreNamedAfterTheTimeout) {
     child_process frozen("/usr/bin/redis-cli",
                          {"-p", redis_cli_port(), "SUBSCRIBE", "test:commands:frozen"});
     ASSERT_TRUE(eventually([&] {
-        auto r = run_program("/usr/bin/redis-cli", {"-p", redis_cli_port(), "PUBSUB", "NUMSUB",
-                                                    "test:commands:frozen"});
+        auto r = run_program("/usr/bin/redis-cli",
+                             {"-p", redis_cli_port(), "PUBSUB", "NUMSUB", "test:commands:frozen"});
         return r.out.find("\n1") != std::string::npos;
     }));
     auto begun = steady::now();

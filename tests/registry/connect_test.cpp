@@ -37,10 +37,9 @@ TEST(RegistryConnect, PasswordAndDatabaseNumberWork) {
     EXPECT_TRUE(in_db0->find().value().empty());
 
     event_log log;
-    registry::instance_listener listener(options_for(redis.url("s3cret", 3)), {},
-                                         log.callbacks(), fast_listener());
-    registry::registrar r(options_for(redis.url("s3cret", 3)), make_record("w2"),
-                          fast_registrar());
+    registry::instance_listener listener(options_for(redis.url("s3cret", 3)), {}, log.callbacks(),
+                                         fast_listener());
+    registry::registrar r(options_for(redis.url("s3cret", 3)), make_record("w2"), fast_registrar());
     EXPECT_TRUE(eventually([&] { return log.saw("added w1") && log.saw("added w2"); }));
 }
 
@@ -55,8 +54,8 @@ TEST(RegistryConnect, WrongOrMissingPasswordIsUnauthorized) {
 
 TEST(RegistryConnect, UnreachablePortFailsFast) {
     auto start = steady::now();
-    auto c = registry::connection::open(options_for("redis://127.0.0.1:" +
-                                                    std::to_string(free_port())));
+    auto c =
+        registry::connection::open(options_for("redis://127.0.0.1:" + std::to_string(free_port())));
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.err().code, bus::errc::unavailable);
     EXPECT_NE(c.err().detail.find("redis at redis://127.0.0.1:"), std::string::npos)
@@ -75,8 +74,8 @@ TEST(RegistryConnect, SilentServerTimesOutInsteadOfHanging) {
     socklen_t length = sizeof address;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
     auto start = steady::now();
-    auto c = registry::connection::open(options_for(
-        "redis://:pw@127.0.0.1:" + std::to_string(ntohs(address.sin_port))));
+    auto c = registry::connection::open(
+        options_for("redis://:pw@127.0.0.1:" + std::to_string(ntohs(address.sin_port))));
     ::close(fd);
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.err().code, bus::errc::unavailable) << c.err().detail;

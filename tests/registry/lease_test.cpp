@@ -86,9 +86,8 @@ TEST_F(RegistryTest, RegistrarRemovesAnotherInstanceAtOnce) {
     event_log log;
     registry::instance_listener listener(options(), {}, log.callbacks(), fast_listener());
     registry::registrar broker(options(), make_record("broker"), fast_registrar());
-    ASSERT_TRUE(eventually([&] {
-        return log.saw("added dead-worker") && log.saw("added broker");
-    }));
+    ASSERT_TRUE(
+        eventually([&] { return log.saw("added dead-worker") && log.saw("added broker"); }));
     broker.remove_other("dead-worker");  // as a broker does when heartbeats stop
     ASSERT_TRUE(eventually([&] { return log.saw("removed dead-worker"); }));
     EXPECT_EQ(ids(c), std::vector<std::string>{"broker"});

@@ -28,8 +28,7 @@ TEST_F(RegistryTest, ListenerDeliversTheInitialSetAsAdded) {
     ASSERT_TRUE(c.put(make_record("e2"), 60s).ok());
     ASSERT_TRUE(c.put(make_record("o1", "other"), 60s).ok());
     event_log log;
-    registry::instance_listener l(options(), {.service = "echo"}, log.callbacks(),
-                                  fast_listener());
+    registry::instance_listener l(options(), {.service = "echo"}, log.callbacks(), fast_listener());
     ASSERT_TRUE(eventually([&] { return log.events().size() == 2; }));
     EXPECT_EQ(log.events(), (std::vector<std::string>{"added e1", "added e2"}));
     EXPECT_EQ(snapshot_ids(l), (std::vector<std::string>{"e1", "e2"}));
@@ -47,8 +46,7 @@ TEST_F(RegistryTest, ListenerSeesAddedUpdatedRemovedInOrder) {
         ASSERT_TRUE(eventually([&] { return log.saw("updated w1"); }));
     }
     ASSERT_TRUE(eventually([&] { return log.saw("removed w1"); }));
-    EXPECT_EQ(log.events(),
-              (std::vector<std::string>{"added w1", "updated w1", "removed w1"}));
+    EXPECT_EQ(log.events(), (std::vector<std::string>{"added w1", "updated w1", "removed w1"}));
     EXPECT_EQ(log.records()[1].stats.requests, 5U);
     EXPECT_EQ(log.records()[1].stats.latency_p99_us, 800U);
     EXPECT_TRUE(l.snapshot().empty());
@@ -65,8 +63,7 @@ TEST_F(RegistryTest, ListenerReportsAnInstanceThatStopsMatchingAsRemoved) {
     EXPECT_TRUE(l.snapshot().empty());
     r.set_registered(true);
     ASSERT_TRUE(eventually([&] { return log.count("added w1") == 2; }));
-    EXPECT_EQ(log.events(),
-              (std::vector<std::string>{"added w1", "removed w1", "added w1"}));
+    EXPECT_EQ(log.events(), (std::vector<std::string>{"added w1", "removed w1", "added w1"}));
 }
 
 TEST_F(RegistryTest, ListenerCoalescesABurstOfUpdates) {
@@ -107,8 +104,7 @@ TEST_F(RegistryTest, ListenerResynchronisesAfterRedisRestarts) {
         ASSERT_TRUE(c.put(make_record("newcomer"), 60s).ok());
     }
     ASSERT_TRUE(eventually([&] {
-        return snapshot_ids(l) == std::vector<std::string>{"alive", "newcomer"} &&
-               l.connected();
+        return snapshot_ids(l) == std::vector<std::string>{"alive", "newcomer"} && l.connected();
     }));
     EXPECT_TRUE(log.saw("removed orphan"));
     EXPECT_TRUE(log.saw("added newcomer"));
@@ -118,12 +114,11 @@ TEST_F(RegistryTest, ListenerSurvivesAThrowingCallback) {
     auto c = connect();
     int calls = 0;
     std::atomic<int> removed{0};
-    registry::listener_callbacks callbacks{
-        [&](const registry::instance&) {
-            ++calls;
-            throw std::runtime_error("callback failed");
-        },
-        nullptr, [&](const registry::instance&) { ++removed; }};
+    registry::listener_callbacks callbacks{[&](const registry::instance&) {
+                                               ++calls;
+                                               throw std::runtime_error("callback failed");
+                                           },
+                                           nullptr, [&](const registry::instance&) { ++removed; }};
     registry::instance_listener l(options(), {}, std::move(callbacks), fast_listener());
     ASSERT_TRUE(c.put(make_record("w1"), 60s).ok());
     ASSERT_TRUE(c.put(make_record("w2"), 60s).ok());

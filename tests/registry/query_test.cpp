@@ -49,8 +49,8 @@ std::vector<query> queries() {
                                   std::optional<instance_kind>{instance_kind::broker}}) {
                     for (auto reg : {std::optional<bool>{}, std::optional<bool>{true},
                                      std::optional<bool>{false}}) {
-                        for (auto host : {std::optional<std::string>{},
-                                          std::optional<std::string>{"h1"}}) {
+                        for (auto host :
+                             {std::optional<std::string>{}, std::optional<std::string>{"h1"}}) {
                             out.push_back({region, host, service, version, kind, reg});
                         }
                     }
@@ -159,8 +159,8 @@ TEST_F(RegistryTest, BadRecordIsSkippedNotFatal) {
 TEST_F(RegistryTest, QueryOverTenThousandInstancesIsFast) {
     auto c = connect();
     for (int i = 0; i < 10000; ++i) {
-        auto r = make_record(numbered("w", i), numbered("svc", i % 50), "1.0",
-                             numbered("r", i % 4), numbered("host", i % 200));
+        auto r = make_record(numbered("w", i), numbered("svc", i % 50), "1.0", numbered("r", i % 4),
+                             numbered("host", i % 200));
         ASSERT_TRUE(c.put(r, 120s).ok());
     }
     auto timed = [&](const query& q, std::size_t expected) {

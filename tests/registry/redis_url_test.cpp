@@ -1,8 +1,8 @@
 // redis:// URLs: what parses, and a clear bad_request for what does not.
 
-#include <gtest/gtest.h>
-
 #include "skynet/registry/redis_url.hpp"
+
+#include <gtest/gtest.h>
 
 namespace skynet::testing {
 namespace {

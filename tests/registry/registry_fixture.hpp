@@ -37,8 +37,8 @@ inline registry::instance make_record(std::string id, std::string service = "ech
 }
 
 // Short timeouts and intervals, so that outage tests finish quickly.
-inline registry::registrar_settings fast_registrar(std::chrono::milliseconds lease =
-                                                       std::chrono::milliseconds(1500)) {
+inline registry::registrar_settings fast_registrar(
+    std::chrono::milliseconds lease = std::chrono::milliseconds(1500)) {
     registry::registrar_settings s;
     s.lease = lease;
     s.max_backoff = std::chrono::milliseconds(300);

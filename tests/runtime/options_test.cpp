@@ -1,12 +1,12 @@
 // Options: the command line wins over SKYNET_* variables, which win over the
 // config file; bad input is one clear error.
+#include "skynet/runtime/options.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include "skynet/runtime/options.hpp"
 
 using skynet::runtime::option_parser;
 using skynet::runtime::options_error;

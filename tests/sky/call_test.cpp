@@ -1,10 +1,9 @@
 // sky call: through a real broker found in the registry, to a real
 // fibonacci-service; distinct exit statuses for each way it can fail.
 
-#include <nlohmann/json.hpp>
-
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "sky_fixture.hpp"

@@ -40,8 +40,8 @@ TEST_F(SkyTest, UnreachableRedisIsNamedWithinTwoSeconds) {
 }
 
 TEST_F(SkyTest, SKYNETREDISIsTheDefault) {
-    auto r = run_program("/usr/bin/env", {"SKYNET_REDIS=" + redis_.url(),
-                                          (bin_dir() / "sky").string(), "regions"});
+    auto r = run_program("/usr/bin/env",
+                         {"SKYNET_REDIS=" + redis_.url(), (bin_dir() / "sky").string(), "regions"});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "REGION  HOSTS  BROKERS  WORKERS  INSTANCES\n");
 }
@@ -77,8 +77,8 @@ TEST_F(SkyTest, ActingOnEveryInstanceNeedsAll) {
 TEST_F(SkyTest, HelpListsCommandsAndExitStatuses) {
     auto r = sky({"help"});
     EXPECT_EQ(r.status, 0);
-    for (const auto& word : {"services", "topology", "unregister", "call SERVICE METHOD",
-                             "watch", "cli", "14 timeout", "12 no such service"}) {
+    for (const auto& word : {"services", "topology", "unregister", "call SERVICE METHOD", "watch",
+                             "cli", "14 timeout", "12 no such service"}) {
         EXPECT_NE(r.out.find(word), std::string::npos) << word;
     }
     EXPECT_EQ(run_program("sky", {}).status, 2);

@@ -102,8 +102,7 @@ TEST_F(SkyTest, TopologyIsATreeWithStateAndStats) {
     EXPECT_EQ(tree[0]["region"], "eu");
     EXPECT_EQ(tree[0]["hosts"][0]["brokers"][0]["id"], "b1");
     EXPECT_EQ(tree[0]["hosts"][0]["services"][0]["service"], "fibonacci@1.0");
-    EXPECT_EQ(tree[0]["hosts"][0]["services"][0]["instances"][0]["stats"]["latency_p99_us"],
-              3400);
+    EXPECT_EQ(tree[0]["hosts"][0]["services"][0]["instances"][0]["stats"]["latency_p99_us"], 3400);
 }
 
 TEST_F(SkyTest, AnEmptyRegistryListsNothing) {

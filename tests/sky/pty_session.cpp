@@ -51,10 +51,12 @@ pty_session::~pty_session() {
 }
 
 void pty_session::type(const std::string& keys) {
-    eventually([&] {
-        termios mode{};
-        return ::tcgetattr(fd_, &mode) == 0 && (mode.c_lflag & ICANON) == 0;
-    }, std::chrono::seconds(5));
+    eventually(
+        [&] {
+            termios mode{};
+            return ::tcgetattr(fd_, &mode) == 0 && (mode.c_lflag & ICANON) == 0;
+        },
+        std::chrono::seconds(5));
     auto left = keys;
     while (!left.empty()) {
         auto n = ::write(fd_, left.data(), left.size());

@@ -26,10 +26,9 @@ protected:
         // HOME: the default history file goes there; an empty .editrc keeps
         // the tester's own key bindings out.
         std::ofstream(home_ / ".editrc").flush();
-        return std::make_unique<pty_session>((bin_dir() / "sky").string(),
-                                             std::vector<std::string>{"--redis", redis_.url(),
-                                                                      "cli"},
-                                             std::vector<std::string>{"HOME=" + home_.string()});
+        return std::make_unique<pty_session>(
+            (bin_dir() / "sky").string(), std::vector<std::string>{"--redis", redis_.url(), "cli"},
+            std::vector<std::string>{"HOME=" + home_.string()});
     }
     std::filesystem::path home_;
 };

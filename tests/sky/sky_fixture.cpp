@@ -53,8 +53,12 @@ void SkyTest::put_cluster() const {
     put(b1);
     auto f1 = worker_record("f1", "fibonacci", "1.0", "eu", "h1");
     f1.methods = {"Index"};
-    f1.stats = {.requests = 10, .errors = 1, .latency_avg_us = 1200, .latency_p99_us = 3400,
-                .last_request_at = 0, .clients = 2};
+    f1.stats = {.requests = 10,
+                .errors = 1,
+                .latency_avg_us = 1200,
+                .latency_p99_us = 3400,
+                .last_request_at = 0,
+                .clients = 2};
     put(f1);
     auto f2 = worker_record("f2", "fibonacci", "1.1", "eu", "h2");
     f2.methods = {"Index", "Stats"};

@@ -23,14 +23,13 @@ struct fake_instance {
 
     fake_instance(const registry::options& opts, registry::instance record) {
         registrar = std::make_unique<registry::registrar>(opts, std::move(record));
-        registrar->handle_commands(
-            {[this] { ++registers; }, [this] { ++unregisters; }, [this] { ++stops; },
-             [this] { ++restarts; },
-             [this](const std::string& l) {
-                 std::lock_guard lock(mutex);
-                 level = l;
-                 return true;
-             }});
+        registrar->handle_commands({[this] { ++registers; }, [this] { ++unregisters; },
+                                    [this] { ++stops; }, [this] { ++restarts; },
+                                    [this](const std::string& l) {
+                                        std::lock_guard lock(mutex);
+                                        level = l;
+                                        return true;
+                                    }});
     }
     bool ready() const { return registrar->online() && registrar->commands_subscribed(); }
 };
@@ -62,8 +61,9 @@ TEST_F(SkySteeringTest, InstancesThatDoNotAnswerAreNamed) {
     put(worker_record("ghost", "fibonacci", "1.0", "eu", "h9"));  // a record, nobody behind it
     auto r = sky({"restart", "--region", "eu", "--timeout", "500ms"});
     EXPECT_EQ(r.status, 5) << r.err;
-    EXPECT_EQ(r.out, "3 instances will be restarted.\nrestarted 2 of 3 instances\n"
-                     "no answer within 500 ms: ghost\n");
+    EXPECT_EQ(r.out,
+              "3 instances will be restarted.\nrestarted 2 of 3 instances\n"
+              "no answer within 500 ms: ghost\n");
     EXPECT_EQ(f1_->restarts + f2_->restarts, 2);
 }
 
@@ -71,8 +71,9 @@ TEST_F(SkySteeringTest, FailuresAreReportedWithTheirReason) {
     f1_->registrar->handle_commands({.unregister = [] { throw std::runtime_error("busy"); }});
     auto r = sky({"unregister", "--version", "1.0", "--service", "fibonacci"});
     EXPECT_EQ(r.status, 5);
-    EXPECT_EQ(r.out, "1 instance will be unregistered.\nfailed: f1: busy\n"
-                     "unregistered 0 of 1 instance\n");
+    EXPECT_EQ(r.out,
+              "1 instance will be unregistered.\nfailed: f1: busy\n"
+              "unregistered 0 of 1 instance\n");
 }
 
 TEST_F(SkySteeringTest, RegisterUnregisterAndLogReachTheirTargets) {

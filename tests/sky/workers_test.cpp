@@ -5,9 +5,8 @@
 
 #include <signal.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "sky_fixture.hpp"
@@ -21,16 +20,17 @@ class SkyWorkersTest : public SkyTest {
 protected:
     void SetUp() override {
         endpoint_ = loopback_endpoint(free_port());
-        broker_.emplace("skynet-broker",
-                        std::vector<std::string>{"--bind", endpoint_, "--redis", redis_.url(),
-                                                 "--region", "eu", "--heartbeat-ms", "100",
-                                                 "--log-level", "warn"});
+        broker_.emplace(
+            "skynet-broker",
+            std::vector<std::string>{"--bind", endpoint_, "--redis", redis_.url(), "--region", "eu",
+                                     "--heartbeat-ms", "100", "--log-level", "warn"});
         a_ = start_worker("host-a");
         b_ = start_worker("host-b");
         ASSERT_TRUE(eventually([&] { return worker_count() == 2; }));
         // Subscribed to their commands: `log` reaches both.
-        ASSERT_TRUE(eventually(
-            [&] { return sky({"log", "info", "--service", "fibonacci"}).status == 0; }));
+        ASSERT_TRUE(eventually([&] {
+            return sky({"log", "info", "--service", "fibonacci"}).status == 0;
+        }));
         // `call` finds the broker through its record's services.
         ASSERT_TRUE(eventually([&] { return broker_serves_fibonacci(); }));
     }
@@ -39,8 +39,8 @@ protected:
         return std::make_unique<child_process>(
             "fibonacci-service",
             std::vector<std::string>{"--broker", endpoint_, "--redis", redis_.url(), "--region",
-                                     "eu", "--host", host, "--heartbeat-ms", "100",
-                                     "--log-level", "warn"});
+                                     "eu", "--host", host, "--heartbeat-ms", "100", "--log-level",
+                                     "warn"});
     }
 
     std::size_t worker_count(std::optional<bool> registered = std::nullopt) const {

@@ -18,7 +18,9 @@ running_broker::running_broker(broker_options options)
       endpoint_(broker_->endpoint()),
       thread_([this] { broker_->run(); }) {}
 
-running_broker::~running_broker() { stop(); }
+running_broker::~running_broker() {
+    stop();
+}
 
 void running_broker::stop() {
     if (thread_.joinable()) {

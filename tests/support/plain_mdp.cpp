@@ -9,8 +9,7 @@ void send_strings(zmq::socket_t& socket, const frame_list& frames) {
     }
 }
 
-std::optional<frame_list> receive_strings(zmq::socket_t& socket,
-                                          std::chrono::milliseconds limit) {
+std::optional<frame_list> receive_strings(zmq::socket_t& socket, std::chrono::milliseconds limit) {
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, limit) == 0) {
         return std::nullopt;
@@ -30,8 +29,7 @@ plain_client::plain_client(zmq::context_t& context, const std::string& broker)
     socket_.connect(broker);
 }
 
-std::optional<frame_list> plain_client::request(const std::string& service,
-                                                const frame_list& body,
+std::optional<frame_list> plain_client::request(const std::string& service, const frame_list& body,
                                                 std::chrono::milliseconds limit) {
     frame_list message{"", "MDPC01", service};
     message.insert(message.end(), body.begin(), body.end());

@@ -17,8 +17,7 @@ using frame_list = std::vector<std::string>;
 
 // Sends and receives whole multipart messages as strings.
 void send_strings(zmq::socket_t& socket, const frame_list& frames);
-std::optional<frame_list> receive_strings(zmq::socket_t& socket,
-                                          std::chrono::milliseconds limit);
+std::optional<frame_list> receive_strings(zmq::socket_t& socket, std::chrono::milliseconds limit);
 
 // A 7/MDP client on a DEALER socket (so it sends the empty delimiter the REQ
 // socket of the spec would add).

@@ -61,11 +61,13 @@ redis_server::redis_server(std::vector<std::string> extra_args)
     throw std::runtime_error("redis-server did not start");
 }
 
-redis_server::~redis_server() { stop(); }
+redis_server::~redis_server() {
+    stop();
+}
 
 bool redis_server::launch() {
-    std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                  "--save", "", "--appendonly", "no"};
+    std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
+                                  "",       "--appendonly",        "no"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     process_.emplace(redis_binary, args);
     bool up = eventually([&] { return answers(port_) || !process_->running(); }) &&
@@ -93,7 +95,9 @@ void redis_server::start() {
     }
 }
 
-bool redis_server::running() { return process_ && process_->running(); }
+bool redis_server::running() {
+    return process_ && process_->running();
+}
 
 std::string redis_server::url(const std::string& password, int db) const {
     std::string out = "redis://";

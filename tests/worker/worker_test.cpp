@@ -63,10 +63,10 @@ TEST(Worker, HooksFireInTheOrderAServiceLives) {
         w.stop();
         w.wait();
     }
-    EXPECT_EQ(log.lines(), (std::vector<std::string>{
-                               "started", "registered", "called:Ok", "completed:Ok:OK",
-                               "called:Fail", "completed:Fail:SERVICE_ERROR", "unregistered",
-                               "stopped"}));
+    EXPECT_EQ(log.lines(),
+              (std::vector<std::string>{"started", "registered", "called:Ok", "completed:Ok:OK",
+                                        "called:Fail", "completed:Fail:SERVICE_ERROR",
+                                        "unregistered", "stopped"}));
 }
 
 TEST(Worker, AHandlerSeesTheRequestContext) {
@@ -195,7 +195,8 @@ TEST(Worker, ItComesBackWhenItsBrokerRestarts) {
     worker w(fast_worker_options("phoenix", first->endpoint()));
     std::atomic<int> registrations{0};
     w.hooks().registered = [&](const std::string&) { ++registrations; };
-    w.handle("Ping", [](const request&) { return bus::bson_doc{}; }, run_on::io_thread);
+    w.handle(
+        "Ping", [](const request&) { return bus::bson_doc{}; }, run_on::io_thread);
     w.start();
     // Known to the first broker, so that losing it is what brings the worker
     // to the second (not a READY still in flight when the first went away).
@@ -215,11 +216,14 @@ TEST(Worker, ItComesBackWhenItsBrokerRestarts) {
 TEST(Worker, ParamsThatAreNotADocumentAreABadRequest) {
     running_broker broker;
     worker w(fast_worker_options("reader", broker.endpoint()));
-    w.handle("Read", [](const request& req) {
-        bus::bson_doc result;
-        result.add_int64("n", req.params().get_int64("n").value_or(-1));
-        return result;
-    }, run_on::io_thread);
+    w.handle(
+        "Read",
+        [](const request& req) {
+            bus::bson_doc result;
+            result.add_int64("n", req.params().get_int64("n").value_or(-1));
+            return result;
+        },
+        run_on::io_thread);
     w.start();
     client c(fast_client_options(broker.endpoint()));
     ASSERT_TRUE(wait_for_service(c, "reader"));

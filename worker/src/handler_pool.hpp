@@ -34,7 +34,7 @@ private:
     shared_state& state_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<job> jobs_;  // guarded by mutex_
+    std::deque<job> jobs_;   // guarded by mutex_
     bool stopping_ = false;  // guarded by mutex_
     std::vector<std::thread> threads_;
 };

@@ -15,9 +15,9 @@
 #include "handler_table.hpp"
 #include "shared_state.hpp"
 #include "skynet/bus/mdp.hpp"
-#include "skynet/runtime/event_fd.hpp"
 #include "skynet/bus/mmi.hpp"
 #include "skynet/bus/service_name.hpp"
+#include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
 
 namespace skynet::worker_detail {

@@ -17,8 +17,8 @@ bus::bson_view request::params() const noexcept {
         return {};
     }
     const auto& frame = in_batch_ ? header_ : params_;
-    auto view = bus::bson_view::from_bytes(static_cast<const char*>(frame.data()) + params_at_.offset,
-                                           params_at_.length);
+    auto view = bus::bson_view::from_bytes(
+        static_cast<const char*>(frame.data()) + params_at_.offset, params_at_.length);
     return view ? *view : bus::bson_view{};
 }
 
@@ -26,8 +26,8 @@ namespace worker_detail {
 
 namespace rpc = bus::rpc;
 
-bus::result<request> request_builder::envelope(std::span<zmq::message_t> body,
-                                               bus::time_point now, bool& ours) {
+bus::result<request> request_builder::envelope(std::span<zmq::message_t> body, bus::time_point now,
+                                               bool& ours) {
     auto built = envelope(bus::view_of(body[0]), bus::view_of(body[1]), body[0].data(), now, ours);
     if (built) {
         built->header_ = std::move(body[0]);

@@ -26,8 +26,7 @@ public:
 
 private:
     static bus::result<request> envelope(std::string_view header, std::string_view params,
-                                         const void* base_address, bus::time_point now,
-                                         bool& ours);
+                                         const void* base_address, bus::time_point now, bool& ours);
 };
 
 }  // namespace skynet::worker_detail

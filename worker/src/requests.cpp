@@ -51,7 +51,8 @@ void io_loop::on_record(connection& c, zmq::message_t& batch, const bus::batch::
     reply_route route{c.index, c.epoch, bus::frame_of(record.route), true};
     if (record.frame_count == 2 && takes_envelopes()) {
         bool ours = false;
-        auto built = request_builder::envelope(batch, record.frames[0], record.frames[1], now, ours);
+        auto built =
+            request_builder::envelope(batch, record.frames[0], record.frames[1], now, ours);
         if (serve_envelope(c, route, built, ours, record.frames[0], now)) {
             return;
         }

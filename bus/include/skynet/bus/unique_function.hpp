@@ -33,8 +33,8 @@ public:
             ::new (static_cast<void*>(buffer_)) D(std::forward<F>(f));
             ops_ = &ops_for<D, false>;
         } else {
-            ::new (static_cast<void*>(buffer_)) std::unique_ptr<D>(
-                std::make_unique<D>(std::forward<F>(f)));
+            ::new (static_cast<void*>(buffer_))
+                std::unique_ptr<D>(std::make_unique<D>(std::forward<F>(f)));
             ops_ = &ops_for<D, true>;
         }
     }
@@ -60,9 +60,9 @@ private:
     static constexpr std::size_t inline_size = 6 * sizeof(void*);
 
     template <class D>
-    static constexpr bool fits = sizeof(D) <= inline_size &&
-                                 alignof(D) <= alignof(std::max_align_t) &&
-                                 std::is_nothrow_move_constructible_v<D>;
+    static constexpr bool fits =
+        sizeof(D) <= inline_size &&
+        alignof(D) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<D>;
 
     // What the buffer holds is known only to these functions.
     struct ops_t {

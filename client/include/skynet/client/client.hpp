@@ -129,9 +129,8 @@ public:
     reply call_or_throw(std::string_view service, std::string_view method,
                         const bus::bson_view& params, const call_options& options = {});
     // The same, answered through `done` on the client's thread.
-    void call_async(std::string_view service, std::string_view method,
-                    const bus::bson_view& params, const call_options& options,
-                    call_callback done);
+    void call_async(std::string_view service, std::string_view method, const bus::bson_view& params,
+                    const call_options& options, call_callback done);
     std::future<call_result> call_future(std::string_view service, std::string_view method,
                                          const bus::bson_view& params,
                                          const call_options& options = {});

@@ -64,7 +64,7 @@ struct broker_entry {
     std::string endpoint;
     std::string region;
     std::vector<std::string> services;  // sorted
-    bool vanished = false;  // gone from the registry, kept for the grace period
+    bool vanished = false;              // gone from the registry, kept for the grace period
 
     friend bool operator==(const broker_entry&, const broker_entry&) = default;
 };

@@ -35,16 +35,16 @@ struct instance_stats {
 struct instance {
     std::string id;  // unique in the registry, never empty
     instance_kind kind = instance_kind::worker;
-    std::string service;   // a worker's service name, without "@version"
-    std::string version;   // a worker's version; may be empty
+    std::string service;  // a worker's service name, without "@version"
+    std::string version;  // a worker's version; may be empty
     std::string region;
     std::string host;
     std::int64_t pid = 0;
-    std::string endpoint;  // where a broker listens; empty for workers
-    std::string broker;    // the broker endpoint(s) a worker is on
-    bool registered = true;  // false: alive but not taking new work
-    std::int64_t started_at = 0;  // wall-clock ms since the epoch
-    std::int64_t updated_at = 0;  // wall-clock ms of the last change of content
+    std::string endpoint;              // where a broker listens; empty for workers
+    std::string broker;                // the broker endpoint(s) a worker is on
+    bool registered = true;            // false: alive but not taking new work
+    std::int64_t started_at = 0;       // wall-clock ms since the epoch
+    std::int64_t updated_at = 0;       // wall-clock ms of the last change of content
     std::vector<std::string> methods;  // what a worker serves; no ',' in a name
     // What a broker has workers for ("name" and "name@version"), so that
     // clients find the brokers of a service.

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 namespace skynet::runtime {
 

@@ -13,7 +13,7 @@ namespace skynet::runtime {
 namespace po = boost::program_options;
 
 struct common_options {
-    std::string redis;      // registry URL
+    std::string redis;  // registry URL
     // Set by the command line, environment or config file, not the default:
     // binaries that can run without a registry use one only when asked.
     bool redis_given = false;

@@ -42,7 +42,7 @@ bus::result<std::vector<registry::command_outcome>> send_action(
 struct action_tally {
     std::size_t acted = 0;
     std::vector<const registry::command_outcome*> failed;  // into the outcomes counted
-    std::vector<std::string> silent;                     // no answer, or not listening
+    std::vector<std::string> silent;                       // no answer, or not listening
     std::size_t total = 0;
 
     bool all_acted() const noexcept { return acted == total; }

@@ -12,9 +12,9 @@
 namespace skynet::sky {
 
 // region -> host -> release -> instances, every level sorted by name.
-using topology = std::map<
-    std::string,
-    std::map<std::string, std::map<std::string, std::vector<registry::instance>>>>;
+using topology =
+    std::map<std::string,
+             std::map<std::string, std::map<std::string, std::vector<registry::instance>>>>;
 
 topology build_topology(std::vector<registry::instance> all);
 

@@ -56,9 +56,7 @@ public:
 
     // For calls made while serving this request: they inherit its deadline
     // and name it as their parent. Valid while this request lives.
-    bus::call_context context() const noexcept {
-        return {deadline_, request_id(), traceparent()};
-    }
+    bus::call_context context() const noexcept { return {deadline_, request_id(), traceparent()}; }
 
 private:
     friend class worker_detail::request_builder;

@@ -20,9 +20,9 @@
 namespace skynet {
 
 struct worker_options {
-    std::string service;                // the name clients call
-    std::string version;                // announced as name@version; empty: the bare name
-    std::vector<std::string> brokers;   // endpoints, such as tcp://127.0.0.1:5555
+    std::string service;               // the name clients call
+    std::string version;               // announced as name@version; empty: the bare name
+    std::vector<std::string> brokers;  // endpoints, such as tcp://127.0.0.1:5555
     // Handlers that may run at once on the worker's handler threads.
     int concurrency = 4;
     // Requests a broker may hand this worker at once (docs/design.md: credit);
