@@ -41,7 +41,8 @@ const std::vector<std::string> mmi_stats_fields = {"requests",
                                                    "client_requests_refused",
                                                    "quiet_workers",
                                                    "batches_received",
-                                                   "batches_sent"};
+                                                   "batches_sent",
+                                                   "plain_refused"};
 
 TEST(BrokerStats, MmiStatsKeepsItsFieldNamesOrderAndTypes) {
     running_broker broker;
