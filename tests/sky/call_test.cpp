@@ -129,10 +129,9 @@ TEST_F(SkyPlainCallTest, RawToAServiceNobodyServesHasItsOwnExitStatus) {
 }
 
 // A plain service answers our envelope with frames that are not one: the
-// client ends such a call at once with an error (the "peers" change to
-// client/, issue 13 item 7d), and sky prints it and exits non-zero, long
-// before the call's own timeout. DISABLED_ until that client change is
-// merged: today the client drops the reply and the call ends in TIMEOUT.
+// client ends such a call at once with SERVICE_ERROR (docs/design.md,
+// "Replies that are not our envelope"), and sky prints it and exits
+// non-zero, long before the call's own timeout.
 TEST_F(SkyPlainCallTest, AReplyThatIsNotOurEnvelopeEndsTheCallAtOnce) {
     auto r = sky({"call", "echo", "Echo", "{}", "--timeout", "120s"}, std::chrono::seconds(60));
     EXPECT_NE(r.status, 0) << r.err;
