@@ -51,9 +51,8 @@ void index(client& bus_client, responder answer) {
         answer.reply(std::move(result));
         return;
     }
-    auto context = answer.request().context();
     call_options options;
-    options.parent = &context;  // views the request, which lives on in `waiting`
+    options.parent = answer.request().context();
     auto waiting = std::make_shared<halves>(std::move(answer));
     for (std::int64_t half : {n - 1, n - 2}) {
         bus::bson_doc params;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, starts a redis-server, a
-# broker and the example services on free loopback ports (registered in
-# Redis, finding each other there), sends requests, shows the results and the
-# cluster it built, kills a worker to show the bus routing around it, and
+# broker and skyd (the host daemon) on free loopback ports, deploys the
+# example services through skyd (registered in Redis, finding each other
+# there), sends requests, shows the results and the cluster it built, kills
+# a worker to show the bus routing around it and skyd bringing it back, and
 # stops everything it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/deps.sh
 echo "== building (Release) in build/"
-SKYNET_TARGETS="skynet-broker echo-service sleeper-service fibonacci-service fibonacci-client sky" \
+SKYNET_TARGETS="skynet-broker skyd echo-service sleeper-service fibonacci-service fibonacci-client sky" \
   bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 bin=$root/build/bin
 logs=$(mktemp -d /tmp/skynet-demo.XXXXXX)
@@ -54,12 +55,22 @@ broker='tcp://127.0.0.1:*'
 export SKYNET_REDIS=$redis SKYNET_REGION=demo SKYNET_HEARTBEAT_MS=500
 echo "== registry $redis; region demo (logs in $logs)"
 start broker "$bin/skynet-broker" --bind "$broker"
-# No --broker: the services find the brokers of their region in the registry.
-start echo-service "$bin/echo-service"
-start sleeper-service "$bin/sleeper-service"
-start fibonacci-service-1 "$bin/fibonacci-service"
-doomed=$last_pid
-start fibonacci-service-2 "$bin/fibonacci-service" --version 1.1
+# One skyd per host; this machine is host "demo". It runs what is deployed
+# to it, restarts what dies, and keeps each service's output in its log dir.
+host=demo
+start skyd "$bin/skyd" --host "$host" --state-dir "$logs/skyd/state" --log-dir "$logs/skyd/logs"
+for _ in $(seq 100); do
+  "$bin/sky" --host "$host" processes >/dev/null 2>&1 && break
+  sleep 0.1
+done
+echo
+echo "== deploying the services through skyd (sky deploy; no --broker: they find the brokers of their region in the registry)"
+"$bin/sky" --host "$host" deploy "$bin/echo-service"
+"$bin/sky" --host "$host" deploy "$bin/sleeper-service"
+doomed_id=$("$bin/sky" --host "$host" --service fibonacci deploy --json "$bin/fibonacci-service" |
+  grep -o 'svc-[A-Za-z0-9-]*' | head -n 1)
+echo "$host: $doomed_id"
+"$bin/sky" --host "$host" --service fibonacci deploy "$bin/fibonacci-service" --version 1.1
 
 # Ready once a call gets through (UNKNOWN_SERVICE or UNAVAILABLE until then).
 for _ in $(seq 100); do
@@ -85,22 +96,33 @@ sleep 2.5  # one stats interval, so that the figures show the requests above
 "$bin/sky" topology
 
 echo
-echo "== killing fibonacci-service-1 (pid $doomed, SIGKILL): the bus routes around it"
+echo "== the processes skyd manages (sky processes)"
+"$bin/sky" processes
+pid_of() {  # the pid sky processes shows for a managed process, if it runs
+  "$bin/sky" processes | awk -v id="$1" '$1 == id && $4 == "running" { print $5 }'
+}
+
+doomed=$(pid_of "$doomed_id")
+echo
+echo "== killing fibonacci-service 1.0 ($doomed_id, pid $doomed, SIGKILL): the bus routes around it"
 kill -KILL "$doomed"
-wait "$doomed" 2>/dev/null || true
 "$bin/fibonacci-client" --n 20
-# Its broker sees it die through heartbeats and removes it from the registry.
-for _ in $(seq 100); do
-  if ! "$bin/sky" --service fibonacci instances 2>/dev/null | grep -qw "$doomed"; then
-    echo "-- its broker removed it from the registry:"
+# skyd sees it die, starts it again under the same instance id after its
+# restart delay (1 s, doubling while it keeps failing), and it registers again.
+for _ in $(seq 200); do
+  back=$(pid_of "$doomed_id")
+  if [[ -n $back && $back != "$doomed" ]]; then
+    echo "-- skyd restarted it: $doomed_id is pid $back, registered again"
     break
   fi
   sleep 0.1
 done
 "$bin/sky" --service fibonacci instances
+echo "-- its output, kept by skyd (sky logs --tail 3):"
+"$bin/sky" logs --tail 3 "$doomed_id"
 
 echo
-echo "== stopping everything (SIGTERM: workers finish what they hold, then DISCONNECT)"
+echo "== stopping everything (SIGTERM: skyd stops its services, which finish what they hold, then DISCONNECT)"
 cleanup
 trap - EXIT
 echo "== demo finished"

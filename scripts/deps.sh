@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev libbson-dev libhiredis-dev
   libboost-program-options-dev libspdlog-dev libfmt-dev
-  libgtest-dev nlohmann-json3-dev libedit-dev
+  libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   redis-server clang-format
   iproute2
 )

@@ -101,6 +101,14 @@ for entry in "${targets[@]}"; do
 done
 
 if ((${#findings[@]} > 0)); then
+  # CI machines do not outlive the run: print what is needed to replay each
+  # finding here (the input in hex, and the report's stack).
+  for target in "${findings[@]}"; do
+    echo "== $target: reproducer, in hex" >&2
+    find "artifacts/$target" -type f | head -n 1 | xargs -r od -An -tx1 -v | head -n 64 >&2
+    echo "== $target: report" >&2
+    grep -A 30 -m 1 -E '==[0-9]+==|runtime error|deadly signal' "logs/$target.log" >&2 || true
+  done
   echo "fuzz: findings in ${findings[*]}" >&2
   exit 1
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds with
 # AddressSanitizer and UndefinedBehaviorSanitizer and runs every test, then
-# builds the threaded parts (broker, worker pool, client engine, registry
+# builds the threaded parts (broker, worker pool, client engine, cancellation, registry
 # threads, the runtime's mailboxes, serve() and child processes) with
 # ThreadSanitizer and runs their tests again.
 #   bash scripts/test.sh [ctest args...]   (the args go to the ASan run)
@@ -26,7 +26,7 @@ echo "== running the tests (ASan + UBSan)"
   ctest -j "$(nproc)" --output-on-failure --timeout 300 "$@"
 )
 
-threaded=(broker_tests worker_tests client_tests registry_tests runtime_tests)
+threaded=(broker_tests worker_tests client_tests registry_tests runtime_tests cancel_tests)
 echo "== building the threaded parts (TSan) in build-tsan/"
 SKYNET_TARGETS="${threaded[*]}" bash scripts/build.sh build-tsan "${quick_debug[@]}" \
   -DSKYNET_TSAN=ON -DSKYNET_BENCH=OFF

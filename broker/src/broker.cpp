@@ -2,6 +2,7 @@
 
 #include "broker_core.hpp"
 #include "counters.hpp"
+#include "skynet/runtime/check_endpoint.hpp"
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/sockets.hpp"
@@ -27,12 +28,19 @@ runtime::socket_options router_options(const broker_options& o) {
     s.max_frame_size = max_frame_size(o.max_message_size);
     return s;
 }
+
+// A malformed bind is the caller's mistake, named as such, not ZeroMQ's
+// unnamed "Invalid argument".
+broker_options checked(broker_options o) {
+    runtime::check_endpoint("broker_options.bind", o.bind, runtime::endpoint_use::bind);
+    return o;
+}
 }  // namespace
 
 struct broker::impl {
     // `owner` is null when the caller keeps `context` alive.
     impl(broker_options o, std::shared_ptr<zmq::context_t> owner, zmq::context_t& context)
-        : options(std::move(o)),
+        : options(checked(std::move(o))),
           context_owner(std::move(owner)),
           router(runtime::bind_router(context, options.bind, router_options(options))) {}
 

@@ -1,10 +1,12 @@
 // skynet-broker: a Majordomo (7/MDP/0.1) broker; with --redis, registered in
 // the registry for clients and workers of its region to find.
+#include <cerrno>
 #include <iostream>
 #include <memory>
 
 #include "skynet/broker/broker.hpp"
 #include "skynet/broker/registration.hpp"
+#include "skynet/runtime/check_endpoint.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/serve.hpp"
@@ -111,6 +113,9 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     // Hooked before the broker is made; registered once it has bound, so
     // that the registry gets the port actually bound.
     auto registration = registration_for(parser, options);
+    if (auto problem = runtime::endpoint_problem(options.bind, runtime::endpoint_use::bind)) {
+        throw runtime::options_error("--bind " + options.bind + ": " + *problem);
+    }
     zmq::context_t context(1);
     broker b(options, context);  // binds, or throws zmq::error_t
     if (registration) {
@@ -134,8 +139,15 @@ int main(int argc, char** argv) {
         std::cerr << "skynet-broker: " << e.what() << " (try --help)\n";
         return 2;
     } catch (const zmq::error_t& e) {
-        std::cerr << "skynet-broker: cannot serve on " << parser.get<std::string>("bind") << ": "
-                  << e.what() << "\n";
+        const auto bind = parser.get<std::string>("bind");
+        // ZeroMQ's word for an endpoint of the wrong form: a bad option (2),
+        // not an address it could not have now, such as a port in use (1).
+        if (e.num() == EINVAL || e.num() == EPROTONOSUPPORT) {
+            std::cerr << "skynet-broker: --bind " << bind << ": " << e.what()
+                      << " (an endpoint such as tcp://*:5555; try --help)\n";
+            return 2;
+        }
+        std::cerr << "skynet-broker: cannot serve on " << bind << ": " << e.what() << "\n";
         return 1;
     }
 }

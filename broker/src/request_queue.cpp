@@ -4,6 +4,10 @@ namespace skynet::broker_detail {
 namespace {
 constexpr std::size_t initial_slots = 16;
 constexpr std::size_t idle_slots_kept = 1024;
+// Frames a slot's body has room for from the start: a request's header and
+// params, with room to spare. The ring reaches slots in turn, so a slot left
+// to grow on first use would allocate long after the queue reached its size.
+constexpr std::size_t frames_per_slot = 4;
 }  // namespace
 
 queued_request& request_queue::push_back() {
@@ -30,6 +34,9 @@ void request_queue::grow() {
     std::vector<queued_request> bigger(slots_.empty() ? initial_slots : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) {
         bigger[i] = std::move(at(i));
+    }
+    for (std::size_t i = size_; i < bigger.size(); ++i) {
+        bigger[i].body.reserve(frames_per_slot);
     }
     slots_ = std::move(bigger);
     head_ = 0;

@@ -2,10 +2,12 @@
 // so that what check() accepts is exactly what the reader walks.
 #include "skynet/bus/batch.hpp"
 
+#include <atomic>
 #include <bit>
 #include <cassert>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "skynet/bus/frames.hpp"
 
@@ -110,13 +112,125 @@ bool reader::next(record& out) noexcept {
     return true;
 }
 
+// A buffer and who has it. `with_writer`: its writer writes into it, or
+// will. `with_zeromq`: a frame handed out views it; ZeroMQ gives it back
+// (given_back) from whichever thread drops the frame. `orphaned`: its
+// writer is gone while ZeroMQ had it, so the one giving it back frees it.
+struct writer::buffer {
+    enum : std::uint8_t { with_writer, with_zeromq, orphaned };
+    std::string bytes;
+    std::atomic<std::uint8_t> holder{with_writer};
+};
+
+writer::~writer() {
+    release_all();
+}
+
+writer::writer(writer&& other) noexcept
+    : current_(std::exchange(other.current_, nullptr)),
+      buffers_(std::move(other.buffers_)),
+      next_spare_(std::exchange(other.next_spare_, 0)),
+      records_(std::exchange(other.records_, 0)),
+      frames_left_(std::exchange(other.frames_left_, 0)) {
+    other.buffers_.clear();
+}
+
+writer& writer::operator=(writer&& other) noexcept {
+    if (this != &other) {
+        release_all();
+        current_ = std::exchange(other.current_, nullptr);
+        buffers_ = std::move(other.buffers_);
+        other.buffers_.clear();
+        next_spare_ = std::exchange(other.next_spare_, 0);
+        records_ = std::exchange(other.records_, 0);
+        frames_left_ = std::exchange(other.frames_left_, 0);
+    }
+    return *this;
+}
+
+void writer::release_all() noexcept {
+    for (auto* b : buffers_) {
+        std::uint8_t expected = buffer::with_zeromq;
+        if (!b->holder.compare_exchange_strong(expected, buffer::orphaned,
+                                               std::memory_order_acq_rel)) {
+            delete b;  // ours: not out, or just given back
+        }
+    }
+    buffers_.clear();
+    current_ = nullptr;
+}
+
+void writer::given_back(void* /*data*/, void* hint) noexcept {
+    auto* b = static_cast<buffer*>(hint);
+    std::uint8_t expected = buffer::with_zeromq;
+    if (!b->holder.compare_exchange_strong(expected, buffer::with_writer,
+                                           std::memory_order_acq_rel)) {
+        delete b;  // orphaned: its writer is gone
+    }
+}
+
+writer::buffer& writer::writing() {
+    if (current_ != nullptr) {
+        return *current_;
+    }
+    if (buffers_.size() > buffers_kept) {
+        shed_spares();
+    }
+    // A buffer ZeroMQ gave back, searched from where the last search ended:
+    // frames leave in the order they were taken, so the oldest is likeliest.
+    for (std::size_t i = 0; i < buffers_.size(); ++i) {
+        auto* b = buffers_[(next_spare_ + i) % buffers_.size()];
+        if (b->holder.load(std::memory_order_acquire) == buffer::with_writer) {
+            next_spare_ = (next_spare_ + i + 1) % buffers_.size();
+            b->bytes.clear();
+            current_ = b;
+            return *b;
+        }
+    }
+    if (buffers_.size() == buffers_.capacity()) {
+        buffers_.reserve(buffers_.size() * 2 + 2);  // so that push_back cannot throw below
+    }
+    current_ = new buffer;
+    buffers_.push_back(current_);
+    return *current_;
+}
+
+// A burst (a peer slow to read, frames queued for it) made more buffers
+// than a writer needs: those ZeroMQ gave back go, all but one, so that the
+// burst's memory does not stay with the writer.
+void writer::shed_spares() noexcept {
+    bool kept_one = false;
+    std::size_t kept = 0;
+    for (auto* b : buffers_) {
+        if (b->holder.load(std::memory_order_acquire) == buffer::with_writer) {
+            if (kept_one) {
+                delete b;
+                continue;
+            }
+            kept_one = true;
+        }
+        buffers_[kept++] = b;
+    }
+    buffers_.resize(kept);
+    next_spare_ = 0;
+}
+
+std::size_t writer::capacity() const noexcept {
+    return current_ != nullptr ? current_->bytes.capacity() : 0;
+}
+
+std::string_view writer::bytes() const noexcept {
+    return current_ != nullptr ? std::string_view(current_->bytes) : std::string_view();
+}
+
 void writer::begin(std::string_view route, std::uint8_t frame_count) {
     assert(route.size() <= max_route);
     assert(frame_count >= 1 && frame_count <= max_record_frames);
     assert(frames_left_ == 0);
-    buffer_.push_back(static_cast<char>(route.size()));
-    buffer_.append(route);
-    buffer_.push_back(static_cast<char>(frame_count));
+    auto& out = writing().bytes;
+    out.push_back(static_cast<char>(route.size()));
+    out.append(route);
+    out.push_back(static_cast<char>(frame_count));
     frames_left_ = frame_count;
     ++records_;
 }
@@ -134,14 +248,15 @@ std::span<char> writer::frame_space(std::size_t size) {
     if (size > UINT32_MAX) {
         throw std::length_error("batch frame of 4 GiB or more");
     }
+    auto& out = writing().bytes;
     const auto length = static_cast<std::uint32_t>(size);
     char prefix[length_size];
     std::memcpy(prefix, &length, length_size);
-    buffer_.append(prefix, length_size);
-    const std::size_t at = buffer_.size();
-    buffer_.resize(at + size);
+    out.append(prefix, length_size);
+    const std::size_t at = out.size();
+    out.resize(at + size);
     --frames_left_;
-    return {buffer_.data() + at, size};
+    return {out.data() + at, size};
 }
 
 std::span<char> writer::frame(const zmq::message_t& bytes) {
@@ -165,13 +280,28 @@ void writer::add(std::string_view route, const record& from) {
 
 zmq::message_t writer::take() {
     assert(frames_left_ == 0);
-    zmq::message_t out(buffer_.data(), buffer_.size());
-    clear();
-    return out;
+    if (current_ == nullptr || current_->bytes.empty()) {
+        clear();
+        return zmq::message_t();  // a batch of 0 records
+    }
+    auto* out = current_;
+    out->holder.store(buffer::with_zeromq, std::memory_order_relaxed);
+    try {
+        zmq::message_t frame(out->bytes.data(), out->bytes.size(), &writer::given_back, out);
+        current_ = nullptr;
+        records_ = 0;
+        frames_left_ = 0;
+        return frame;
+    } catch (...) {
+        out->holder.store(buffer::with_writer, std::memory_order_relaxed);  // never handed out
+        throw;
+    }
 }
 
 void writer::clear() noexcept {
-    buffer_.clear();
+    if (current_ != nullptr) {
+        current_->bytes.clear();
+    }
     records_ = 0;
     frames_left_ = 0;
 }

@@ -62,6 +62,21 @@ bson_scanner::step bson_scanner::next(scalar_element& out) noexcept {
             end = value + 4 + length;
             break;
         }
+        case scalar_type::document: {
+            // Only a sub-document that ends before ours does, with its own
+            // terminator in place; libbson decides on any other.
+            if (value + 4 >= last) {
+                break;
+            }
+            const std::size_t length = le32(data_ + value);
+            if (length < 5 || length > last - value || data_[value + length - 1] != 0) {
+                break;
+            }
+            out.type = scalar_type::document;
+            out.text = std::string_view(reinterpret_cast<const char*>(data_ + value), length);
+            end = value + length;
+            break;
+        }
         case scalar_type::boolean:
             if (value + 1 > last || data_[value] > 1) {
                 break;

@@ -15,6 +15,7 @@ namespace skynet::bus::detail {
 
 enum class scalar_type : std::uint8_t {
     utf8 = 0x02,
+    document = 0x03,  // text: the whole sub-document, length prefix to terminator
     boolean = 0x08,
     int32 = 0x10,
     int64 = 0x12,
@@ -24,7 +25,7 @@ enum class scalar_type : std::uint8_t {
 struct scalar_element {
     std::string_view key;
     scalar_type type = scalar_type::other;
-    std::string_view text;     // utf8
+    std::string_view text;     // utf8; a document's bytes
     std::int64_t integer = 0;  // int32 and int64
     bool boolean = false;
     std::size_t value_offset = 0;  // where the value starts in the document

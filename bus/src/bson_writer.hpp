@@ -1,5 +1,6 @@
 #pragma once
-// Writes a flat BSON document of strings, int32, int64 and booleans straight
+// Writes a BSON document of strings, int32, int64, booleans and documents of
+// those straight
 // into a buffer whose size was computed first: one allocation (the frame) and
 // no copy for an envelope header, where libbson's appenders cost several
 // times the rest of the encoding. The bytes are the ones bson_append_* would
@@ -60,6 +61,20 @@ public:
         *out_++ = value ? 1 : 0;
     }
     void finish() noexcept { *out_++ = 0; }
+    // An embedded document of `size` bytes (document_overhead and its
+    // elements): its elements follow, then finish() ends it.
+    static constexpr std::size_t document_size(std::string_view key, std::size_t size) noexcept {
+        return 1 + key.size() + 1 + size;
+    }
+    void document(std::string_view key, std::size_t size) noexcept {
+        head(0x03, key);
+        put32(static_cast<std::uint32_t>(size));
+    }
+    // A whole document's bytes, copied as they are.
+    void raw_document(std::string_view key, std::string_view bytes) noexcept {
+        head(0x03, key);
+        this->bytes(bytes);
+    }
 
 private:
     void head(std::uint8_t type, std::string_view key) noexcept {

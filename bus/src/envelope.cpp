@@ -75,6 +75,31 @@ std::span<char> writable(zmq::message_t& frame) noexcept {
     return {static_cast<char*>(frame.data()), frame.size()};
 }
 
+// The "meta" sub-document's size: a document read from a header is copied
+// as it is; a caller's pairs become one string element each.
+std::size_t metadata_size(const metadata_view& m) noexcept {
+    if (!m.document().empty()) {
+        return m.document().size();
+    }
+    std::size_t size = flat_bson_writer::document_overhead;
+    for (const auto [key, value] : m) {
+        size += flat_bson_writer::utf8_size(key, value);
+    }
+    return size;
+}
+
+void write_metadata(flat_bson_writer& out, const metadata_view& m) noexcept {
+    if (!m.document().empty()) {
+        out.raw_document(field::metadata, m.document());
+        return;
+    }
+    out.document(field::metadata, metadata_size(m));
+    for (const auto [key, value] : m) {
+        out.utf8(key, value);
+    }
+    out.finish();
+}
+
 }  // namespace
 
 result<request_header> decode_request_header(std::string_view bytes) noexcept {
@@ -147,6 +172,9 @@ std::size_t encoded_size(const request_header& h) noexcept {
     if (!h.parent.empty()) {
         size += w::utf8_size(field::parent, h.parent);
     }
+    if (!h.metadata.empty()) {
+        size += w::document_size(field::metadata, metadata_size(h.metadata));
+    }
     return size;
 }
 
@@ -165,6 +193,9 @@ void encode_into(const request_header& h, std::span<char> bytes) {
     }
     if (!h.parent.empty()) {
         out.utf8(field::parent, h.parent);
+    }
+    if (!h.metadata.empty()) {
+        write_metadata(out, h.metadata);
     }
     out.finish();
 }

@@ -26,6 +26,14 @@ bool apply_request_field(const detail::scalar_element& e, request_reading& r) no
     if (e.key == field::parent) {
         return text(h.parent);
     }
+    if (e.key == field::metadata) {
+        // Both readers hand over the same bytes, and one check decides.
+        if (e.type != detail::scalar_type::document || !metadata_view::is_valid_document(e.text)) {
+            return false;
+        }
+        h.metadata = metadata_view::of_document(e.text);
+        return true;
+    }
     if (e.key == field::retry) {
         auto v = integer_of(e);
         if (!v || *v < 0 || *v > INT32_MAX) {

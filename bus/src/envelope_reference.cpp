@@ -24,6 +24,12 @@ detail::scalar_element element_of(const bson_iter_t* it) noexcept {
         const char* text = bson_iter_utf8(it, &length);
         e.type = detail::scalar_type::utf8;
         e.text = std::string_view(text, length);
+    } else if (BSON_ITER_HOLDS_DOCUMENT(it)) {
+        std::uint32_t length = 0;
+        const std::uint8_t* bytes = nullptr;
+        bson_iter_document(it, &length, &bytes);
+        e.type = detail::scalar_type::document;
+        e.text = std::string_view(reinterpret_cast<const char*>(bytes), length);
     } else if (BSON_ITER_HOLDS_INT32(it)) {
         e.type = detail::scalar_type::int32;
         e.integer = bson_iter_int32(it);

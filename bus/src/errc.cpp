@@ -24,6 +24,8 @@ std::string_view to_string(errc code) noexcept {
             return "SERVICE_ERROR";
         case errc::unauthorized:
             return "UNAUTHORIZED";
+        case errc::cancelled:
+            return "CANCELLED";
     }
     return "UNKNOWN_CODE";
 }

@@ -172,4 +172,22 @@ void put_pause(frames& out, bool pausing) {
     out.emplace_back();
 }
 
+void put_cancel_request(frames& out, std::string_view request_id) {
+    mdp::put_client_header(out, cancel);
+    out.push_back(frame_of(request_id));
+}
+
+result<std::span<const zmq::message_t>> decode_cancel_request(
+    std::span<const zmq::message_t> body) noexcept {
+    if (body.empty()) {
+        return error{errc::bad_request, "mmi.cancel names no request"};
+    }
+    return body;
+}
+
+void put_cancel_notice(frames& out, std::string_view worker_address) {
+    mdp::put_request_header(out, frame_of(cancel));
+    out.push_back(frame_of(worker_address));
+}
+
 }  // namespace skynet::bus::mmi

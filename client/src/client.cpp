@@ -3,6 +3,9 @@
 #include <atomic>
 #include <optional>
 
+#include "call_extras.hpp"
+#include "cancel_gate.hpp"
+#include "check_options.hpp"
 #include "engine.hpp"
 #include "skynet/bus/service_name.hpp"
 #include "skynet/registry/broker_follower.hpp"
@@ -27,10 +30,18 @@ public:
             [&target](const std::vector<registry::broker_entry>& brokers) {
                 target.set_directory(brokers);
             });
+        target.follow_registry(follower_.get());
+        target_ = &target;
     }
+    ~discovery() {
+        target_->follow_registry(nullptr);  // before the follower goes
+    }
+    discovery(const discovery&) = delete;
+    discovery& operator=(const discovery&) = delete;
 
 private:
     std::unique_ptr<registry::broker_follower> follower_;
+    client_detail::engine* target_ = nullptr;
 };
 
 namespace {
@@ -44,21 +55,34 @@ client_detail::submission prepare(const client_options& defaults, std::string_vi
     const auto now = bus::clock::now();
     const auto timeout = options.timeout.count() > 0 ? options.timeout : defaults.default_timeout;
     s.deadline = now + timeout;
-    if (options.parent != nullptr) {
+    if (options.parent) {
         s.deadline = std::min(s.deadline, options.parent->deadline);
-        s.parent_id = std::string(options.parent->request_id);
-        s.traceparent = std::string(options.parent->traceparent);
+        s.parent_id = options.parent->request_id;
+        s.traceparent = options.parent->traceparent;
     }
     s.idempotent = options.idempotent;
     s.retries = std::max(options.retries, 0);
     s.hedge_after = options.hedge_after;
+    s.wait_for_ready = options.wait_for_ready;
     s.done = std::move(done);
+    client_detail::add_trace_and_metadata(s, options);
     return s;
 }
 
 }  // namespace
 
-bus::bson_view reply::result() const noexcept {
+bus::bson_doc reply::result() && {
+    const auto& self = *this;
+    return bus::bson_doc::copy_of(self.result());
+}
+
+std::string client::reply_decode_detail(std::string_view service, std::string_view method,
+                                        std::string_view why) {
+    return "the reply of " + std::string(service) + "." + std::string(method) +
+           " does not decode: " + std::string(why);
+}
+
+bus::bson_view reply::result() const& noexcept {
     if (body_.size() != 2) {
         return {};
     }
@@ -66,19 +90,10 @@ bus::bson_view reply::result() const noexcept {
     return view ? *view : bus::bson_view{};
 }
 
-call_error::call_error(bus::error e)
-    : std::runtime_error(std::string(bus::to_string(e.code)) + ": " + e.detail),
-      error_(std::move(e)) {}
-
 client::client(client_options options) : options_(std::move(options)) {
-    if (options_.brokers.empty() && options_.redis.empty()) {
-        throw std::invalid_argument(
-            "client: at least one broker endpoint is needed, or a registry to find them in");
-    }
-    if (options_.heartbeat.count() <= 0 || options_.liveness < 1) {
-        throw std::invalid_argument("client: heartbeat and liveness must be positive");
-    }
+    client_detail::check_options(options_);
     engine_ = std::make_unique<engine>(options_);
+    cancel_gate_ = std::make_shared<client_detail::cancel_gate>(*engine_);
     if (options_.brokers.empty()) {
         discovery_ = std::make_unique<discovery>(options_, *engine_);
     }
@@ -86,45 +101,106 @@ client::client(client_options options) : options_(std::move(options)) {
 
 client::~client() {
     discovery_.reset();  // first: its callbacks reach into the engine
+    if (cancel_gate_) {
+        cancel_gate_->close();  // before the engine goes: handles cancel nothing from now on
+    }
 }
 
-void client::call_async(std::string_view service, std::string_view method,
-                        const bus::bson_view& params, const call_options& options,
-                        call_callback done) {
+call_handle client::call_async(std::string_view service, std::string_view method,
+                               const bus::bson_view& params, const call_options& options,
+                               call_callback done) {
+    // The caller keeps its buffer: the one copy this call makes of it.
+    return call_async_frame(service, method, zmq::message_t(params.data(), params.size()), options,
+                            std::move(done));
+}
+
+call_handle client::call_async(std::string_view service, std::string_view method,
+                               bus::bson_doc params, const call_options& options,
+                               call_callback done) {
+    return call_async_frame(service, method, std::move(params).to_frame(), options,
+                            std::move(done));
+}
+
+call_handle client::call_async_frame(std::string_view service, std::string_view method,
+                                     zmq::message_t params, const call_options& options,
+                                     call_callback done) {
     auto s = prepare(options_, service, options, std::move(done));
     s.method = std::string(method);
-    s.params = zmq::message_t(params.data(), params.size());
+    s.params = std::move(params);
+    s.call_id = cancel_gate_->next_id();
+    const auto id = s.call_id;
     engine_->submit(std::move(s));
+    return call_handle(cancel_gate_, id);
 }
 
 call_result client::call(std::string_view service, std::string_view method,
                          const bus::bson_view& params, const call_options& options) {
+    // Borrowed, not copied: this thread waits here until the call has
+    // ended, so the caller's bytes outlive every use the engine makes of
+    // them (no free function: ZeroMQ never frees them).
+    auto* bytes = const_cast<std::uint8_t*>(params.data());
+    return call_frame(service, method, zmq::message_t(bytes, params.size(), nullptr, nullptr),
+                      options, true);
+}
+
+call_result client::call(std::string_view service, std::string_view method, bus::bson_doc params,
+                         const call_options& options) {
+    return call_frame(service, method, std::move(params).to_frame(), options, false);
+}
+
+call_result client::call_frame(std::string_view service, std::string_view method,
+                               zmq::message_t params, const call_options& options, bool borrowed) {
     if (engine_->on_engine_thread()) {
         throw std::logic_error("client: synchronous call from a client callback would deadlock");
     }
     auto s = prepare(options_, service, options, {});
     s.method = std::string(method);
-    s.params = zmq::message_t(params.data(), params.size());
+    s.params = std::move(params);
+    s.params_borrowed = borrowed;
     return engine_->call_and_wait(std::move(s));
 }
 
-reply client::call_or_throw(std::string_view service, std::string_view method,
-                            const bus::bson_view& params, const call_options& options) {
-    auto outcome = call(service, method, params, options);
+namespace {
+
+reply value_or_throw(call_result&& outcome) {
     if (!outcome) {
         throw call_error(std::move(outcome).err());
     }
     return std::move(outcome).value();
 }
 
+template <class Start>
+std::future<call_result> future_of(Start&& start) {
+    std::promise<call_result> promise;
+    auto future = promise.get_future();
+    start([p = std::move(promise)](call_result r) mutable { p.set_value(std::move(r)); });
+    return future;
+}
+
+}  // namespace
+
+reply client::call_or_throw(std::string_view service, std::string_view method,
+                            const bus::bson_view& params, const call_options& options) {
+    return value_or_throw(call(service, method, params, options));
+}
+
+reply client::call_or_throw(std::string_view service, std::string_view method, bus::bson_doc params,
+                            const call_options& options) {
+    return value_or_throw(call(service, method, std::move(params), options));
+}
+
 std::future<call_result> client::call_future(std::string_view service, std::string_view method,
                                              const bus::bson_view& params,
                                              const call_options& options) {
-    std::promise<call_result> promise;
-    auto future = promise.get_future();
-    call_async(service, method, params, options,
-               [p = std::move(promise)](call_result r) mutable { p.set_value(std::move(r)); });
-    return future;
+    return future_of(
+        [&](call_callback done) { call_async(service, method, params, options, std::move(done)); });
+}
+
+std::future<call_result> client::call_future(std::string_view service, std::string_view method,
+                                             bus::bson_doc params, const call_options& options) {
+    return future_of([&](call_callback done) {
+        call_async(service, method, std::move(params), options, std::move(done));
+    });
 }
 
 void client::call_raw_async(std::string_view service, bus::frames body, const call_options& options,

@@ -25,8 +25,9 @@ struct pending_call : runtime::slot {
     std::string method;
     std::string parent_id;
     std::string traceparent;
-    zmq::message_t params;  // envelope calls; kept for further attempts
-    bus::frames raw_body;   // raw calls; kept for further attempts
+    zmq::message_t params;         // envelope calls; kept for further attempts
+    bool params_borrowed = false;  // see submission
+    bus::frames raw_body;          // raw calls; kept for further attempts
     time_point deadline{};
     time_point unsent_since{};
     time_point next_attempt{};
@@ -36,11 +37,14 @@ struct pending_call : runtime::slot {
     int link = -1;                  // the broker of the current attempt; -1: not sent
     // Hedged calls: the second copy's broker, and how many copies are out.
     milliseconds hedge_after{0};
+    bool wait_for_ready = false;  // call_options::wait_for_ready
     int hedge_link = -1;
     int copies = 0;
-    int moves = 0;        // times moved off a broker that answered UNAVAILABLE
+    int moves = 0;        // times moved off a broker that answered UNAVAILABLE or UNKNOWN_SERVICE
     int raw_socket = -1;  // a raw call's socket
     call_callback done;
+    std::uint64_t call_id = 0;    // its handle's (cancel.cpp); 0: none
+    bus::metadata_list metadata;  // carried in each attempt's header
 };
 
 using call_table = runtime::slot_table<pending_call>;

@@ -1,13 +1,13 @@
 // echo-service: serves "echo" with a raw handler that sends back the frames it
 // gets, so that plain 7/MDP clients can call it as well as ours.
-#include "../common/service_main.hpp"
+#include <skynet/skynet.hpp>
 
 int main(int argc, char** argv) {
     using namespace skynet;
-    runtime::option_parser parser("echo-service", "answers every request with its own frames");
-    examples::add_worker_options(parser, 1);
-    parser.parse_or_exit(argc, argv);
-    return examples::serve(examples::worker_options_from(parser, "echo"), [](worker& w) {
+    command_line args(program_kind::service, "echo-service",
+                      "answers every request with its own frames", {.concurrency = 1});
+    args.parse_or_exit(argc, argv);
+    return run_service(args, "echo", [](worker& w) {
         // Copying the frames back costs nothing on the network thread.
         w.handle_raw(
             [](std::span<const zmq::message_t> body) {

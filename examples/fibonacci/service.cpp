@@ -7,9 +7,7 @@
 // starving the service of handlers. The nested calls inherit the request's
 // deadline, so when the caller gives up, the whole tree ends with it.
 #include <memory>
-
-#include "../common/service_main.hpp"
-#include "skynet/client/client.hpp"
+#include <skynet/skynet.hpp>
 
 namespace {
 
@@ -60,12 +58,10 @@ void index(client& bus_client, responder answer) {
         answer.reply(std::move(result));
         return;
     }
-    auto context = answer.request().context();
     call_options options;
-    options.parent = &context;
+    options.parent = answer.request().context();
     options.idempotent = true;  // fib is pure: safe to run again
     auto waiting = std::make_shared<pending_sum>(std::move(answer));
-    // `context` views the request, which now lives in `waiting`: still valid.
     for (std::int64_t half : {*n - 1, *n - 2}) {
         bus::bson_doc params;
         params.add_int64("n", half);
@@ -77,24 +73,22 @@ void index(client& bus_client, responder answer) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    runtime::option_parser parser("fibonacci-service",
-                                  "answers Index {n} with fib(n), computed through the bus");
-    examples::add_worker_options(parser, 1);
-    parser.parse_or_exit(argc, argv);
-    auto options = examples::worker_options_from(parser, "fibonacci");
-    if (options.credit == 0) {
-        // Waiting handlers hold no thread, so let the broker hand us many.
-        options.credit = 16384;
-    }
-    client_options client_opts;
-    client_opts.brokers = options.brokers;  // none: found in the registry, as the worker's are
-    client_opts.redis = options.redis;
-    client_opts.redis_prefix = options.redis_prefix;
-    client_opts.region = options.region;
-    return examples::serve(std::move(options), [client_opts](worker& w) mutable {
-        client_opts.name = "fibonacci-service";
+    // Waiting handlers hold no thread, so let the broker hand us many.
+    command_line args(program_kind::service, "fibonacci-service",
+                      "answers Index {n} with fib(n), computed through the bus",
+                      {.concurrency = 1, .credit = 16384});
+    args.parse_or_exit(argc, argv);
+    return run_service(args, "fibonacci", [](worker& w) {
+        // The nested calls go where the worker serves: its brokers, or
+        // those of its region in the registry.
+        client_options settings;
+        settings.name = "fibonacci-service";
+        settings.brokers = w.options().brokers;
+        settings.redis = w.options().redis;
+        settings.redis_prefix = w.options().redis_prefix;
+        settings.region = w.options().region;
         // Owned by the handler, so it lives until the worker is gone.
-        auto bus_client = std::make_shared<client>(client_opts);
+        auto bus_client = std::make_shared<client>(std::move(settings));
         w.handle_async("Index",
                        [bus_client](responder answer) { index(*bus_client, std::move(answer)); });
     });

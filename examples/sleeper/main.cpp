@@ -2,16 +2,15 @@
 // trying timeouts and drains. It stops sleeping once its caller has stopped
 // waiting, since nobody would read the answer.
 #include <algorithm>
+#include <skynet/skynet.hpp>
 #include <thread>
-
-#include "../common/service_main.hpp"
 
 int main(int argc, char** argv) {
     using namespace skynet;
-    runtime::option_parser parser("sleeper-service", "answers Sleep {ms} after sleeping that long");
-    examples::add_worker_options(parser, 8);
-    parser.parse_or_exit(argc, argv);
-    return examples::serve(examples::worker_options_from(parser, "sleeper"), [](worker& w) {
+    command_line args(program_kind::service, "sleeper-service",
+                      "answers Sleep {ms} after sleeping that long", {.concurrency = 8});
+    args.parse_or_exit(argc, argv);
+    return run_service(args, "sleeper", [](worker& w) {
         w.handle("Sleep", [](const request& req) {
             auto ms = req.params().get_int64("ms");
             if (!ms || *ms < 0) {

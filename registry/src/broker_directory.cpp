@@ -15,11 +15,30 @@ query directory_policy::broker_query() const {
     return q;
 }
 
+bool lists_service(std::span<const std::string> services, std::string_view service) noexcept {
+    auto less = [](std::string_view a, std::string_view b) { return a < b; };
+    if (std::binary_search(services.begin(), services.end(), service, less)) {
+        return true;
+    }
+    if (service.find('@') != std::string_view::npos) {
+        return false;
+    }
+    // The first entry not below "name@", without building that string.
+    auto below_versions = [](std::string_view a, std::string_view name) {
+        const int c = a.compare(0, name.size(), name);
+        if (c != 0) {
+            return c < 0;
+        }
+        return a.size() == name.size() || a[name.size()] < '@';
+    };
+    auto at = std::lower_bound(services.begin(), services.end(), service, below_versions);
+    return at != services.end() && std::string_view(*at).starts_with(service) &&
+           at->size() > service.size() && (*at)[service.size()] == '@';
+}
+
 int directory_policy::rank(std::string_view broker_region, std::span<const std::string> services,
                            bool vanished, std::string_view service) const noexcept {
-    const bool serves =
-        std::binary_search(services.begin(), services.end(), service,
-                           [](std::string_view a, std::string_view b) { return a < b; });
+    const bool serves = lists_service(services, service);
     if (vanished) {
         // Maybe only Redis forgot it: while it answers, a last resort for
         // what it served.

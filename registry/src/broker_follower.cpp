@@ -50,6 +50,17 @@ std::vector<broker_entry> broker_follower::brokers() const {
     return directory_.brokers();
 }
 
+bool broker_follower::loaded() const noexcept {
+    if (loaded_.load(std::memory_order_acquire)) {
+        return true;
+    }
+    if (listener_ && listener_->connected()) {
+        loaded_.store(true, std::memory_order_release);
+        return true;
+    }
+    return false;
+}
+
 void broker_follower::seen(const instance& broker) {
     std::lock_guard lock(mutex_);
     publish_if(directory_.seen(broker, bus::clock::now()));

@@ -54,6 +54,26 @@ error bad_field(std::string_view name, std::string_view why) {
                  "instance record: field " + std::string(name) + " " + std::string(why)};
 }
 
+// A host daemon's figure; false if `name` is one and its value is bad.
+bool decode_figure(host_figures_record& f, std::string_view name, std::string_view value) noexcept {
+    const std::pair<std::string_view, std::uint64_t*> figures[] = {
+        {field::cpu_percent, &f.cpu_percent},
+        {field::cpus, &f.cpus},
+        {field::memory_total, &f.memory_total},
+        {field::memory_available, &f.memory_available},
+        {field::load1, &f.load1},
+        {field::load5, &f.load5},
+        {field::load15, &f.load15},
+        {field::uptime_s, &f.uptime_s},
+    };
+    for (const auto& [figure, target] : figures) {
+        if (name == figure) {
+            return parse_number(value, *target);
+        }
+    }
+    return true;
+}
+
 // Decodes one field into `record`; false if its value is bad.
 bool decode_field(instance& record, std::string_view name, std::string_view value) noexcept {
     auto& s = record.stats;
@@ -119,6 +139,9 @@ std::string* text_field(instance& record, std::string_view name) noexcept {
     if (name == field::broker) {
         return &record.broker;
     }
+    if (name == field::managed_by) {
+        return &record.managed_by;
+    }
     return nullptr;
 }
 
@@ -132,7 +155,8 @@ result<instance> decode_fields(std::span<const field_view> fields) {
             record.methods = split_names(value);
         } else if (name == field::services) {
             record.services = split_names(value);
-        } else if (!decode_field(record, name, value)) {
+        } else if (!decode_field(record, name, value) ||
+                   !decode_figure(record.host_figures, name, value)) {
             return bad_field(name, "has a bad value");
         }
         has_kind = has_kind || name == field::kind;
@@ -143,12 +167,35 @@ result<instance> decode_fields(std::span<const field_view> fields) {
     if (!has_kind) {
         return bad_field(field::kind, "is missing");
     }
+    // Host figures belong to daemons (only theirs are written); a worker's
+    // record carrying some would not read back the same once re-encoded.
+    if (record.kind != instance_kind::daemon) {
+        record.host_figures = {};
+    }
     return record;
 }
 
 }  // namespace
 
-std::vector<field_pair> encode_instance(const instance& record) {
+namespace {
+
+void encode_figures(const host_figures_record& f, std::vector<field_pair>& out) {
+    const std::pair<std::string_view, std::uint64_t> figures[] = {
+        {field::cpu_percent, f.cpu_percent},
+        {field::cpus, f.cpus},
+        {field::memory_total, f.memory_total},
+        {field::memory_available, f.memory_available},
+        {field::load1, f.load1},
+        {field::load5, f.load5},
+        {field::load15, f.load15},
+        {field::uptime_s, f.uptime_s},
+    };
+    for (const auto& [name, value] : figures) {
+        out.emplace_back(std::string(name), std::to_string(value));
+    }
+}
+
+std::vector<field_pair> encode_common(const instance& record) {
     const auto& s = record.stats;
     return {
         {std::string(field::id), record.id},
@@ -172,6 +219,19 @@ std::vector<field_pair> encode_instance(const instance& record) {
         {std::string(field::last_request_at), std::to_string(s.last_request_at)},
         {std::string(field::clients), std::to_string(s.clients)},
     };
+}
+
+}  // namespace
+
+std::vector<field_pair> encode_instance(const instance& record) {
+    auto out = encode_common(record);
+    if (!record.managed_by.empty()) {
+        out.emplace_back(std::string(field::managed_by), record.managed_by);
+    }
+    if (record.kind == instance_kind::daemon) {
+        encode_figures(record.host_figures, out);
+    }
+    return out;
 }
 
 result<instance> decode_instance(std::span<const field_view> fields) noexcept {

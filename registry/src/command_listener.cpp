@@ -71,12 +71,18 @@ struct command_listener::impl {
         return session{std::move(commands).value(), std::move(acks).value()};
     }
 
-    // Runs the handler the command names; the error text to acknowledge, if any.
-    std::optional<std::string> dispatch(const command_message& m) {
+    // Runs the handler the command names; the error text to acknowledge, if
+    // any, or the answer of a named handler in `answer`.
+    std::optional<std::string> dispatch(const command_message& m, std::string& answer) {
         command_handlers h;
         {
             std::lock_guard lock(handlers_mutex);
             h = handlers;
+        }
+        // Named first: a daemon's own "stop" takes a JSON argument.
+        if (auto named = h.named.find(m.verb); named != h.named.end() && named->second) {
+            answer = named->second(m.argument);
+            return std::nullopt;
         }
         if (!m.what) {
             return "unknown command " + m.verb;
@@ -124,8 +130,9 @@ struct command_listener::impl {
             return {};
         }
         std::optional<std::string> failure;
+        std::string answer;
         try {
-            failure = dispatch(*message);
+            failure = dispatch(*message, answer);
         } catch (const std::exception& e) {
             failure = e.what();
         } catch (...) {
@@ -134,7 +141,7 @@ struct command_listener::impl {
         log->info("command id={} command={} outcome=\"{}\"", id, message->verb,
                   failure.value_or("ok"));
         auto key = ack_list(opts.prefix, message->nonce);
-        std::vector<command_line> lines{{"RPUSH", key, format_ack(id, failure)},
+        std::vector<command_line> lines{{"RPUSH", key, format_ack(id, failure, answer)},
                                         {"PEXPIRE", key, std::to_string(ack_ttl_ms)}};
         auto sent = acks.pipeline(lines);
         if (!sent) {

@@ -156,13 +156,24 @@ result<std::vector<command_outcome>> send_command(const options& opts,
     if (what == command::log_level && argument.empty()) {
         return error{errc::bad_request, "the log command needs a level"};
     }
+    return send_command(opts, ids, to_string(what), argument, timeout);
+}
+
+result<std::vector<command_outcome>> send_command(const options& opts,
+                                                  std::span<const std::string> ids,
+                                                  std::string_view name, std::string_view argument,
+                                                  milliseconds timeout) {
+    if (!detail::valid_verb(name)) {
+        return error{errc::bad_request,
+                     "command name \"" + std::string(name) + "\" is empty or holds a space"};
+    }
     auto link = detail::redis_link::open(opts);
     if (!link) {
         return std::move(link).err();
     }
     auto nonce = detail::make_nonce();
     sending s{*link,
-              detail::format_command(nonce, what, argument),
+              detail::format_command(nonce, name, argument),
               detail::ack_list(opts.prefix, nonce),
               distinct(ids),
               {},

@@ -59,9 +59,23 @@ std::string make_nonce() {
     return out;
 }
 
-std::string format_command(std::string_view nonce, command what, std::string_view argument) {
+bool valid_verb(std::string_view verb) noexcept {
+    if (verb.empty()) {
+        return false;
+    }
+    for (char c : verb) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= ' ' || u == 0x7F) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string format_command(std::string_view nonce, std::string_view verb,
+                           std::string_view argument) {
     std::string out(nonce);
-    out.append(" ").append(to_string(what));
+    out.append(" ").append(verb);
     if (!argument.empty()) {
         out.append(" ").append(argument);
     }
@@ -78,12 +92,16 @@ std::optional<command_message> parse_command(std::string_view payload) {
                            std::string(argument)};
 }
 
-std::string format_ack(std::string_view id, const std::optional<std::string>& error) {
+std::string format_ack(std::string_view id, const std::optional<std::string>& error,
+                       std::string_view answer) {
     std::string out(id);
     if (error) {
         out.append(" error ").append(*error);
     } else {
         out.append(" ok");
+        if (!answer.empty()) {
+            out.append(" ").append(answer);
+        }
     }
     return out;
 }
@@ -93,10 +111,10 @@ std::optional<ack> parse_ack(std::string_view payload) {
     if (id.empty()) {
         return std::nullopt;
     }
-    if (rest == "ok") {
-        return ack{std::string(id), true, {}};
-    }
     auto [word, detail] = split_word(rest);
+    if (word == "ok") {
+        return ack{std::string(id), true, std::string(detail)};
+    }
     if (word != "error") {
         return std::nullopt;
     }

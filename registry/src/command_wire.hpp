@@ -22,7 +22,11 @@ bool valid_nonce(std::string_view nonce) noexcept;
 std::string make_nonce();
 
 // "<nonce> <command>[ <argument>]".
-std::string format_command(std::string_view nonce, command what, std::string_view argument);
+std::string format_command(std::string_view nonce, std::string_view verb,
+                           std::string_view argument);
+
+// A verb that fits the format: not empty, no space or control character.
+bool valid_verb(std::string_view verb) noexcept;
 
 struct command_message {
     std::string nonce;
@@ -34,13 +38,14 @@ struct command_message {
 // Nothing if the nonce is missing or invalid (nobody could be answered).
 std::optional<command_message> parse_command(std::string_view payload);
 
-// "<id> ok" or "<id> error <text>".
-std::string format_ack(std::string_view id, const std::optional<std::string>& error);
+// "<id> ok", "<id> ok <answer>" (answer not empty) or "<id> error <text>".
+std::string format_ack(std::string_view id, const std::optional<std::string>& error,
+                       std::string_view answer = {});
 
 struct ack {
     std::string id;
     bool ok = false;
-    std::string detail;
+    std::string detail;  // the error text, or the answer after "ok "
 };
 
 std::optional<ack> parse_ack(std::string_view payload);

@@ -100,8 +100,11 @@ struct instance_listener::impl {
             std::lock_guard lock(view_mutex);
             changes = view.resync(std::move(fresh).value());
         }
-        online = true;
         deliver(changes);
+        // After the initial set is delivered: whoever sees connected() has
+        // had every callback of it (a client waits for that before it calls
+        // a service unknown).
+        online = true;
         return session{std::move(events).value(), std::move(reads).value()};
     }
 

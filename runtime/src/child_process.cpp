@@ -81,6 +81,13 @@ void child_process::release() noexcept {
     }
 }
 
+void child_process::detach() noexcept {
+    release();
+    pid_ = -1;
+    group_ = -1;
+    status_.reset();
+}
+
 void child_process::close_stdin() noexcept {
     if (fds_[0] >= 0) {
         ::close(fds_[0]);

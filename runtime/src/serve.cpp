@@ -1,5 +1,6 @@
 #include "skynet/runtime/serve.hpp"
 
+#include <signal.h>
 #include <string.h>
 
 #include <atomic>
@@ -29,7 +30,12 @@ stop_signals::stop_signals()
     : watcher_([this](int signal) {
           logger_for("serve")->info("stopping signal=SIG{}", sigabbrev_np(signal));
           stop_all();
-      }) {}
+      }) {
+    // A served process whose output pipe lost its reader (skyd restarting,
+    // `| head` ending) gets EPIPE from the write, not death by SIGPIPE.
+    // The children we start get the default back (child_process resets it).
+    ::signal(SIGPIPE, SIG_IGN);
+}
 
 stop_signals::~stop_signals() = default;
 

@@ -17,9 +17,16 @@ const std::vector<command_spec>& command_table() {
         {"methods", "", "the methods each service serves", run_methods},
         {"register", "", "matching workers take new requests again", run_register},
         {"unregister", "", "matching workers stop taking new requests, stay alive", run_unregister},
-        {"stop", "", "matching instances finish what they hold and exit", run_stop},
-        {"restart", "", "matching instances exit to be restarted by their host daemon",
+        {"stop", "[IDS]", "matching instances drain and exit (managed: for good)", run_stop},
+        {"restart", "[IDS]", "matching instances restart (through their daemon if managed)",
          run_restart},
+        {"start", "[IDS]", "start stopped managed processes again", run_start},
+        {"reset", "[IDS]", "clear a crash-looping process's failures and start it", run_reset},
+        {"undeploy", "[IDS]", "stop managed processes and forget them", run_undeploy},
+        {"deploy", "PATH [ARGS...]", "start PATH on every matching host daemon's host", run_deploy},
+        {"processes", "", "the processes host daemons manage, with state and restarts",
+         run_processes},
+        {"logs", "[IDS]", "the output of managed processes (--tail N, -f, --grep RE)", run_logs},
         {"log", "LEVEL", "set the log level of matching instances", run_log},
         {"call", "SERVICE METHOD ['JSON']", "call a method through a broker, print the reply",
          run_call},
@@ -75,6 +82,11 @@ void print_help(std::ostream& out, bool in_shell) {
            "call --raw SERVICE [FRAME...] sends plain frames to a plain 7/MDP service and\n"
            "prints the reply's frames, one a line.\n"
            "unregister, stop and restart refuse to run without a filter unless given --all.\n"
+           "host daemons (skyd): deploy [--host H] [--region R] [--count N]\n"
+           "         [--restart always|on-failure|never] [--env K=V] [--cwd DIR] PATH [ARGS...]\n"
+           "         (the words after PATH are the program's); restart --rolling restarts\n"
+           "         managed instances one at a time, each once it is registered again;\n"
+           "         logs [--tail N] [-f] [--grep RE] prints host/id: before each line.\n"
            "\nexit status: 0 ok, 1 failed or cancelled, 2 bad usage or JSON, 3 registry\n"
            "unreachable, 4 no instance matches the filters, 5 some instances failed or did\n"
            "not answer in time; call: 10 + the bus error code (12 no such service,\n"

@@ -7,6 +7,7 @@
 
 #include "invocation.hpp"
 #include "session.hpp"
+#include "skynet/registry/commands.hpp"
 
 namespace skynet::sky {
 
@@ -41,9 +42,21 @@ int run_topology(session& s, const invocation& inv);
 // steering.cpp
 int run_register(session& s, const invocation& inv);
 int run_unregister(session& s, const invocation& inv);
+int run_log(session& s, const invocation& inv);
+// The plain command to every matching instance, as before host daemons:
+// counted, with a confirmation for those that need a filter.
+int steer(session& s, const invocation& inv, registry::command what, const std::string& argument);
+// daemon_steering.cpp: routed to the owning daemon for managed instances.
+int run_start(session& s, const invocation& inv);
 int run_stop(session& s, const invocation& inv);
 int run_restart(session& s, const invocation& inv);
-int run_log(session& s, const invocation& inv);
+int run_reset(session& s, const invocation& inv);
+int run_undeploy(session& s, const invocation& inv);
+// deploy.cpp
+int run_deploy(session& s, const invocation& inv);
+int run_processes(session& s, const invocation& inv);
+// logs.cpp
+int run_logs(session& s, const invocation& inv);
 // call.cpp
 int run_call(session& s, const invocation& inv);
 // watch.cpp

@@ -18,9 +18,10 @@ const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error",
 
 // Options followed by a value as the next word (the rest are switches).
 bool takes_value(const std::string& option) {
-    static const std::set<std::string> with_value{"--redis",   "--prefix",  "--service",
-                                                  "--version", "--host",    "--region",
-                                                  "--kind",    "--timeout", "--history"};
+    static const std::set<std::string> with_value{"--redis",   "--prefix", "--service", "--version",
+                                                  "--host",    "--region", "--kind",    "--timeout",
+                                                  "--history", "--count",  "--restart", "--env",
+                                                  "--cwd",     "--tail",   "--grep"};
     return with_value.count(option) != 0;
 }
 
@@ -34,6 +35,9 @@ std::string value_kind(std::string name) {
     }
     if (name == "kind" || name == "registered") {
         return name;
+    }
+    if (name == "restart") {
+        return "policies";  // deploy's restart policy
     }
     return {};
 }
@@ -145,6 +149,9 @@ std::vector<std::string> candidates(session& s, const std::string& kind, const f
     }
     if (kind == "registered") {
         return {"yes", "no"};
+    }
+    if (kind == "policies") {
+        return {"always", "on-failure", "never"};
     }
     return live_names(s, kind, f);
 }

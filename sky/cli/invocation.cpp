@@ -27,8 +27,55 @@ po::options_description visible_options() {
         "yes,y", po::bool_switch(), "do not ask for confirmation")(
         "raw", po::bool_switch(), "call: send plain frames to a plain 7/MDP service")(
         "timeout", po::value<std::string>(), "how long to wait: 500ms, 3s (call, steering)")(
-        "history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)");
+        "history", po::value<std::string>(), "the shell's history file (default ~/.sky_history)")(
+        "count", po::value<int>(), "deploy: processes to start on each host (default 1)")(
+        "restart", po::value<std::string>(), "deploy: always (default), on-failure or never")(
+        "env", po::value<std::vector<std::string>>()->composing(),
+        "deploy: K=V for the program's environment (repeatable)")(
+        "cwd", po::value<std::string>(), "deploy: the program's working directory")(
+        "tail", po::value<int>(), "logs: the last N lines (default 20)")(
+        "grep", po::value<std::string>(), "logs: only lines matching this regular expression")(
+        "follow,f", po::bool_switch(), "logs: keep printing new lines (until Ctrl-C)")(
+        "rolling", po::bool_switch(), "restart: one at a time, each once its successor is back");
     return d;
+}
+
+// Does this word take the next one as its value ("--host h")?
+bool takes_value(const po::options_description& d, const std::string& word) {
+    // Our short options (-h, -y, -f) take none.
+    if (!word.starts_with("--") || word.find('=') != std::string::npos) {
+        return false;
+    }
+    const auto* option = d.find_nothrow(word.substr(2), false);
+    return option != nullptr && option->semantic()->min_tokens() > 0;
+}
+
+// Splits off what follows deploy's PATH: the program's arguments, which may
+// look like our options ("--redis ..."). Nothing when there is no deploy.
+std::vector<std::string> program_arguments(const po::options_description& d,
+                                           std::vector<std::string>& words) {
+    int positional = 0;  // 1: the command word seen; 2: deploy's PATH
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& w = words[i];
+        if (takes_value(d, w)) {
+            ++i;
+            continue;
+        }
+        if (!w.empty() && w[0] == '-') {
+            continue;
+        }
+        ++positional;
+        if (positional == 1 && w != "deploy") {
+            return {};
+        }
+        if (positional == 2) {
+            std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                          words.end());
+            words.resize(i + 1);
+            return rest;
+        }
+    }
+    return {};
 }
 
 std::optional<std::string> text_of(const po::variables_map& v, const char* name) {
@@ -70,13 +117,32 @@ filters filters_of(const po::variables_map& v) {
     return f;
 }
 
+void read_daemon_options(const po::variables_map& v, invocation& inv) {
+    if (v.count("count") != 0) {
+        inv.count = v["count"].as<int>();
+    }
+    inv.policy = text_of(v, "restart");
+    if (v.count("env") != 0) {
+        inv.env = v["env"].as<std::vector<std::string>>();
+    }
+    inv.cwd = text_of(v, "cwd");
+    if (v.count("tail") != 0) {
+        inv.tail = v["tail"].as<int>();
+    }
+    inv.grep = text_of(v, "grep");
+    inv.follow = v["follow"].as<bool>();
+    inv.rolling = v["rolling"].as<bool>();
+}
+
 }  // namespace
 
-invocation parse_invocation(const std::vector<std::string>& words) {
+invocation parse_invocation(const std::vector<std::string>& given) {
     po::options_description all = visible_options();
     all.add_options()("words", po::value<std::vector<std::string>>());
     po::positional_options_description positional;
     positional.add("words", -1);
+    auto words = given;
+    auto program_args = program_arguments(all, words);
     po::variables_map v;
     try {
         po::store(po::command_line_parser(words).options(all).positional(positional).run(), v);
@@ -90,6 +156,8 @@ invocation parse_invocation(const std::vector<std::string>& words) {
         inv.command = inv.args.front();
         inv.args.erase(inv.args.begin());
     }
+    inv.args.insert(inv.args.end(), program_args.begin(), program_args.end());
+    read_daemon_options(v, inv);
     inv.filter = filters_of(v);
     inv.redis = text_of(v, "redis");
     inv.prefix = text_of(v, "prefix");

@@ -32,10 +32,20 @@ struct invocation {
     bool yes = false;
     bool raw = false;  // call: plain frames, not our envelope
     bool help = false;
+    // The host daemon's commands (deploy, logs, restart --rolling).
+    std::optional<int> count;           // deploy --count N
+    std::optional<std::string> policy;  // deploy --restart always|on-failure|never
+    std::vector<std::string> env;       // deploy --env K=V (repeatable)
+    std::optional<std::string> cwd;     // deploy --cwd DIR
+    std::optional<int> tail;            // logs --tail N
+    std::optional<std::string> grep;    // logs --grep RE
+    bool follow = false;                // logs -f
+    bool rolling = false;               // restart --rolling
 };
 
 // Parses the words after "sky" (or a line of the shell). Options may come
-// before or after the command. Throws usage_error.
+// before or after the command, except after deploy's PATH: the words after
+// it are the program's own arguments, taken as they are. Throws usage_error.
 invocation parse_invocation(const std::vector<std::string>& words);
 
 // Splits a shell line into words: blanks separate them, '...' and "..."

@@ -99,11 +99,12 @@ int run_regions(session& s, const invocation& inv) {
 
 int run_instances(session& s, const invocation& inv) {
     return with_instances(s, inv, inv.filter, [&](const std::vector<instance>& all) {
-        table t({"ID", "KIND", "SERVICE", "REGION", "HOST", "PID", "STATE", "REQUESTS", "ERRORS"});
+        table t({"ID", "KIND", "SERVICE", "REGION", "HOST", "PID", "STATE", "REQUESTS", "ERRORS",
+                 "MANAGED BY"});
         for (const auto& r : all) {
             t.add({r.id, std::string(registry::to_string(r.kind)), release_of(r), r.region, r.host,
                    std::to_string(r.pid), state_of(r), std::to_string(r.stats.requests),
-                   std::to_string(r.stats.errors)});
+                   std::to_string(r.stats.errors), r.managed_by.empty() ? "-" : r.managed_by});
         }
         print(s, inv, instances_json(all), t);
     });

@@ -28,6 +28,12 @@ int report(session& s, const std::vector<registry::command_outcome>& outcomes,
         s.out << "failed: " << o->id << ": " << o->detail << '\n';
     }
     s.out << w.past << " " << tally.acted << " of " << count_of(tally.total) << '\n';
+    if (w.past == std::string_view("restarted") && tally.acted > 0) {
+        // Not managed by a daemon (those go through it): a worker told to
+        // restart exits, and only a supervisor of its own brings it back.
+        s.out << "not managed by skyd: they exit, and come back only if something restarts them "
+                 "(sky deploy runs a service under skyd)\n";
+    }
     if (!tally.silent.empty()) {
         std::string silent;
         for (const auto& id : tally.silent) {
@@ -38,6 +44,14 @@ int report(session& s, const std::vector<registry::command_outcome>& outcomes,
     s.out.flush();
     return tally.all_acted() ? exit_code::ok : exit_code::not_all_acted;
 }
+
+void ensure_args(const invocation& inv, std::size_t n, const char* usage) {
+    if (inv.args.size() != n) {
+        throw usage_error("usage: " + std::string(usage));
+    }
+}
+
+}  // namespace
 
 int steer(session& s, const invocation& inv, command what, const std::string& argument) {
     auto w = words_for(what);
@@ -72,14 +86,6 @@ int steer(session& s, const invocation& inv, command what, const std::string& ar
     return report(s, *outcomes, w, timeout);
 }
 
-void ensure_args(const invocation& inv, std::size_t n, const char* usage) {
-    if (inv.args.size() != n) {
-        throw usage_error("usage: " + std::string(usage));
-    }
-}
-
-}  // namespace
-
 int run_register(session& s, const invocation& inv) {
     ensure_args(inv, 0, "register [filters]");
     return steer(s, inv, command::register_, {});
@@ -88,16 +94,6 @@ int run_register(session& s, const invocation& inv) {
 int run_unregister(session& s, const invocation& inv) {
     ensure_args(inv, 0, "unregister filters|--all");
     return steer(s, inv, command::unregister, {});
-}
-
-int run_stop(session& s, const invocation& inv) {
-    ensure_args(inv, 0, "stop filters|--all");
-    return steer(s, inv, command::stop, {});
-}
-
-int run_restart(session& s, const invocation& inv) {
-    ensure_args(inv, 0, "restart filters|--all");
-    return steer(s, inv, command::restart, {});
 }
 
 int run_log(session& s, const invocation& inv) {

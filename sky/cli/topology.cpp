@@ -3,6 +3,8 @@
 
 #include "skynet/sky/topology.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <ostream>
 
 #include "commands.hpp"
@@ -15,6 +17,25 @@ namespace {
 
 using registry::instance;
 
+// "cpu 12%  mem 3.1/15.6 GiB  load 0.42 (2 cpus)  up 3h": what a daemon
+// publishes about its host.
+void print_host_figures(std::ostream& out, const registry::host_figures_record& f) {
+    constexpr double gib = 1024.0 * 1024 * 1024;
+    const auto one_decimal = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof(text), "%.1f", v);
+        return std::string(text);
+    };
+    char load[32];
+    std::snprintf(load, sizeof(load), "%.2f", static_cast<double>(f.load1) / 100);
+    out << "  cpu " << f.cpu_percent << "%  mem "
+        << one_decimal(
+               static_cast<double>(f.memory_total - std::min(f.memory_available, f.memory_total)) /
+               gib)
+        << "/" << one_decimal(static_cast<double>(f.memory_total) / gib) << " GiB  load " << load
+        << " (" << f.cpus << " cpus)  up " << f.uptime_s / 3600 << "h";
+}
+
 void print_other(std::ostream& out, const instance& r) {
     out << "    " << registry::to_string(r.kind) << " " << r.id;
     if (!r.endpoint.empty()) {
@@ -26,6 +47,9 @@ void print_other(std::ostream& out, const instance& r) {
             names += (names.empty() ? "" : ",") + name;
         }
         out << "  serves " << names;
+    }
+    if (r.kind == registry::instance_kind::daemon) {
+        print_host_figures(out, r.host_figures);
     }
     out << '\n';
 }

@@ -3,11 +3,8 @@
 // set, as `added`. --json prints one {"event", "instance"} object a line.
 
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -15,8 +12,8 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interruption.hpp"
 #include "skynet/registry/instance_listener.hpp"
-#include "skynet/runtime/signals.hpp"
 #include "skynet/sky/records.hpp"
 
 namespace skynet::sky {
@@ -94,7 +91,7 @@ private:
 };
 
 // In the shell: until Ctrl-C (the watcher sets `stop`) or a line on stdin.
-void wait_in_shell(std::mutex& m, std::condition_variable& cv, bool& stop) {
+void wait_in_shell(interruption& until) {
     for (;;) {
         pollfd input{STDIN_FILENO, POLLIN, 0};
         if (::poll(&input, 1, 0) > 0) {
@@ -102,8 +99,7 @@ void wait_in_shell(std::mutex& m, std::condition_variable& cv, bool& stop) {
             [[maybe_unused]] auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
             return;
         }
-        std::unique_lock lock(m);
-        if (cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop; })) {
+        if (until.wait_for(std::chrono::milliseconds(100))) {
             return;
         }
     }
@@ -118,29 +114,18 @@ int run_watch(session& s, const invocation& inv) {
     if (s.connect() == nullptr) {
         return exit_code::unreachable;
     }
-    sigset_t before;
-    pthread_sigmask(SIG_SETMASK, nullptr, &before);
-    std::mutex m;
-    std::condition_variable cv;
-    bool stop = false;
     {
-        // First, so that the listener's thread blocks the signals too.
-        runtime::signal_watcher signals([&](int) {
-            std::lock_guard lock(m);
-            stop = true;
-            cv.notify_all();
-        });
+        // First, so that the listener's thread blocks the signals too; the
+        // shell gets its signal mask back after.
+        interruption until;
         printer p(s.out, inv.json);
         registry::instance_listener listener(s.registry(), inv.filter.to_query(), p.callbacks());
         if (s.in_shell) {
-            wait_in_shell(m, cv, stop);
+            wait_in_shell(until);
         } else {
-            std::unique_lock lock(m);
-            cv.wait(lock, [&] { return stop; });
+            until.wait();
         }
     }
-    // The shell goes on: give it back its signal mask.
-    pthread_sigmask(SIG_SETMASK, &before, nullptr);
     return exit_code::ok;
 }
 

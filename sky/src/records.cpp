@@ -49,7 +49,9 @@ std::string stats_text(const registry::instance& r, std::int64_t now_ms) {
            " last=" + age_text(s.last_request_at, now_ms);
 }
 
-nlohmann::json to_json(const registry::instance& r) {
+namespace {
+
+nlohmann::json record_json(const registry::instance& r) {
     return nlohmann::json{
         {"id", r.id},
         {"kind", std::string(registry::to_string(r.kind))},
@@ -72,7 +74,26 @@ nlohmann::json to_json(const registry::instance& r) {
           {"latency_p99_us", r.stats.latency_p99_us},
           {"last_request_at", r.stats.last_request_at},
           {"clients", r.stats.clients}}},
+        {"managed_by", r.managed_by},  // the daemon's id; empty: not managed
     };
+}
+
+}  // namespace
+
+nlohmann::json to_json(const registry::instance& r) {
+    auto j = record_json(r);
+    if (r.kind == registry::instance_kind::daemon) {
+        const auto& f = r.host_figures;
+        j["host_figures"] = {{"cpu_percent", f.cpu_percent},
+                             {"cpus", f.cpus},
+                             {"memory_total", f.memory_total},
+                             {"memory_available", f.memory_available},
+                             {"load1", f.load1},
+                             {"load5", f.load5},
+                             {"load15", f.load15},
+                             {"uptime_s", f.uptime_s}};
+    }
+    return j;
 }
 
 }  // namespace skynet::sky

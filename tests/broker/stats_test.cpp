@@ -42,7 +42,9 @@ const std::vector<std::string> mmi_stats_fields = {"requests",
                                                    "quiet_workers",
                                                    "batches_received",
                                                    "batches_sent",
-                                                   "plain_refused"};
+                                                   "plain_refused",
+                                                   "cancelled",
+                                                   "cancelled_replies"};
 
 TEST(BrokerStats, MmiStatsKeepsItsFieldNamesOrderAndTypes) {
     running_broker broker;

@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "../../examples/common/service_main.hpp"
+#include "skynet/service/serve.hpp"
 
 namespace {
 
@@ -49,20 +49,18 @@ bus::bson_doc work(int log_fd, const request& req) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    runtime::option_parser parser("skynet-chaos-worker",
-                                  "answers Work {key, ms} and logs every request it runs");
-    examples::add_worker_options(parser, 8);
-    parser.add()("log", runtime::po::value<std::string>()->required(),
-                 "execution log: one line appended per request run");
-    parser.parse_or_exit(argc, argv);
-    const auto path = parser.get<std::string>("log");
+    command_line args(program_kind::service, "skynet-chaos-worker",
+                      "answers Work {key, ms} and logs every request it runs", {.concurrency = 8});
+    args.add()("log", runtime::po::value<std::string>()->required(),
+               "execution log: one line appended per request run");
+    args.parse_or_exit(argc, argv);
+    const auto path = args.get<std::string>("log");
     const int log_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) {
         std::cerr << "skynet-chaos-worker: cannot open " << path << "\n";
         return 1;
     }
-    auto options = examples::worker_options_from(parser, "chaos");
-    int status = examples::serve(std::move(options), [log_fd](worker& w) {
+    int status = run_service(args, "chaos", [log_fd](worker& w) {
         w.handle("Work", [log_fd](const request& req) { return work(log_fd, req); });
     });
     ::close(log_fd);

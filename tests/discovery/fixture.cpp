@@ -6,13 +6,13 @@ namespace skynet::testing {
 
 registry_cluster::registry_cluster() = default;
 
-std::string registry_cluster::start_broker(const std::string& region) {
+std::string registry_cluster::start_broker(const std::string& region,
+                                           std::vector<std::string> extra) {
     auto endpoint = loopback_endpoint(free_port());
-    brokers_.emplace_back(
-        endpoint, std::make_unique<child_process>(
-                      "skynet-broker", std::vector<std::string>{
-                                           "--bind", endpoint, "--redis", url(), "--region", region,
-                                           "--heartbeat-ms", "100", "--log-level", "warn"}));
+    std::vector<std::string> args{"--bind", endpoint,         "--redis", url(),         "--region",
+                                  region,   "--heartbeat-ms", "100",     "--log-level", "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    brokers_.emplace_back(endpoint, std::make_unique<child_process>("skynet-broker", args));
     return endpoint;
 }
 

@@ -18,7 +18,7 @@ public:
     registry_cluster();
 
     // A broker of `region` on a free loopback port; its endpoint.
-    std::string start_broker(const std::string& region);
+    std::string start_broker(const std::string& region, std::vector<std::string> extra = {});
     void stop_broker(const std::string& endpoint);
     // A service binary serving on the brokers of `region` it finds.
     child_process& start_service(const std::string& binary, const std::string& region,

@@ -43,18 +43,21 @@ call_result sleep_for(client& c, std::int64_t ms) {
 
 TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds) {
     registry_cluster cluster;
-    const auto leaving = cluster.start_broker("eu");
+    // It drains for as long as the request it holds runs (below).
+    const auto leaving = cluster.start_broker("eu", {"--drain-ms", "30000"});
     const auto staying = cluster.start_broker("eu");
     cluster.start_service("sleeper-service", "eu", {"--concurrency", "4"});
     ASSERT_TRUE(eventually(
         [&] { return serves_sleeper(cluster, leaving) && serves_sleeper(cluster, staying); }));
     const auto pid = broker_at(cluster, leaving)->pid;
 
-    // A request the leaving broker holds while it is told to stop.
+    // A request the leaving broker holds while it is told to stop: long
+    // enough that it still drains while the calls below are made, even on a
+    // machine busy enough to take seconds over them.
     client_options direct_options;
     direct_options.brokers = {leaving};
     client direct(direct_options);
-    auto held = std::async(std::launch::async, [&] { return sleep_for(direct, 1500); });
+    auto held = std::async(std::launch::async, [&] { return sleep_for(direct, 6000); });
     ASSERT_TRUE(eventually(
         [&] { return read_broker_stats(direct).value_or(broker_stats{}).in_flight == 1; }));
     client_options discovering_options;

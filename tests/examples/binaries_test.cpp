@@ -38,10 +38,32 @@ TEST(Binaries, ABadOptionIsOneLineAndStatus2) {
     EXPECT_EQ(run.status, 2);
 }
 
+// An endpoint of the wrong form is a bad option like any other: one line, 2.
+TEST(Binaries, AMalformedEndpointIsOneLineAndStatus2) {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> runs = {
+        {"skynet-broker", {"--bind", "127.0.0.1:5555"}},
+        {"skynet-broker", {"--bind", "nonsense://here"}},
+        {"fibonacci-client", {"--broker", "127.0.0.1:5555"}},
+        {"fibonacci-service", {"--broker", "127.0.0.1:5555"}},
+        {"echo-service", {"--broker", "tcp://127.0.0.1:port"}},
+        {"sleeper-service", {"--broker", "tcp://127.0.0.1:5555", "--broker", "127.0.0.1:5556"}},
+    };
+    for (const auto& [name, args] : runs) {
+        auto run = run_program(name, args);
+        const auto& endpoint = args.back();
+        EXPECT_EQ(run.status, 2) << name << " " << endpoint << " said: " << run.err;
+        EXPECT_EQ(run.err.rfind(name + ": " + args[args.size() - 2] + " " + endpoint + ": ", 0), 0u)
+            << run.err;
+        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    }
+}
+
+// A well-formed endpoint that cannot be had now is no bad option: status 1.
 TEST(Binaries, ABrokerThatCannotBindSaysWhy) {
-    auto run = run_program("skynet-broker", {"--bind", "nonsense://here"});
+    running_broker taken;
+    auto run = run_program("skynet-broker", {"--bind", taken.endpoint()});
     EXPECT_EQ(run.status, 1);
-    EXPECT_NE(run.err.find("nonsense://here"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find(taken.endpoint()), std::string::npos) << run.err;
 }
 
 struct cluster {

@@ -1,6 +1,7 @@
 // Fuzz target: the RPC envelope and BSON reads on arbitrary bytes, including
 // the broker's in-place rewrites, which must keep a valid header valid, and
 // the envelope's hand reader, which must agree with libbson's on every input.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,7 +29,9 @@ void read_document(const skynet::bus::bson_view& view) {
 bool same(const skynet::bus::rpc::request_header& a, const skynet::bus::rpc::request_header& b) {
     return a.method == b.method && a.request_id == b.request_id && a.origin == b.origin &&
            a.retry == b.retry && a.timeout_ms == b.timeout_ms && a.idempotent == b.idempotent &&
-           a.traceparent == b.traceparent && a.parent == b.parent;
+           a.traceparent == b.traceparent && a.parent == b.parent &&
+           a.metadata.document() == b.metadata.document() &&
+           std::equal(a.metadata.begin(), a.metadata.end(), b.metadata.begin(), b.metadata.end());
 }
 
 // The hand reader and libbson's must agree on every input, errors included.

@@ -28,7 +28,7 @@ namespace {
 namespace registry = skynet::registry;
 namespace field = registry::field;
 
-constexpr std::array<std::string_view, 20> known_fields = {
+constexpr std::array<std::string_view, 29> known_fields = {
     field::id,
     field::kind,
     field::service,
@@ -49,6 +49,15 @@ constexpr std::array<std::string_view, 20> known_fields = {
     field::latency_p99_us,
     field::last_request_at,
     field::clients,
+    field::managed_by,
+    field::cpu_percent,
+    field::cpus,
+    field::memory_total,
+    field::memory_available,
+    field::load1,
+    field::load5,
+    field::load15,
+    field::uptime_s,
 };
 
 std::string_view name_of(const zmq::message_t& frame, bool by_index) {

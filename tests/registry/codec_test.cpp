@@ -16,14 +16,6 @@ using registry::decode_instance;
 using registry::encode_instance;
 using registry::field_view;
 
-std::vector<field_view> views_of(const std::vector<registry::field_pair>& pairs) {
-    std::vector<field_view> out;
-    for (const auto& [k, v] : pairs) {
-        out.emplace_back(k, v);
-    }
-    return out;
-}
-
 TEST(RegistryCodec, RoundTripKeepsEveryField) {
     auto r = make_record("w-1");
     r.kind = registry::instance_kind::broker;

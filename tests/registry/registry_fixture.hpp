@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "skynet/registry/codec.hpp"
 #include "skynet/registry/connection.hpp"
 #include "skynet/registry/instance_listener.hpp"
 #include "skynet/registry/registrar.hpp"
@@ -17,6 +18,15 @@
 #include "support/redis_server.hpp"
 
 namespace skynet::testing {
+
+// The views decode_instance reads, over the pairs encode_instance wrote.
+inline std::vector<registry::field_view> views_of(const std::vector<registry::field_pair>& pairs) {
+    std::vector<registry::field_view> out;
+    for (const auto& [k, v] : pairs) {
+        out.emplace_back(k, v);
+    }
+    return out;
+}
 
 inline registry::instance make_record(std::string id, std::string service = "echo",
                                       std::string version = "1.0", std::string region = "eu",

@@ -18,6 +18,7 @@
 #include "skynet/broker/broker.hpp"
 #include "skynet/runtime/serve.hpp"
 #include "skynet/worker/worker.hpp"
+#include "support/wait_for_file.hpp"
 
 namespace {
 
@@ -31,16 +32,7 @@ std::chrono::milliseconds heartbeat() {
     return 100ms * std::max(1, scale != nullptr ? std::atoi(scale) : 1);
 }
 
-// True once `path` exists; false at the deadline (the caller gave up).
-bool wait_for_file(const std::filesystem::path& path, bus::time_point deadline) {
-    while (!std::filesystem::exists(path)) {
-        if (bus::clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
+using skynet::testing::wait_for_file;
 
 std::shared_ptr<worker> make_holder(const std::string& broker, std::string release,
                                     std::shared_ptr<zmq::context_t> context = nullptr) {

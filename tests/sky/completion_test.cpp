@@ -32,7 +32,7 @@ protected:
 TEST_F(SkyCompletionTest, CommandsOptionsAndLiveNames) {
     put_cluster();
     EXPECT_EQ(offers("top"), "topology\n");
-    EXPECT_EQ(offers("re"), "regions\nregister\nrestart\n");
+    EXPECT_EQ(offers("re"), "regions\nregister\nreset\nrestart\n");
     EXPECT_EQ(offers("instances --ser"), "--service\n");
     EXPECT_EQ(offers("instances --service "), "echo\nfibonacci\n");
     EXPECT_EQ(offers("--region "), "eu\nus\n");

@@ -41,11 +41,12 @@ TEST_F(SkyTest, HostsRegionsInstances) {
               "REGION  HOSTS  BROKERS  WORKERS  INSTANCES\n"
               "eu      2      1        2        3\n"
               "us      1      0        1        1\n");
-    EXPECT_EQ(sky({"instances", "--region", "eu"}).out,
-              "ID  KIND    SERVICE        REGION  HOST  PID  STATE         REQUESTS  ERRORS\n"
-              "b1  broker  -              eu      h1    100  registered    0         0\n"
-              "f1  worker  fibonacci@1.0  eu      h1    100  registered    10        1\n"
-              "f2  worker  fibonacci@1.1  eu      h2    100  unregistered  0         0\n");
+    EXPECT_EQ(
+        sky({"instances", "--region", "eu"}).out,
+        "ID  KIND    SERVICE        REGION  HOST  PID  STATE         REQUESTS  ERRORS  MANAGED BY\n"
+        "b1  broker  -              eu      h1    100  registered    0         0       -\n"
+        "f1  worker  fibonacci@1.0  eu      h1    100  registered    10        1       -\n"
+        "f2  worker  fibonacci@1.1  eu      h2    100  unregistered  0         0       -\n");
 }
 
 TEST_F(SkyTest, FiltersNarrowEveryListing) {

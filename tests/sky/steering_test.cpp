@@ -63,6 +63,8 @@ TEST_F(SkySteeringTest, InstancesThatDoNotAnswerAreNamed) {
     EXPECT_EQ(r.status, 5) << r.err;
     EXPECT_EQ(r.out,
               "3 instances will be restarted.\nrestarted 2 of 3 instances\n"
+              "not managed by skyd: they exit, and come back only if something restarts them "
+              "(sky deploy runs a service under skyd)\n"
               "no answer within 500 ms: ghost\n");
     EXPECT_EQ(f1_->restarts + f2_->restarts, 2);
 }

@@ -117,9 +117,8 @@ TEST(Worker, ANestedCallNamesItsParentAndKeepsWithinItsDeadline) {
     inner.start();
     worker outer(fast_worker_options("outer", broker.endpoint()));
     outer.handle("Relay", [&c](const request& req) {
-        auto context = req.context();
         call_options options;
-        options.parent = &context;
+        options.parent = req.context();
         options.timeout = 60s;  // more than the parent has: the parent's budget wins
         auto reply = c.call_or_throw("inner", "Report", bus::bson_view{}, options);
         bus::bson_doc result;

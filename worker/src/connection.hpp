@@ -2,14 +2,18 @@
 // One 7/MDP connection from this worker to a broker: its socket, where it is
 // in the dialog, and its heartbeat clocks. A connection re-opens on a new
 // socket after a loss (7/MDP); its epoch counts sockets, so that a reply to a
-// request of an earlier socket is known stale.
+// request of an earlier socket is known stale. Its data, which the
+// connection set drives; its replies leave through its own outbox.
+
+#include <spdlog/logger.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <zmq.hpp>
 
-#include "skynet/bus/batch.hpp"
+#include "reply_outbox.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/bus/frames.hpp"
 
@@ -31,11 +35,7 @@ struct connection {
     std::optional<zmq::socket_t> socket;
     phase state = phase::closed;
     std::uint32_t credit = 1;  // granted by the broker
-    // Granted with the credit (docs/design.md): requests come in batch
-    // frames, and replies to them go back in one, at most batch_limit bytes.
-    bool batching = false;
-    std::size_t batch_limit = bus::batch::default_limit;
-    bus::batch::writer replies;  // gathered this turn of the loop
+    reply_outbox outbox{*this};
     // Draining: mmi.pause sent, its answer not yet in. Requests the broker
     // sent before it took the pause arrive before that answer.
     bool pause_pending = false;
@@ -53,7 +53,13 @@ struct connection {
     time_point negotiate_until{};
     std::chrono::milliseconds backoff{0};
 
+    std::shared_ptr<spdlog::logger> log;
+
     bool open() const noexcept { return socket.has_value(); }
+    // Sends `out` (emptied) without ever blocking the network thread: a
+    // broker that does not read loses the message, and heartbeats soon tell
+    // us it is gone. False if it was dropped.
+    bool send(bus::frames& out, time_point now);
 };
 
 }  // namespace skynet::worker_detail

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -21,7 +22,7 @@ struct job {
 
 class handler_pool {
 public:
-    handler_pool(int threads, shared_state& state);
+    handler_pool(int threads, std::shared_ptr<shared_state> state);
     ~handler_pool();  // runs what is queued, then joins
     handler_pool(const handler_pool&) = delete;
     handler_pool& operator=(const handler_pool&) = delete;
@@ -30,8 +31,9 @@ public:
 
 private:
     void serve();
+    void run(job&& j);
 
-    shared_state& state_;
+    const std::shared_ptr<shared_state> state_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<job> jobs_;   // guarded by mutex_

@@ -1,6 +1,7 @@
 #pragma once
 // The handlers of a worker by method, and running one.
 
+#include <memory>
 #include <string>
 
 #include "skynet/bus/string_map.hpp"
@@ -8,18 +9,22 @@
 
 namespace skynet::worker_detail {
 
+struct shared_state;
+
 struct handler_entry {
     enum class kind { sync, async, raw } type = kind::sync;
     run_on where = run_on::pool;
-    handler sync;
+    sync_handler sync;
     async_handler async;
     raw_handler raw;
 };
 
 class handler_table {
 public:
+    // Throws std::invalid_argument for an empty method name or one that has
+    // a handler already (or, for set_raw, a second raw handler).
     void add(std::string method, handler_entry entry);
-    void set_raw(handler_entry entry) { raw_ = std::move(entry); }
+    void set_raw(handler_entry entry);
 
     // The handler for an envelope request's method, or nullptr.
     const handler_entry* find(std::string_view method) const noexcept;
@@ -35,7 +40,14 @@ private:
 
 // Runs a sync or raw handler on the calling thread and appends the reply body
 // to `out`; `code` says how it went. Never throws: a handler's exception is
-// its reply.
-void execute(const handler_entry& entry, const request& req, bus::errc& code, bus::frames& out);
+// its reply (and a warning in the log).
+void execute(shared_state& state, const handler_entry& entry, const request& req, bus::errc& code,
+             bus::frames& out);
+
+// Hands an async handler its request's responder, on the calling thread.
+// Never throws: a handler's exception is logged, and the responder it took
+// answers as one dropped unanswered.
+void start_async(const std::shared_ptr<shared_state>& state, const handler_entry& entry,
+                 reply_route&& route, request&& req);
 
 }  // namespace skynet::worker_detail

@@ -52,6 +52,7 @@ registration::registration(const worker_options& options, std::vector<std::strin
     record.pid = ::getpid();
     record.broker = joined(options.brokers);
     record.methods = std::move(methods);
+    record.managed_by = options.managed_by;
     registry::registrar_settings lease;
     lease.lease = options.lease;
     registrar_ = std::make_unique<registry::registrar>(settings, std::move(record), lease);
@@ -64,10 +65,21 @@ registration::registration(const worker_options& options, std::vector<std::strin
                                           .registered_only = true,
                                           .grace = leave_grace};
         brokers_ = std::make_unique<registry::broker_follower>(
-            settings, std::move(policy),
-            [this](const std::vector<registry::broker_entry>& b) { serve_on(b); });
+            settings, std::move(policy), [this](const std::vector<registry::broker_entry>& b) {
+                try {
+                    serve_on(b);
+                } catch (...) {
+                    log_escaped("registry broker list");
+                }
+            });
     }
-    figures_thread_ = std::thread([this] { publish_figures(); });
+    figures_thread_ = std::thread([this] {
+        try {
+            publish_figures();
+        } catch (...) {
+            log_escaped("registry figures thread; figures are no longer published");
+        }
+    });
 }
 
 registration::~registration() {

@@ -22,30 +22,47 @@ bus::bson_view request::params() const noexcept {
     return view ? *view : bus::bson_view{};
 }
 
+bus::metadata_view request::metadata() const noexcept {
+    // Validated by the header's decoder; read again in place (no copy).
+    return metadata_.length == 0 ? bus::metadata_view{}
+                                 : bus::metadata_view::of_document(text(metadata_));
+}
+
+bool request::cancelled() const noexcept {
+    return cancel_slot_ != nullptr &&
+           cancel_slot_->state.load(std::memory_order_acquire) == (cancel_generation_ | 1);
+}
+
 namespace worker_detail {
 
 namespace rpc = bus::rpc;
 
-bus::result<request> request_builder::envelope(std::span<zmq::message_t> body, bus::time_point now,
-                                               bool& ours) {
-    auto built = envelope(bus::view_of(body[0]), bus::view_of(body[1]), body[0].data(), now, ours);
-    if (built) {
-        built->header_ = std::move(body[0]);
-        built->params_at_ = {0, static_cast<std::uint32_t>(body[1].size())};
-        built->params_ = std::move(body[1]);
-    }
-    return built;
+void request_builder::watch_cancel(request& r, const cancel_slot& slot) noexcept {
+    r.cancel_slot_ = &slot;
+    r.cancel_generation_ = slot.state.load(std::memory_order_relaxed) & ~std::uint64_t{1};
 }
 
-bus::result<request> request_builder::envelope(zmq::message_t& batch, std::string_view header,
-                                               std::string_view params, bus::time_point now,
+bus::result<request> request_builder::envelope(bus::message_view& body, bus::time_point now,
                                                bool& ours) {
-    auto built = envelope(header, params, batch.data(), now, ours);
+    const auto header = body[0];
+    const auto params = body[1];
+    if (!body.batched()) {
+        // Offsets from the header frame's start: right once the frame moves.
+        auto built = envelope(header, params, header.data(), now, ours);
+        if (built) {
+            built->params_at_ = {0, static_cast<std::uint32_t>(params.size())};
+            built->header_ = body.take(0);
+            built->params_ = body.take(1);
+        }
+        return built;
+    }
+    auto& carrier = *body.carrier();
+    auto built = envelope(header, params, carrier.data(), now, ours);
     if (built) {
-        const auto* base = static_cast<const char*>(batch.data());
+        const auto* base = static_cast<const char*>(carrier.data());
         built->params_at_ = {static_cast<std::uint32_t>(params.data() - base),
                              static_cast<std::uint32_t>(params.size())};
-        built->header_.copy(batch);  // shared, not copied
+        built->header_.copy(carrier);  // shared, not copied
         built->in_batch_ = true;
     }
     return built;
@@ -80,6 +97,7 @@ bus::result<request> request_builder::envelope(std::string_view header, std::str
     r.origin_ = span_of(decoded->origin);
     r.traceparent_ = span_of(decoded->traceparent);
     r.parent_ = span_of(decoded->parent);
+    r.metadata_ = span_of(decoded->metadata.document());
     r.retry_ = decoded->retry;
     r.idempotent_ = decoded->idempotent;
     r.received_ = now;
@@ -89,14 +107,12 @@ bus::result<request> request_builder::envelope(std::string_view header, std::str
     return r;
 }
 
-request request_builder::raw(std::span<zmq::message_t> body, bus::time_point now) {
+request request_builder::raw(bus::message_view& body, bus::time_point now) {
     request r;
     r.raw_ = true;
     r.received_ = now;
     r.raw_frames_.reserve(body.size());
-    for (auto& frame : body) {
-        r.raw_frames_.push_back(std::move(frame));
-    }
+    body.take_all(r.raw_frames_);
     return r;
 }
 
@@ -111,19 +127,18 @@ void complete(shared_state& state, reply_route&& route, const request& req, bus:
     if (code != bus::errc::ok) {
         worker_counters::add(state.stats.errors);
     }
-    record_completion(state, req);
-    if (state.hooks.method_completed) {
-        state.hooks.method_completed(req, bus::clock::now() - req.received_at(), code);
-    }
+    record_completion(state, req, code);
     state.completions.push(completion{std::move(route), std::move(body)});
 }
 
-void record_completion(shared_state& state, const request& req) {
+void record_completion(shared_state& state, const request& req, bus::errc code) {
     const auto took = bus::clock::now() - req.received_at();
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
     state.latency.record(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)));
     state.last_request_ns.store(req.received_at().time_since_epoch().count(),
                                 std::memory_order_relaxed);
+    run_hook(state.hooks.method_completed, "method_completed", req, took, code);
+    state.log.finished(req.method(), req.request_id(), code, took);
 }
 
 }  // namespace worker_detail

@@ -6,9 +6,14 @@
 #include <atomic>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "cancel_table.hpp"
 #include "latency_histogram.hpp"
+#include "nested_client.hpp"
+#include "outcome_log.hpp"
 #include "skynet/runtime/counter_table.hpp"
 #include "skynet/runtime/mailbox.hpp"
 #include "skynet/worker/worker.hpp"
@@ -57,10 +62,37 @@ struct shared_state {
     // Our routing ids begin with it, so that a broker can name us in the
     // registry when we die (docs/design.md).
     std::string instance_id;
+    // Requests given up by their callers (network thread; requests read
+    // their own slot from any thread).
+    cancel_table cancels;
+    // Warnings about how requests ended, and the access log.
+    outcome_log log;
+    // request::client(): made on first use; closed by worker::wait() once
+    // no handler runs any more.
+    nested_client nested;
 };
 
-// Counts a finished request's handling time (any thread).
-void record_completion(shared_state& state, const request& req);
+// Logs, at error, the exception being handled, thrown by a hook or escaping
+// a thread's loop (`where` names which).
+void log_escaped(std::string_view where) noexcept;
+
+// Runs `hook` if it is set. A hook is the user's code: what it throws is
+// logged and goes no further, since it runs on one of the worker's threads.
+template <class Hook, class... Args>
+void run_hook(const Hook& hook, std::string_view name, Args&&... args) noexcept {
+    if (!hook) {
+        return;
+    }
+    try {
+        hook(std::forward<Args>(args)...);
+    } catch (...) {
+        log_escaped(name);
+    }
+}
+
+// A request has ended with `code` (any thread): counts its handling time,
+// calls the completion hook, writes its access line.
+void record_completion(shared_state& state, const request& req, bus::errc code);
 
 // Appends a reply body in our envelope (header + result) to `out`.
 void append_reply(bus::frames& out, std::string_view request_id, bus::errc code,

@@ -6,14 +6,15 @@
 #include "handler_pool.hpp"
 #include "handler_table.hpp"
 #include "io_loop.hpp"
+#include "options_check.hpp"
 #include "registration.hpp"
 #include "shared_state.hpp"
-#include "skynet/bus/mmi.hpp"
 #include "skynet/bus/origin.hpp"
 #include "skynet/bus/service_name.hpp"
 #include "skynet/registry/instance.hpp"
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/options.hpp"
+#include "skynet/runtime/sockets.hpp"
 #include "skynet/runtime/thread_name.hpp"
 
 namespace skynet {
@@ -36,34 +37,34 @@ struct worker::impl {
 
 namespace {
 
-void check(const worker_options& o) {
-    auto fail = [](const std::string& why) { throw std::invalid_argument("worker: " + why); };
-    if (o.service.empty() || o.service.find('@') != std::string::npos ||
-        bus::mmi::is_internal(o.service)) {
-        fail("service name must be non-empty, without '@', and not start with 'mmi.'");
-    }
-    if (o.brokers.empty() && o.redis.empty()) {
-        fail("at least one broker endpoint is needed, or a registry to find them in");
-    }
-    if (o.stats_interval.count() <= 0) {
-        fail("stats_interval must be positive");
-    }
-    if (o.concurrency < 1 || o.liveness < 1 || o.heartbeat.count() <= 0) {
-        fail("concurrency, liveness and heartbeat must be positive");
-    }
-    if (o.reconnect_min.count() <= 0 || o.reconnect_max < o.reconnect_min) {
-        fail("reconnect_min must be positive and at most reconnect_max");
-    }
+// The worker's handlers call out from where the worker serves: its
+// context, its brokers, or the registry it finds them in.
+client_options nested_client_options(const worker_options& o) {
+    client_options c;
+    c.brokers = o.brokers;
+    c.redis = o.redis;
+    c.redis_prefix = o.redis_prefix;
+    c.region = o.region;
+    c.context = o.context;
+    c.name = bus::join_service_name(o.service, o.version);
+    return c;
 }
 
 }  // namespace
 
 worker::worker(worker_options options) : impl_(std::make_unique<impl>()) {
-    check(options);
+    check_options(options);
+    // Made here, not by the connections, so that the handlers' client
+    // (request::client()) shares it: one set of I/O threads per worker.
+    options.context = runtime::context_or_own(std::move(options.context));
     impl_->options = std::move(options);
+    impl_->state->nested.configure(nested_client_options(impl_->options));
     const auto& host = impl_->options.host;
-    impl_->state->instance_id = registry::make_instance_id(
-        registry::instance_kind::worker, host.empty() ? bus::local_host_name() : host);
+    impl_->state->instance_id =
+        !impl_->options.instance_id.empty()
+            ? impl_->options.instance_id
+            : registry::make_instance_id(registry::instance_kind::worker,
+                                         host.empty() ? bus::local_host_name() : host);
 }
 
 worker::~worker() {
@@ -71,7 +72,19 @@ worker::~worker() {
     wait();
 }
 
-void worker::handle(std::string method, handler fn, run_on where) {
+namespace {
+
+void refuse_after_start(bool started, std::string_view what) {
+    if (started) {
+        throw std::logic_error("worker: " + std::string(what) +
+                               " after start(): register every handler before start()");
+    }
+}
+
+}  // namespace
+
+void worker::add_sync(std::string method, sync_handler fn, run_on where) {
+    refuse_after_start(impl_->started, "handle(\"" + method + "\")");
     handler_entry entry;
     entry.type = handler_entry::kind::sync;
     entry.where = where;
@@ -79,15 +92,21 @@ void worker::handle(std::string method, handler fn, run_on where) {
     impl_->handlers.add(std::move(method), std::move(entry));
 }
 
-void worker::handle_async(std::string method, async_handler fn) {
+void worker::add_async(std::string method, async_handler fn, run_on where) {
+    refuse_after_start(impl_->started, "handle(\"" + method + "\")");
     handler_entry entry;
     entry.type = handler_entry::kind::async;
-    entry.where = run_on::io_thread;
+    entry.where = where;
     entry.async = std::move(fn);
     impl_->handlers.add(std::move(method), std::move(entry));
 }
 
+void worker::handle_async(std::string method, async_handler fn, run_on where) {
+    add_async(std::move(method), std::move(fn), where);
+}
+
 void worker::handle_raw(raw_handler fn, run_on where) {
+    refuse_after_start(impl_->started, "handle_raw()");
     handler_entry entry;
     entry.type = handler_entry::kind::raw;
     entry.where = where;
@@ -107,13 +126,20 @@ void worker::start() {
         throw std::logic_error("worker: no handler registered");
     }
     impl_->started = true;
-    impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, *impl_->state);
+    impl_->state->log.configure(announced_name(), impl_->options.access_log);
+    impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, impl_->state);
     const bus::service_name announced(impl_->options.service, impl_->options.version);
     impl_->loop = std::make_unique<io_loop>(impl_->options, announced, impl_->state,
                                             impl_->handlers, *impl_->pool, impl_->stop_signal);
     impl_->thread = std::thread([this] {
         runtime::name_this_thread("skynet-worker");
-        impl_->loop->run();
+        try {
+            impl_->loop->run();
+        } catch (...) {
+            // The loop is gone: replies made from now on have nowhere to go.
+            log_escaped("network thread; the worker has stopped");
+            impl_->state->completions.close();
+        }
     });
     if (!impl_->options.redis.empty()) {
         impl_->registered = std::make_unique<registration>(
@@ -132,6 +158,9 @@ void worker::wait() {
     impl_->registered.reset();  // drained: now out of the registry
     // Handler threads finish what they hold; their replies have nowhere to go.
     impl_->pool.reset();
+    // No handler runs any more: calls still out end UNAVAILABLE, and their
+    // callbacks answer into a worker that has stopped.
+    impl_->state->nested.close();
     impl_->loop.reset();
 }
 

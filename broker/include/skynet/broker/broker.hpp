@@ -67,7 +67,8 @@ struct broker_options {
 class broker {
 public:
     // Binds the ROUTER socket on options.bind, in options.context or a
-    // context of its own. Throws zmq::error_t if it cannot.
+    // context of its own. Throws std::invalid_argument naming a bind that is
+    // no endpoint, zmq::error_t if it cannot bind (a port in use).
     explicit broker(broker_options options);
     // The same in `context`, which the caller keeps alive until this broker
     // is destroyed (options.context is not used).

@@ -34,7 +34,9 @@
     X(batches_received, counter, "Batch frames received from clients and workers.")               \
     X(batches_sent, counter, "Batch frames sent to clients and workers.")                         \
     X(plain_refused, counter,                                                                     \
-      "Requests of plain 7/MDP clients the broker would have answered with an error: dropped.")
+      "Requests of plain 7/MDP clients the broker would have answered with an error: dropped.")   \
+    X(cancelled, counter, "Requests their callers gave up (mmi.cancel) while queued or held.")   \
+    X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")
 // clang-format on
 
 namespace skynet {

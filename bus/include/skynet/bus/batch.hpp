@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <zmq.hpp>
 
 #include "skynet/bus/mmi.hpp"
@@ -89,11 +90,21 @@ private:
     std::size_t pos_ = 0;
 };
 
-// Builds a batch frame. Keep one per loop and reuse it: clear() and take()
-// keep the buffer's capacity, so that once it is warm, writing a record
-// allocates nothing. One thread at a time.
+// Builds a batch frame. Keep one per loop and reuse it: once warm, writing
+// a record allocates nothing, and take() hands the bytes written to ZeroMQ
+// without copying them. A writer keeps a few buffers for that: the one it
+// writes into, and those ZeroMQ still holds (a frame on its way out); a
+// buffer ZeroMQ lets go of is written into again. One thread at a time;
+// ZeroMQ may give a buffer back from any thread.
 class writer {
 public:
+    writer() noexcept = default;
+    ~writer();
+    writer(writer&& other) noexcept;
+    writer& operator=(writer&& other) noexcept;
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+
     // Starts a record whose `frame_count` frames the next calls of frame()
     // append. Preconditions (asserted in debug builds): route.size() <=
     // max_route; 1 <= frame_count <= max_record_frames; the last record got
@@ -119,22 +130,39 @@ public:
     void add(std::string_view route, const record& from);
 
     std::size_t records() const noexcept { return records_; }
-    std::size_t size() const noexcept { return buffer_.size(); }  // bytes
+    std::size_t size() const noexcept { return bytes().size(); }
     bool empty() const noexcept { return records_ == 0; }
-    std::size_t capacity() const noexcept { return buffer_.capacity(); }
+    // Of the buffer being written into.
+    std::size_t capacity() const noexcept;
     // The batch so far; valid until the next call that appends, take() or clear().
-    std::string_view bytes() const noexcept { return buffer_; }
+    std::string_view bytes() const noexcept;
 
-    // A frame holding the batch (one copy, into ZeroMQ's message), and the
-    // writer cleared for the next one. Precondition (asserted in debug
-    // builds): the last record got all its frames. Throws zmq::error_t.
+    // A frame holding the batch: the writer's own buffer, handed to ZeroMQ
+    // (no copy), which gives it back when the frame is gone. The writer is
+    // left cleared, writing into a buffer ZeroMQ gave back (or a new one
+    // while every one is out). Precondition (asserted in debug builds): the
+    // last record got all its frames. Throws zmq::error_t, std::bad_alloc.
     zmq::message_t take();
 
     // Drops what was written; keeps the capacity.
     void clear() noexcept;
 
+    // Buffers made so far, written into or out with ZeroMQ (for tests).
+    std::size_t buffers() const noexcept { return buffers_.size(); }
+
 private:
-    std::string buffer_;
+    struct buffer;  // batch.cpp
+    static void given_back(void* data, void* hint) noexcept;
+    // The writer's buffer to write into, made if there is none.
+    buffer& writing();
+    void shed_spares() noexcept;
+    void release_all() noexcept;
+    // Buffers a writer keeps for reuse; beyond, those given back are freed.
+    static constexpr std::size_t buffers_kept = 8;
+
+    buffer* current_ = nullptr;
+    std::vector<buffer*> buffers_;  // every buffer it made, current_ among them
+    std::size_t next_spare_ = 0;    // where the search for a given-back buffer starts
     std::size_t records_ = 0;
     std::size_t frames_left_ = 0;  // of the current record
 };

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <zmq.hpp>
 
+#include "skynet/bus/metadata.hpp"
 #include "skynet/bus/result.hpp"
 
 namespace skynet::bus::rpc {
@@ -29,6 +30,9 @@ struct request_header {
     bool idempotent = false;
     std::string_view traceparent;  // W3C trace context; empty: none
     std::string_view parent;       // request_id of the call that made this one; empty: none
+    // Per-call metadata (metadata.hpp): the "meta" sub-document, every value
+    // a string. Decoded: a view of the header's bytes. Empty: not sent.
+    metadata_view metadata;
 };
 
 struct reply_header {
@@ -47,6 +51,7 @@ inline constexpr std::string_view timeout_ms = "timeout_ms";
 inline constexpr std::string_view idempotent = "idempotent";
 inline constexpr std::string_view traceparent = "traceparent";
 inline constexpr std::string_view parent = "parent";
+inline constexpr std::string_view metadata = "meta";
 inline constexpr std::string_view code = "code";
 inline constexpr std::string_view error = "error";
 }  // namespace field

@@ -36,9 +36,12 @@ enum class errc : std::int32_t {
     service_error = 8,
     // The caller may not do this. Never retry.
     unauthorized = 9,
+    // The caller cancelled the call. It may have run, or be running: its
+    // handler is told, and its reply, if any, is dropped.
+    cancelled = 10,
 };
 
-inline constexpr std::int32_t errc_max = 9;
+inline constexpr std::int32_t errc_max = 10;
 
 // The wire spelling of a code, such as "UNKNOWN_SERVICE".
 std::string_view to_string(errc code) noexcept;
@@ -53,3 +56,8 @@ constexpr bool is_retryable(errc code) noexcept {
 }
 
 }  // namespace skynet::bus
+
+namespace skynet {
+using bus::errc;
+using bus::is_retryable;
+}  // namespace skynet

@@ -31,6 +31,7 @@ inline constexpr std::string_view batch = "mmi.batch";        // batch frames (b
 inline constexpr std::string_view pause = "mmi.pause";        // no new requests, please
 inline constexpr std::string_view resume = "mmi.resume";      // requests again
 inline constexpr std::string_view stats = "mmi.stats";        // the broker's counters
+inline constexpr std::string_view cancel = "mmi.cancel";      // a caller gave up a call
 
 // 8/MMI status codes, as they travel.
 namespace code {
@@ -116,5 +117,24 @@ bool is_batch_grant(std::span<const zmq::message_t> body) noexcept;
 // One empty body frame. Answered "200", "404" (not a worker of this
 // broker) or "501" (a plain broker): read it with status_of.
 void put_pause(frames& out, bool pausing);
+
+// --- mmi.cancel: a caller gave up a call (docs/design.md, "Cancellation") --
+
+// Client to broker, on the client's own broker socket: one body frame per
+// call given up, each its request_id. Answered "200" (the broker held one
+// of them), "404" (none: unknown, or already answered) or "501" (a broker
+// that does not know it); the client reads none of these.
+void put_cancel_request(frames& out, std::string_view request_id);
+// The request_ids; error{bad_request} for an empty body.
+[[nodiscard]] result<std::span<const zmq::message_t>> decode_cancel_request(
+    std::span<const zmq::message_t> body) noexcept;
+
+// Broker to a worker of ours (one that asked for credit; plain 7/MDP
+// workers never get it): a REQUEST whose client address is "mmi.cancel" and
+// whose body frames are the client addresses under which the broker sent
+// the requests given up. The worker marks them cancelled and answers
+// nothing; it still replies to each request as usual, and the broker drops
+// those replies.
+void put_cancel_notice(frames& out, std::string_view worker_address);
 
 }  // namespace skynet::bus::mmi

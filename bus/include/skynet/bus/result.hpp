@@ -3,6 +3,7 @@
 // network bytes and calls over the bus return it instead of throwing.
 
 #include <cassert>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -19,6 +20,18 @@ struct error {
     friend bool operator==(const error&, const error&) = default;
 };
 
+// An error as an exception: what result<T>::value() throws when there is no
+// value, and what call_or_throw() throws. what() is "CODE: detail".
+class call_error : public std::runtime_error {
+public:
+    explicit call_error(struct error e);
+    errc code() const noexcept { return error_.code; }
+    const struct error& error() const noexcept { return error_; }
+
+private:
+    struct error error_;
+};
+
 template <class T>
 class [[nodiscard]] result {
 public:
@@ -30,14 +43,31 @@ public:
     bool ok() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
 
-    // Precondition: ok().
-    T& value() & { return std::get<0>(state_); }
-    const T& value() const& { return std::get<0>(state_); }
-    T&& value() && { return std::get<0>(std::move(state_)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
+    // The value; without one, throws call_error naming the error (a read of
+    // a failed call says which bus error it was, never bad_variant_access).
+    T& value() & { return checked(), std::get<0>(state_); }
+    const T& value() const& { return checked(), std::get<0>(state_); }
+    T value() && { return checked(), std::get<0>(std::move(state_)); }
+    T* operator->() & { return &value(); }
+    const T* operator->() const& { return &value(); }
+    // A member of a temporary's value would dangle at the end of the
+    // statement (`auto r = c.call(...)->result();`): take value() instead,
+    // which hands the value over.
+    T* operator->() && = delete;
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
+    // By value from a temporary: `*c.call(...)` owns what it returns.
+    T operator*() && { return std::move(*this).value(); }
+
+    // The value, or `fallback` if there is none.
+    template <class U>
+    T value_or(U&& fallback) const& {
+        return ok() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U>
+    T value_or(U&& fallback) && {
+        return ok() ? std::get<0>(std::move(state_)) : static_cast<T>(std::forward<U>(fallback));
+    }
 
     // Precondition: !ok().
     const error& err() const& { return std::get<1>(state_); }
@@ -47,6 +77,12 @@ public:
     errc code() const noexcept { return ok() ? errc::ok : std::get<1>(state_).code; }
 
 private:
+    void checked() const {
+        if (!ok()) {
+            throw call_error(std::get<1>(state_));
+        }
+    }
+
     std::variant<T, error> state_;
 };
 
@@ -60,6 +96,12 @@ public:
     explicit operator bool() const noexcept { return ok(); }
     const error& err() const& { return error_; }
     errc code() const noexcept { return failed_ ? error_.code : errc::ok; }
+    // Throws call_error if there is an error.
+    void value() const {
+        if (failed_) {
+            throw call_error(error_);
+        }
+    }
 
 private:
     error error_;
@@ -67,3 +109,9 @@ private:
 };
 
 }  // namespace skynet::bus
+
+namespace skynet {
+using bus::call_error;
+using bus::error;
+using bus::result;
+}  // namespace skynet

@@ -30,6 +30,12 @@
 
 namespace skynet::registry {
 
+// True if a broker whose record lists `services` (sorted) serves a call for
+// `service`: "name@version" if it lists exactly that, a bare "name" if it
+// lists "name" or any "name@version" (the broker routes a bare name to any
+// version, docs/design.md).
+bool lists_service(std::span<const std::string> services, std::string_view service) noexcept;
+
 struct directory_policy {
     // The caller's region: its brokers rank first. Unset: every region is
     // the caller's.

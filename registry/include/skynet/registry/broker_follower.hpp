@@ -4,6 +4,7 @@
 // vanished brokers when their grace has passed. What clients and workers
 // that discover their brokers run.
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -36,6 +37,10 @@ public:
 
     // The brokers now listed (any thread).
     std::vector<broker_entry> brokers() const;
+    // True once the registry's brokers were read and every change callback
+    // for them has returned (any thread). It stays true while Redis is
+    // down: the brokers known then are still listed.
+    bool loaded() const noexcept;
 
 private:
     void seen(const instance& broker);
@@ -49,6 +54,7 @@ private:
     bool stopping_ = false;       // guarded by mutex_
     change_callback on_change_;
     std::thread expiry_;
+    mutable std::atomic<bool> loaded_{false};      // sticky once the listener synchronised
     std::unique_ptr<instance_listener> listener_;  // last: its callbacks use the above
 };
 

@@ -5,10 +5,15 @@
 //   - a command for instance <id> is published on channel `P commands:<id>`
 //     as "<nonce> <command>[ <argument>]", where <nonce> is 1-64 letters or
 //     digits chosen by the sender for this one sending, and <command> is one
-//     of register, unregister, stop, restart, log (argument: the level);
-//   - the instance answers by RPUSHing "<id> ok" or "<id> error <text>" to
-//     the list `P acks:<nonce>` (which it gives a 60 s TTL, so that acks
-//     nobody reads do not pile up);
+//     of register, unregister, stop, restart, log (argument: the level), or
+//     a name an owner handles itself (a host daemon: deploy, processes,
+//     start, stop, restart, reset, undeploy, logs, each with one line of
+//     JSON as its argument). <command> holds no space; the argument is the
+//     rest of the message, any bytes, tens of KB are fine;
+//   - the instance answers by RPUSHing "<id> ok", "<id> ok <text>" (the
+//     answer of a named command, any bytes) or "<id> error <text>" to the
+//     list `P acks:<nonce>` (which it gives a 60 s TTL, so that acks nobody
+//     reads do not pile up);
 //   - the sender publishes to every id at once, reads the acks list until
 //     every id answered or its timeout passed, then deletes the list.
 // One channel per instance, so that a command reaches only the instances it
@@ -20,6 +25,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,12 +52,21 @@ std::optional<command> command_from_string(std::string_view text) noexcept;
 // `unregister` should call registrar::set_registered once the broker has
 // stopped or resumed sending work. `log_level` returns false for a level it
 // does not know (acknowledged as an error).
+//
+// `named` handles commands by name (a host daemon's deploy, logs, ...): it is
+// looked up first, so that a daemon's "stop" with its JSON argument reaches
+// it rather than `stop` above. Its handler gets the argument and returns the
+// answer text, acknowledged "ok <text>"; one that throws is acknowledged
+// "error <what()>". Same thread and rules as the others, but it may take
+// the time its answer needs (a daemon reading a log's tail).
 struct command_handlers {
     std::function<void()> register_ = {};
     std::function<void()> unregister = {};
     std::function<void()> stop = {};
     std::function<void()> restart = {};
     std::function<bool(const std::string& level)> log_level = {};
+    std::map<std::string, std::function<std::string(const std::string& argument)>, std::less<>>
+        named = {};
 };
 
 // How one instance answered.
@@ -67,7 +82,9 @@ std::string_view to_string(command_status status) noexcept;
 struct command_outcome {
     std::string id;
     command_status status = command_status::no_answer;
-    std::string detail;  // the error text for `failed`
+    // The error text for `failed`; for `acted`, the answer text after "ok "
+    // (empty for the built-in commands).
+    std::string detail;
 };
 
 // Sends `what` (with `argument`, the level for log_level) to every id and
@@ -79,6 +96,15 @@ struct command_outcome {
 bus::result<std::vector<command_outcome>> send_command(const options& opts,
                                                        std::span<const std::string> ids,
                                                        command what, std::string_view argument,
+                                                       std::chrono::milliseconds timeout);
+
+// The same for a command by name (`command_handlers::named`, or the spelling
+// of a built-in one). bad_request if `name` is empty or holds a space or a
+// control character.
+bus::result<std::vector<command_outcome>> send_command(const options& opts,
+                                                       std::span<const std::string> ids,
+                                                       std::string_view name,
+                                                       std::string_view argument,
                                                        std::chrono::milliseconds timeout);
 
 }  // namespace skynet::registry

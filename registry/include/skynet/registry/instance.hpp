@@ -32,6 +32,22 @@ struct instance_stats {
     friend bool operator==(const instance_stats&, const instance_stats&) = default;
 };
 
+// What a host daemon publishes about its host every few seconds (absent
+// fields read as 0). Load averages are hundredths (load1 = 150 is 1.50), so
+// that the record stays whole numbers and compares exactly.
+struct host_figures_record {
+    std::uint64_t cpu_percent = 0;  // busy CPU over the last sample, 0-100 per host
+    std::uint64_t cpus = 0;
+    std::uint64_t memory_total = 0;      // bytes
+    std::uint64_t memory_available = 0;  // bytes
+    std::uint64_t load1 = 0;             // hundredths
+    std::uint64_t load5 = 0;
+    std::uint64_t load15 = 0;
+    std::uint64_t uptime_s = 0;
+
+    friend bool operator==(const host_figures_record&, const host_figures_record&) = default;
+};
+
 struct instance {
     std::string id;  // unique in the registry, never empty
     instance_kind kind = instance_kind::worker;
@@ -50,6 +66,10 @@ struct instance {
     // clients find the brokers of a service.
     std::vector<std::string> services;
     instance_stats stats;
+    // The host daemon (its instance id) that started this process and brings
+    // it back; empty: not managed.
+    std::string managed_by;
+    host_figures_record host_figures;  // daemons only; zero for others
 
     friend bool operator==(const instance&, const instance&) = default;
 };

@@ -106,6 +106,10 @@ public:
     int stdin_fd() const noexcept { return fds_[0]; }
     int stdout_fd() const noexcept { return fds_[1]; }
     int stderr_fd() const noexcept { return fds_[2]; }
+    // Lets go of it without ending it: it runs on, its pipes and pidfd are
+    // closed here, and pid() is -1 (as if we had died; for tests of the host
+    // daemon's adoption of processes an earlier daemon started).
+    void detach() noexcept;
     // Closes our end of its stdin: it reads end-of-file.
     void close_stdin() noexcept;
     // Readable once it has ended, for a poll loop (a pidfd); -1 if the

@@ -49,6 +49,9 @@ served_part part_of(T& part, std::string name) {
 // in main(): the constructing thread blocks the signals, and so does every
 // thread started after it, so that only its watcher takes them. A signal
 // that arrives before serve() is kept, not lost.
+// It also sets SIGPIPE to be ignored for the whole process: a write to a
+// pipe or socket whose reader went away fails with EPIPE instead of ending
+// the process (a service's log reader may go away and come back).
 class stop_signals {
 public:
     stop_signals();

@@ -1,27 +1,50 @@
 #pragma once
 // A request as a handler sees it, and the responder through which an
 // asynchronous handler answers it.
+//
+// What stays valid when:
+// - A synchronous handler's `const request&` lives until the handler
+//   returns. An asynchronous handler's request lives in its responder
+//   (responder::request()) as long as the responder does, and moves with it.
+// - The views a request returns (method(), request_id(), origin(),
+//   traceparent(), parent(), params(), frames()) point into its frames:
+//   valid while the request lives where it is. Moving the responder (into
+//   a callback, say) moves them: take what the call needs first (auto o =
+//   answer.request().call_options(); copy params or ids you keep).
+// - context() and call_options() are values: they outlive the request.
+// - A responder answers once, from any thread; later answers are ignored,
+//   and one destroyed unanswered answers SERVICE_ERROR. It may outlive the
+//   worker: an answer made after the worker stopped is dropped.
+// - client() is valid until the worker's wait() returns (the worker then
+//   ends the calls still out with UNAVAILABLE). Its callbacks run on the
+//   client's thread and must not block (client.hpp).
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <zmq.hpp>
 
 #include "skynet/bus/bson.hpp"
 #include "skynet/bus/call_context.hpp"
 #include "skynet/bus/clock.hpp"
+#include "skynet/bus/codec.hpp"
 #include "skynet/bus/errc.hpp"
 #include "skynet/bus/frames.hpp"
+#include "skynet/bus/metadata.hpp"
 #include "skynet/bus/result.hpp"
+#include "skynet/client/client.hpp"
 
 namespace skynet {
 
 namespace worker_detail {
 class request_builder;
 struct shared_state;
+struct cancel_slot;
 }  // namespace worker_detail
 
 // One request. It owns its frames: the views it returns live as long as it.
@@ -55,8 +78,51 @@ public:
     std::span<const zmq::message_t> frames() const noexcept { return raw_frames_; }
 
     // For calls made while serving this request: they inherit its deadline
-    // and name it as their parent. Valid while this request lives.
-    bus::call_context context() const noexcept { return {deadline_, request_id(), traceparent()}; }
+    // and name it as their parent. A copy: it outlives the request.
+    bus::call_context context() const {
+        return {deadline_, std::string(request_id()), std::string(traceparent())};
+    }
+
+    // --- Cancellation and metadata (docs/design.md, "Cancellation") ---
+    // The caller's metadata (call_options::metadata): the value of the
+    // first pair named `key`, or nothing; and every pair, in the caller's
+    // order. Views into this request: they live as long as it does.
+    std::optional<std::string_view> metadata(std::string_view key) const noexcept {
+        return metadata().find(key);
+    }
+    bus::metadata_view metadata() const noexcept;
+    // True once the caller gave this call up (call_handle::cancel): its
+    // answer will be dropped, so a long handler may stop early. Any thread,
+    // one atomic load. Meaningful until the request is answered (false
+    // after). Plain 7/MDP brokers never say; expired() tells the other way
+    // a caller stops waiting.
+    bool cancelled() const noexcept;
+    // --- nested calls: another service, in one line --------------------
+    // The worker's own client, made on first use and shared by all its
+    // handlers: the worker's ZeroMQ context, brokers and registry (redis,
+    // prefix, region). Valid until the worker's wait() returns; any thread.
+    // Throws std::logic_error once the worker has stopped, or for a raw
+    // request.
+    skynet::client& client() const;
+    // Options for a call made while serving this request: parent =
+    // context(), so that the call keeps within this request's deadline and
+    // carries its trace. Set the rest (idempotent, retries...) on the copy.
+    skynet::call_options call_options() const;
+    // client().call(...) with call_options(), or with `options` whose
+    // parent, when unset, becomes context(). Blocks: from a handler on the
+    // pool, not from one on the network thread. Never throws for a stopped
+    // worker: the outcome is UNAVAILABLE.
+    call_result call(std::string_view service, std::string_view method,
+                     const bus::bson_view& params) const;
+    call_result call(std::string_view service, std::string_view method,
+                     const bus::bson_view& params, skynet::call_options options) const;
+    // client().call_async(...) the same way; `done` runs on the client's
+    // thread (client.hpp), or at once with UNAVAILABLE once the worker has
+    // stopped. For async handlers: capture the responder in `done`.
+    void call_async(std::string_view service, std::string_view method, const bus::bson_view& params,
+                    call_callback done) const;
+    void call_async(std::string_view service, std::string_view method, const bus::bson_view& params,
+                    skynet::call_options options, call_callback done) const;
 
 private:
     friend class worker_detail::request_builder;
@@ -85,6 +151,14 @@ private:
     bool raw_ = false;
     bus::time_point deadline_ = bus::time_point::max();
     bus::time_point received_{};
+    // Cancellation and metadata: the "meta" sub-document in header_, and
+    // this request's cancel mark (cancel_table.hpp) once dispatched.
+    field_span metadata_;
+    const worker_detail::cancel_slot* cancel_slot_ = nullptr;
+    std::uint64_t cancel_generation_ = 0;
+    // The worker's state, for client(): it outlives every request (a
+    // responder holds a share; a handler's request dies before the worker).
+    worker_detail::shared_state* worker_ = nullptr;
 };
 
 // Where a reply goes: the connection a request came on, and the client
@@ -93,7 +167,8 @@ struct reply_route {
     std::uint32_t connection = 0;
     std::uint32_t epoch = 0;  // the connection's socket generation
     zmq::message_t address;
-    bool batched = false;  // the request came in a batch frame: so may its reply
+    bool batched = false;                     // the request came in a batch frame: so may its reply
+    std::uint32_t cancel_index = UINT32_MAX;  // its cancel_table slot, closed with the reply
 };
 
 // The answer to one request, owed exactly once. Move-only; reply() or fail()
@@ -117,6 +192,13 @@ public:
     void fail(bus::errc code, std::string_view message);
     // reply() with the value, or fail() with the error.
     void complete(bus::result<bus::bson_doc> outcome);
+
+    // --- typed replies (worker.hpp: typed handlers) ---
+    // reply() with a value of a type that has a codec<T>, encoded.
+    template <bson_codable T>
+    requires(!std::is_same_v<T, bus::bson_doc>) void reply(const T& value) {
+        reply(to_bson(value));
+    }
 
     bool done() const noexcept { return state_ == nullptr; }
 

@@ -8,12 +8,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <zmq.hpp>
 
 #include "skynet/bus/bson.hpp"
 #include "skynet/bus/errc.hpp"
 #include "skynet/bus/frames.hpp"
+#include "skynet/worker/handler_shape.hpp"
 #include "skynet/worker/request.hpp"
 #include "skynet/worker/worker_stats.hpp"
 
@@ -48,10 +50,16 @@ struct worker_options {
     std::chrono::milliseconds reconnect_max{5000};
     // On stop, how long in-flight requests get to finish.
     std::chrono::milliseconds drain_timeout{10000};
+    // One info line per request on the "worker" logger: method, request id,
+    // outcome code and handling time. Off by default: it costs a log line
+    // per request.
+    bool access_log = false;
     // A ZeroMQ context to share with the process's brokers and clients (one
-    // set of I/O threads, inproc between them); empty: one of its own. The
-    // worker holds a share until wait() returns (or it is destroyed), so
-    // the context outlives its sockets; do not shut it down before then.
+    // set of I/O threads, inproc between them); empty: one of its own,
+    // made by the constructor. The worker and its handlers' client
+    // (request::client()) share it; the worker holds a share until it is
+    // destroyed, so the context outlives their sockets; do not shut it down
+    // before then.
     std::shared_ptr<zmq::context_t> context;
 
     // The registry (docs/design.md). With `redis` set (redis://[:pass@]host:port/db)
@@ -67,21 +75,25 @@ struct worker_options {
     // the registry reporting it gone if it dies without a word (at least
     // 100 ms; refreshed every third of it).
     std::chrono::milliseconds lease{10000};
+    // The id to register under; empty: a fresh one. A host daemon (skyd)
+    // chooses it, so that a process it restarts comes back under the same
+    // id. 1-128 printable ASCII characters, no '/' or space (it begins the
+    // worker's routing ids).
+    std::string instance_id;
+    // The daemon's instance id that manages this process, put in the
+    // record's managed_by; empty: not managed.
+    std::string managed_by;
 };
 
-// Where a method's handler runs.
+// Where a method's handler runs, said once, when it is registered.
 enum class run_on {
-    pool,       // a handler thread: may block (default)
+    pool,       // a handler thread (options.concurrency of them): may block
     io_thread,  // the worker's network thread: must not block; fastest
 };
 
-// A synchronous handler returns the result document, or throws: the
-// exception's what() becomes a SERVICE_ERROR reply. bus::service_failure
-// carries another code.
+// The synchronous handler of earlier releases: handle() takes it as any
+// other callable returning a document.
 using handler = std::function<bus::bson_doc(const request&)>;
-// An asynchronous handler runs on the network thread, must not block, and
-// answers through the responder later, from any thread.
-using async_handler = std::function<void(responder)>;
 // A raw handler gets the body frames of a plain MDP request and returns the
 // reply's body frames (at least one).
 using raw_handler = std::function<bus::frames(std::span<const zmq::message_t>)>;
@@ -98,7 +110,9 @@ private:
 };
 
 // Hooks a service author can set before start(). They may run on any of the
-// worker's threads, so they must be thread-safe; they must not block.
+// worker's threads, so they must be thread-safe; they must not block. What
+// one throws is logged at error and goes no further. The request a hook is
+// given is valid during the call only.
 struct worker_hooks {
     std::function<void()> started;
     std::function<void()> stopped;
@@ -108,17 +122,80 @@ struct worker_hooks {
     std::function<void(const request&, std::chrono::nanoseconds, bus::errc)> method_completed;
 };
 
+// Threads: handlers run where their registration says (run_on); replies of
+// async handlers and handler-pool threads reach the network thread through
+// a mailbox. Nothing thrown on a worker thread (a handler, a hook, a
+// refused endpoint from the registry) escapes it: it is answered or logged.
+// A handler that throws, and a request for a method with no handler, are
+// logged at warn on the "worker" logger (at most 10 lines a second of
+// each, the rest counted: "suppressed=K" on the next line).
 class worker {
 public:
-    // Throws std::invalid_argument for unusable options (no service, no broker).
+    // Throws std::invalid_argument naming the option and its value for
+    // unusable options: service name (non-empty, no '@', not mmi.*), each
+    // endpoint in brokers (tcp://host:port, ipc://path, inproc://name), no
+    // broker and no redis, the redis URL, concurrency (1 to 4096), credit
+    // (up to 2^20), liveness, heartbeat, reconnect, drain, stats and lease
+    // intervals.
     explicit worker(worker_options options);
     ~worker();  // stop() and wait()
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
 
-    // Registration comes before start(); these are not thread-safe.
-    void handle(std::string method, handler fn, run_on where = run_on::pool);
-    void handle_async(std::string method, async_handler fn);
+    // --- Registration: before start(), from one thread ---------------------
+    //
+    // handle(method, fn, where) registers `fn` for `method`, to run where
+    // `where` says. What `fn` is decides how it answers:
+    //
+    //   sync   R fn(const request&)
+    //   typed  R fn(const In&, const request&)   or   R fn(const In&)
+    //     R is the reply: a bson_doc, a result<bson_doc> (an error is the
+    //     reply's code and detail), a type with a codec<T>, or a result of
+    //     one. Throwing std::exception answers SERVICE_ERROR with its what()
+    //     (service_failure: its own code) and is logged at warn.
+    //   async  void fn(responder)                or   void fn(const In&, responder)
+    //     answers through the responder with reply() or fail(), now or
+    //     later, from any thread.
+    //
+    // A typed handler's params are decoded with codec<In> first: params that
+    // do not decode answer BAD_REQUEST, with the codec's detail (naming the
+    // field), and `fn` does not run. In is deduced from fn's first parameter;
+    // handle<In, Out>(...) states both (Out: what fn returns or replies).
+    //
+    // Throws std::invalid_argument for an empty method name or one already
+    // registered, std::logic_error after start().
+    template <class F>
+    void handle(std::string method, F&& fn, run_on where = run_on::pool) {
+        using bare = std::remove_cvref_t<F>;
+        if constexpr (std::is_invocable_v<bare&, responder> &&
+                      !std::is_invocable_v<bare&, const request&>) {
+            add_async(std::move(method), async_handler(std::forward<F>(fn)), where);
+        } else if constexpr (std::is_invocable_v<bare&, const request&>) {
+            add_sync(std::move(method), worker_detail::untyped_sync(std::forward<F>(fn)), where);
+        } else {
+            handle<worker_detail::first_param_t<F>, void>(std::move(method), std::forward<F>(fn),
+                                                          where);
+        }
+    }
+    template <class In, class Out, class F>
+    void handle(std::string method, F&& fn, run_on where = run_on::pool) {
+        using bare = std::remove_cvref_t<F>;
+        if constexpr (std::is_invocable_v<bare&, const In&, responder>) {
+            add_async(std::move(method), worker_detail::typed_async<In>(std::forward<F>(fn)),
+                      where);
+        } else {
+            static_assert(std::is_invocable_v<bare&, const In&, const request&> ||
+                              std::is_invocable_v<bare&, const In&>,
+                          "a handler takes (const request&), (responder), (const In&), "
+                          "(const In&, const request&) or (const In&, responder)");
+            add_sync(std::move(method), worker_detail::typed_sync<In>(std::forward<F>(fn)), where);
+        }
+    }
+    // handle(method, fn, where) for an asynchronous fn; by default on the
+    // network thread, where it must not block.
+    void handle_async(std::string method, async_handler fn, run_on where = run_on::io_thread);
+    // The handler of requests that are not in our envelope (plain MDP
+    // clients). One per worker: a second throws std::invalid_argument.
     void handle_raw(raw_handler fn, run_on where = run_on::pool);
     worker_hooks& hooks() noexcept;
 
@@ -146,6 +223,9 @@ public:
     std::string announced_name() const;
 
 private:
+    void add_sync(std::string method, sync_handler fn, run_on where);
+    void add_async(std::string method, async_handler fn, run_on where);
+
     struct impl;
     std::unique_ptr<impl> impl_;
 };
