@@ -104,7 +104,7 @@ private:
     // queue's oldest requests, then the ready lists. `w` may be removed by a
     // failed send; do not use it afterwards.
     void back_in_service(worker_peer& w, bool was_unready, time_point now);
-    // mmi.cancel (cancel_path.cpp): the client's requests it names are
+    // mmi.cancel (request_path.cpp): the client's requests it names are
     // dropped from their queue, or marked cancelled where a worker holds
     // them (and that worker told, if it is ours).
     void on_mmi_cancel(zmq::message_t& client, bus::mdp::client_message& request, time_point now);

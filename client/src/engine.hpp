@@ -108,7 +108,7 @@ private:
     bool retried(pending_call& call, int from, const call_result& outcome, time_point now);
     void finish(pending_call& call, call_result&& outcome);
 
-    // Cancellation (cancel.cpp): a handle's cancel, on the driving thread.
+    // Cancellation (call_endings.cpp): a handle's cancel, on the driving thread.
     // The call ends CANCELLED if it has not ended, and the brokers it went
     // to are told (mmi.cancel).
     void cancel_call(std::uint64_t id, time_point now);
@@ -117,7 +117,7 @@ private:
     // starts at the end of the turn): that call ends at once.
     bool cancelled_before_start(submission& s);
 
-    // What comes back from brokers (replies.cpp).
+    // What comes back from brokers (call_endings.cpp).
     void on_link_message(std::size_t link, time_point now);
     // The one reply path: a reply however it came (bus::for_each_message).
     void on_reply_message(std::size_t link, bus::message_view& message, time_point now);
@@ -159,7 +159,7 @@ private:
     bus::frames in_;
     bus::frames out_;          // a raw call's frames
     time_point next_check_{};  // broker health, every tick at least
-    // Cancels of this turn that found no call (cancel.cpp).
+    // Cancels of this turn that found no call (call_endings.cpp).
     std::vector<std::uint64_t> early_cancels_;
     std::mutex follower_mutex_;
     const registry::broker_follower* follower_ = nullptr;  // guarded by follower_mutex_

@@ -43,7 +43,7 @@ struct pending_call : runtime::slot {
     int moves = 0;        // times moved off a broker that answered UNAVAILABLE or UNKNOWN_SERVICE
     int raw_socket = -1;  // a raw call's socket
     call_callback done;
-    std::uint64_t call_id = 0;    // its handle's (cancel.cpp); 0: none
+    std::uint64_t call_id = 0;    // its handle's (cancel_gate.cpp); 0: none
     bus::metadata_list metadata;  // carried in each attempt's header
 };
 

@@ -46,8 +46,9 @@ struct pending_sum {
     }
 };
 
-void index(client& bus_client, responder answer) {
-    auto n = answer.request().params().get_int64("n");
+void answer_index(responder answer) {
+    const auto& req = answer.request();
+    auto n = req.params().get_int64("n");
     if (!n || *n < 0 || *n > largest_n) {
         answer.fail(bus::errc::bad_request, "Index needs {n: a number from 0 to 25}");
         return;
@@ -58,9 +59,11 @@ void index(client& bus_client, responder answer) {
         answer.reply(std::move(result));
         return;
     }
-    call_options options;
-    options.parent = answer.request().context();
+    // The worker's own client: its brokers or registry, within this
+    // request's deadline and trace (parent = the request's context).
+    auto options = req.call_options();
     options.idempotent = true;  // fib is pure: safe to run again
+    auto& bus_client = req.client();
     auto waiting = std::make_shared<pending_sum>(std::move(answer));
     for (std::int64_t half : {*n - 1, *n - 2}) {
         bus::bson_doc params;
@@ -78,18 +81,5 @@ int main(int argc, char** argv) {
                       "answers Index {n} with fib(n), computed through the bus",
                       {.concurrency = 1, .credit = 16384});
     args.parse_or_exit(argc, argv);
-    return run_service(args, "fibonacci", [](worker& w) {
-        // The nested calls go where the worker serves: its brokers, or
-        // those of its region in the registry.
-        client_options settings;
-        settings.name = "fibonacci-service";
-        settings.brokers = w.options().brokers;
-        settings.redis = w.options().redis;
-        settings.redis_prefix = w.options().redis_prefix;
-        settings.region = w.options().region;
-        // Owned by the handler, so it lives until the worker is gone.
-        auto bus_client = std::make_shared<client>(std::move(settings));
-        w.handle_async("Index",
-                       [bus_client](responder answer) { index(*bus_client, std::move(answer)); });
-    });
+    return run_service(args, "fibonacci", [](worker& w) { w.handle_async("Index", answer_index); });
 }

@@ -2,6 +2,7 @@
 // region when theirs has none for the service, and through a Redis outage.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <thread>
 
 #include "fixture.hpp"
@@ -88,6 +89,63 @@ TEST(ClientDiscovery, RequestsFlowThroughARedisOutageAndAllRegisterAgain) {
     stop = true;
     traffic.join();
     EXPECT_EQ(failed, 0) << "last error code " << last_error;
+}
+
+// A broker that is slow to answer (frozen here) when Redis restarts empty
+// drops out of the registry and cannot register again until it wakes. For
+// the client it is then both "not answering" and gone from the registry; it
+// must stay a last resort, not be taken for "no broker serves it": calls
+// made meanwhile wait for it and are answered once it wakes.
+TEST(ClientDiscovery, CallsWaitForAFrozenBrokerThatRedisForgot) {
+    registry_cluster cluster;
+    const auto broker = cluster.start_broker("eu");
+    cluster.start_service("fibonacci-service", "eu");
+    ASSERT_TRUE(eventually([&] { return all_registered(cluster); }));
+    client c(discovering(cluster, "eu"));
+
+    bus::bson_doc params;
+    params.add_int64("n", 5);
+    call_options options;
+    options.timeout = 60s;
+    options.idempotent = true;
+    ASSERT_TRUE(c.call("fibonacci", "Index", params.view(), options));
+
+    std::atomic<int> answered{0};
+    std::atomic<int> failed{0};
+    std::atomic<int> last_error{0};
+    std::atomic<int> issued{0};
+    auto one_call = [&] {
+        ++issued;
+        c.call_async("fibonacci", "Index", params.view(), options, [&](call_result outcome) {
+            if (outcome) {
+                ++answered;
+            } else {
+                ++failed;
+                last_error = static_cast<int>(outcome.code());
+            }
+        });
+    };
+
+    cluster.signal_broker(broker, SIGSTOP);
+    ASSERT_TRUE(eventually([&] { return c.stats().brokers_lost >= 1; }))
+        << "the client never noticed its broker stopped answering";
+    cluster.redis().stop();
+    cluster.redis().start();
+    ASSERT_TRUE(eventually([&] { return cluster.find({}).empty() && cluster.redis().running(); }));
+    // Calls made from now on find the broker gone from the registry and not
+    // answering. Paced, so that some are made after the client has read the
+    // empty registry (it resubscribes within its retry interval).
+    for (int i = 0; i < 150; ++i) {
+        one_call();
+        std::this_thread::sleep_for(10ms);  // pacing the traffic, not waiting for anything
+    }
+    EXPECT_EQ(failed, 0) << "calls ended while the broker was frozen, last error code "
+                         << last_error;
+    cluster.signal_broker(broker, SIGCONT);
+    EXPECT_TRUE(eventually([&] { return answered + failed == issued; }, 60s))
+        << answered << " answered, " << failed << " failed of " << issued;
+    EXPECT_EQ(failed, 0) << "last error code " << last_error;
+    EXPECT_EQ(answered, issued);
 }
 
 }  // namespace

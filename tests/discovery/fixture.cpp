@@ -25,6 +25,14 @@ void registry_cluster::stop_broker(const std::string& endpoint) {
     }
 }
 
+void registry_cluster::signal_broker(const std::string& endpoint, int signo) {
+    for (auto& [where, process] : brokers_) {
+        if (where == endpoint && process) {
+            process->signal(signo);
+        }
+    }
+}
+
 child_process& registry_cluster::start_service(const std::string& binary, const std::string& region,
                                                std::vector<std::string> extra) {
     std::vector<std::string> args{"--redis",        url(), "--region",    region,

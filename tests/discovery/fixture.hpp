@@ -20,6 +20,8 @@ public:
     // A broker of `region` on a free loopback port; its endpoint.
     std::string start_broker(const std::string& region, std::vector<std::string> extra = {});
     void stop_broker(const std::string& endpoint);
+    // Sends `signo` to the broker at `endpoint` (SIGSTOP freezes it).
+    void signal_broker(const std::string& endpoint, int signo);
     // A service binary serving on the brokers of `region` it finds.
     child_process& start_service(const std::string& binary, const std::string& region,
                                  std::vector<std::string> extra = {});

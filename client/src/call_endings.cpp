@@ -1,7 +1,12 @@
-// What comes back from brokers. One path for every reply however it came,
-// alone or as a record of a batch frame (bus::for_each_message): to its
-// call, or, if it is not our envelope, ending the call it answers. And what
-// their silence or a broken connection means for the calls they hold.
+// How calls end on the driving thread. What comes back from brokers: one
+// path for every reply however it came, alone or as a record of a batch
+// frame (bus::for_each_message), to its call, or, if it is not our
+// envelope, ending the call it answers; what their silence or a broken
+// connection means for the calls they hold; and cancels (cancel_gate.cpp
+// brings them here). Cancels are rare: the call is found by scanning the
+// calls in flight, and nothing is added to a call's own path but its id.
+#include <algorithm>
+
 #include "engine.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -257,6 +262,66 @@ void engine::lose_link(std::size_t index, time_point now, const char* why) {
             finish(call, bus::error{bus::errc::worker_lost, "broker stopped answering"});
         }
     });
+}
+
+void engine::cancel_call(std::uint64_t id, time_point now) {
+    (void)now;
+    pending_call* found = nullptr;
+    calls_.for_each([&](pending_call& call) {
+        if (call.call_id == id) {
+            found = &call;
+        }
+    });
+    if (found == nullptr) {
+        early_cancels_.push_back(id);  // ended already, or starts later this turn
+        return;
+    }
+    auto& call = *found;
+    if (!call.raw) {
+        char hex[runtime::slot_token::hex_size];
+        const auto request_id = call.token().to_hex(hex);
+        for (int link : {call.link, call.hedge_link}) {
+            if (link >= 0) {
+                tell_broker_cancelled(static_cast<std::size_t>(link), request_id);
+            }
+        }
+    }
+    finish(call, bus::error{bus::errc::cancelled, "cancelled by the caller"});
+}
+
+// The request may still be staged in this link's batch: it leaves first, so
+// that the broker knows it when the cancel comes. A broker that does not
+// know mmi.cancel answers 501, which the reply path ignores like any mmi.*
+// answer; so do ours ("200", "404").
+void engine::tell_broker_cancelled(std::size_t index, std::string_view request_id) {
+    auto& link = links_[index];
+    if (!link.out.flush(*link.socket)) {
+        unsend(link, bus::clock::now());
+    }
+    out_.clear();
+    bus::mmi::put_cancel_request(out_, request_id);
+    (void)bus::send_frames(*link.socket, out_, true);  // lost: the handler runs on, that is all
+    out_.clear();
+}
+
+bool engine::cancelled_before_start(submission& s) {
+    if (early_cancels_.empty() || s.call_id == 0) {
+        return false;
+    }
+    const auto it = std::find(early_cancels_.begin(), early_cancels_.end(), s.call_id);
+    if (it == early_cancels_.end()) {
+        return false;
+    }
+    early_cancels_.erase(it);
+    stats_.calls.fetch_add(1, std::memory_order_relaxed);
+    stats_.errors.fetch_add(1, std::memory_order_relaxed);
+    auto done = std::move(s.done);
+    try {
+        done(bus::error{bus::errc::cancelled, "cancelled by the caller before it started"});
+    } catch (const std::exception& e) {
+        log_->error("call callback threw error=\"{}\"", e.what());
+    }
+    return true;
 }
 
 }  // namespace skynet::client_detail
