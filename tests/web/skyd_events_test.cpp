@@ -106,5 +106,25 @@ TEST_F(WebSkydTest, AManagedWorkerKilledShowsAsRestartEventsAndRestarts) {
     })) << "the instance never showed its restart";
 }
 
+TEST_F(WebSkydTest, LogsStreamAManagedServicesOutputThroughItsDaemon) {
+    start_dashboard(dashboard_options());
+    start_skyd();
+    const auto id = deploy_sleeper();
+    ASSERT_FALSE(id.empty());
+    // The daemons' listing is polled; the logs endpoint asks them itself.
+    sse_reader logs(port(), "/api/logs?service=sleeper-service&tail=20");
+    auto line = logs.wait_for([&](const sse_event& e) {
+        const auto j = e.json();
+        return e.event == "line" && j["id"] == id && j["host"] == "h1" && j["line"].is_string();
+    });
+    EXPECT_TRUE(line) << "status " << logs.status() << " " << logs.error_body();
+
+    auto [status, reply] = get("/api/logs?service=sleeper-service&grep=(");
+    EXPECT_EQ(status, 400);
+    EXPECT_TRUE(reply.contains("error"));
+    auto [s2, none] = get("/api/logs?service=nothing-here");
+    EXPECT_EQ(s2, 404);
+}
+
 }  // namespace
 }  // namespace skynet::testing

@@ -4,6 +4,7 @@
 // `event: line` {"host","id","line"}; a daemon that fails is one
 // `event: problem` {"host","id","text"} until it answers again.
 #include <charconv>
+#include <optional>
 #include <regex>
 #include <set>
 #include <variant>
@@ -109,6 +110,26 @@ std::vector<followed> chosen(const std::vector<sky::daemon_listing>& listings,
     return out;
 }
 
+// The processes to follow, or nothing after answering why not.
+std::optional<std::vector<followed>> find_followed(const server_context& context,
+                                                   const httplib::Request& req,
+                                                   httplib::Response& res) {
+    const auto service = req.get_param_value("service");
+    const auto daemons = context.model.of_kind(registry::instance_kind::daemon);
+    auto listed =
+        sky::list_processes(context.options.registry, daemons, context.options.command_timeout);
+    if (!listed) {
+        send_error(res, 503, "cannot ask the host daemons: " + listed.err().detail);
+        return std::nullopt;
+    }
+    auto all = chosen(listed->listings, service, req.get_param_value("id"));
+    if (all.empty()) {
+        send_error(res, 404, "no managed process of service '" + service + "'");
+        return std::nullopt;
+    }
+    return all;
+}
+
 }  // namespace
 
 void add_logs_stream(httplib::Server& server, server_context& context) {
@@ -118,17 +139,8 @@ void add_logs_stream(httplib::Server& server, server_context& context) {
             send_error(res, 400, *problem);
             return;
         }
-        const auto service = req.get_param_value("service");
-        const auto daemons = context.model.of_kind(registry::instance_kind::daemon);
-        auto listed =
-            sky::list_processes(context.options.registry, daemons, context.options.command_timeout);
-        if (!listed) {
-            send_error(res, 503, "cannot ask the host daemons: " + listed.err().detail);
-            return;
-        }
-        auto all = chosen(listed->listings, service, req.get_param_value("id"));
-        if (all.empty()) {
-            send_error(res, 404, "no managed process of service '" + service + "'");
+        auto all = find_followed(context, req, res);
+        if (!all) {
             return;
         }
         std::shared_ptr<stream_slot> slot = context.hub.open();
@@ -136,7 +148,7 @@ void add_logs_stream(httplib::Server& server, server_context& context) {
             send_error(res, 503, "too many streams");
             return;
         }
-        auto state = std::make_shared<std::vector<followed>>(std::move(all));
+        auto state = std::make_shared<std::vector<followed>>(std::move(*all));
         auto next = std::make_shared<steady_clock::time_point>(steady_clock::now());
         auto request = std::get<sky::logs_request>(std::move(parsed));
         auto turn = [&context, state, next, request](stream_queue& queue) {

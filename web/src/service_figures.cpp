@@ -73,6 +73,37 @@ json service_figures::update(const std::map<std::string, registry::instance>& in
     return out;
 }
 
+namespace {
+
+// What a service's live workers say together.
+struct worker_sums {
+    std::set<std::string> versions;
+    int registered = 0;
+    std::uint64_t requests = 0, errors = 0;
+    double weighted_us[3] = {0, 0, 0};  // p50, p95, p99 times each worker's requests
+
+    explicit worker_sums(const std::vector<const registry::instance*>& workers) {
+        for (const auto* r : workers) {
+            if (!r->version.empty()) {
+                versions.insert(r->version);
+            }
+            registered += r->registered ? 1 : 0;
+            requests += r->stats.requests;
+            errors += r->stats.errors;
+            const int which[3] = {50, 95, 99};
+            for (int i = 0; i < 3; ++i) {
+                weighted_us[i] += static_cast<double>(latency_us(*r, which[i]) * r->stats.requests);
+            }
+        }
+    }
+    // Request-weighted, in ms; 0 before any request.
+    double ms(int i) const {
+        return requests == 0 ? 0.0 : weighted_us[i] / static_cast<double>(requests) / 1000.0;
+    }
+};
+
+}  // namespace
+
 json service_figures::figures_of(const std::string& name, service_state& s,
                                  const std::vector<const registry::instance*>& workers,
                                  const service_load& load, steady::time_point now,
@@ -84,42 +115,27 @@ json service_figures::figures_of(const std::string& name, service_state& s,
     const auto& recent = sample_before(s.samples, now - short_window);
     const auto& minute = s.samples.front();
     const auto minute_requests = s.requests - minute.requests;
-    std::set<std::string> versions;
-    int registered = 0;
-    std::uint64_t requests = 0, errors = 0, weight = 0;
-    double weighted[3] = {0, 0, 0};
-    for (const auto* r : workers) {
-        versions.insert(r->version);
-        registered += r->registered ? 1 : 0;
-        requests += r->stats.requests;
-        errors += r->stats.errors;
-        weight += r->stats.requests;
-        const int which[3] = {50, 95, 99};
-        for (int i = 0; i < 3; ++i) {
-            weighted[i] += static_cast<double>(latency_us(*r, which[i]) * r->stats.requests);
-        }
-    }
-    const auto ms = [&](int i) { return weight == 0 ? 0.0 : weighted[i] / weight / 1000.0; };
-    add_history(s, ms(2), now, now_ms);
-    versions.erase("");
+    const auto minute_errors = s.errors - minute.errors;
+    const worker_sums sums(workers);
+    add_history(s, sums.ms(2), now, now_ms);
     return json{
         {"service", name},
-        {"versions", versions},
+        {"versions", sums.versions},
         {"instances", workers.size()},
-        {"registered", registered},
+        {"registered", sums.registered},
         {"rps_1s", per_second(s.requests - recent.requests, now - recent.at)},
         {"rps_60s", per_second(minute_requests, now - minute.at)},
         {"error_rate", minute_requests == 0 ? 0.0
-                                            : static_cast<double>(s.errors - minute.errors) /
+                                            : static_cast<double>(minute_errors) /
                                                   static_cast<double>(minute_requests)},
-        {"p50_ms", ms(0)},
-        {"p95_ms", ms(1)},
-        {"p99_ms", ms(2)},
+        {"p50_ms", sums.ms(0)},
+        {"p95_ms", sums.ms(1)},
+        {"p99_ms", sums.ms(2)},
         {"queued", load.queued},
         {"idle", load.idle},
         {"busy", load.busy},
-        {"requests", requests},
-        {"errors", errors},
+        {"requests", sums.requests},
+        {"errors", sums.errors},
         {"history", s.history},
     };
 }
