@@ -88,6 +88,21 @@ TEST_F(WebTest, AnUnregisterActionTakesEffectInTheRegistry) {
     EXPECT_TRUE(again["results"][0]["ok"].get<bool>()) << again;
 }
 
+TEST_F(WebTest, RestartingAnUnmanagedWorkerCarriesSkysNote) {
+    start_dashboard(dashboard_options());
+    auto worker = start_worker("5000");
+    const auto id = wait_for_worker("sleeper");
+    ASSERT_FALSE(id.empty());
+    auto [status, reply] = post("/api/actions", json{{"action", "restart"}, {"ids", {id}}}.dump());
+    ASSERT_EQ(status, 200) << reply;
+    ASSERT_EQ(reply["results"].size(), 1u);
+    EXPECT_TRUE(reply["results"][0]["ok"].get<bool>()) << reply;
+    EXPECT_NE(reply["results"][0]["text"].get<std::string>().find("not managed by skyd"),
+              std::string::npos)
+        << reply;
+    EXPECT_TRUE(worker->wait_exit(15s).has_value()) << "told to restart, it should exit";
+}
+
 // Counts, not rates: the workers' own request counters, summed per service.
 TEST_F(WebTest, ServicesCountEveryCallMade) {
     start_dashboard(dashboard_options());
