@@ -9,6 +9,7 @@ packages=(
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   redis-server clang-format
+  libcpp-httplib-dev
   iproute2
 )
 

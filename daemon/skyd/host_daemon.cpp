@@ -88,6 +88,8 @@ host_daemon::host_daemon(skyd_settings settings) : settings_(std::move(settings)
             .updated = [this](const registry::instance& r) { on_instance(r, true); },
             .removed = [this](const registry::instance& r) { on_instance(r, false); }});
     steering_ = std::make_unique<instance_steering>(settings_.redis);
+    publisher_ = std::make_unique<event_publisher>(settings_.redis, settings_.id, settings_.host,
+                                                   settings_.region);
     supervisor_ = std::make_unique<supervisor>(supervisor_settings());
     if (const auto& problem = supervisor_->load_error()) {
         log()->error("state file: {} (set aside; starting with no managed process)",
@@ -315,7 +317,12 @@ void host_daemon::on_event(const supervisor_event& event) {
 
 void host_daemon::note(const std::string& id, std::string what, std::string detail) {
     log()->info("{} {} {}", id, what, detail);
-    events_.push_back({registry::wall_clock_ms(), id, std::move(what), std::move(detail)});
+    const auto at = registry::wall_clock_ms();
+    if (publisher_) {
+        const auto spec = supervisor_ ? supervisor_->spec(id) : std::nullopt;
+        publisher_->post({at, id, spec ? spec->display_name() : std::string(), what, detail});
+    }
+    events_.push_back({at, id, std::move(what), std::move(detail)});
     if (events_.size() > events_kept) {
         events_.pop_front();
     }

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 
+#include "event_publisher.hpp"
 #include "instance_steering.hpp"
 #include "pressure_watch.hpp"
 #include "skynet/daemon/host_figures.hpp"
@@ -99,6 +100,8 @@ private:
     mutable std::mutex registered_mutex_;
     std::set<std::string, std::less<>> registered_;  // guarded by registered_mutex_
 
+    // Before the supervisor: its events are published from its constructor on.
+    std::unique_ptr<event_publisher> publisher_;
     std::mutex mutex_;  // guards what follows, shared with the command thread
     std::unique_ptr<supervisor> supervisor_;
     std::deque<daemon_event> events_;

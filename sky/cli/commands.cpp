@@ -31,6 +31,8 @@ const std::vector<command_spec>& command_table() {
         {"call", "SERVICE METHOD ['JSON']", "call a method through a broker, print the reply",
          run_call},
         {"watch", "", "print instances as they come, change and go (until Ctrl-C)", run_watch},
+        {"dashboard", "",
+         "serve the live web dashboard (--listen 127.0.0.1:8080, --max-streams 16)", run_dashboard},
         {"complete", "LINE", "completion candidates for LINE (for the bash script)", run_complete},
     };
     return table;

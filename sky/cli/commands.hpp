@@ -61,6 +61,8 @@ int run_logs(session& s, const invocation& inv);
 int run_call(session& s, const invocation& inv);
 // watch.cpp
 int run_watch(session& s, const invocation& inv);
+// dashboard.cpp
+int run_dashboard(session& s, const invocation& inv);
 // completion.cpp: `sky complete WHAT [PREFIX]`, for the bash script.
 int run_complete(session& s, const invocation& inv);
 

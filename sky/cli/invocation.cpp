@@ -36,7 +36,9 @@ po::options_description visible_options() {
         "tail", po::value<int>(), "logs: the last N lines (default 20)")(
         "grep", po::value<std::string>(), "logs: only lines matching this regular expression")(
         "follow,f", po::bool_switch(), "logs: keep printing new lines (until Ctrl-C)")(
-        "rolling", po::bool_switch(), "restart: one at a time, each once its successor is back");
+        "rolling", po::bool_switch(), "restart: one at a time, each once its successor is back")(
+        "listen", po::value<std::string>(), "dashboard: HOST:PORT to serve on (127.0.0.1:8080)")(
+        "max-streams", po::value<int>(), "dashboard: event streams open at once (default 16)");
     return d;
 }
 
@@ -169,6 +171,10 @@ invocation parse_invocation(const std::vector<std::string>& given) {
     inv.all = v["all"].as<bool>();
     inv.yes = v["yes"].as<bool>();
     inv.raw = v["raw"].as<bool>();
+    inv.listen = text_of(v, "listen");
+    if (v.count("max-streams") != 0) {
+        inv.max_streams = v["max-streams"].as<int>();
+    }
     inv.help = v.count("help") != 0;
     return inv;
 }

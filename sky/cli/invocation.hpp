@@ -41,6 +41,8 @@ struct invocation {
     std::optional<std::string> grep;    // logs --grep RE
     bool follow = false;                // logs -f
     bool rolling = false;               // restart --rolling
+    std::optional<std::string> listen;  // dashboard --listen HOST:PORT
+    std::optional<int> max_streams;     // dashboard --max-streams N
 };
 
 // Parses the words after "sky" (or a line of the shell). Options may come
