@@ -10,6 +10,7 @@ packages=(
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   redis-server clang-format
   iproute2
+  libcpp-httplib-dev chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )
 
 missing=()

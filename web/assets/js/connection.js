@@ -1,0 +1,75 @@
+// The stream: /api/events through EventSource, which reconnects by itself
+// with Last-Event-ID. The page says "disconnected" on an error or after 5 s
+// without any event (the server sends services every second), and opens a
+// new stream itself if the browser gave up; a new snapshot replaces state.
+
+const connection = {
+  source: null,
+  last_message_ms: 0,
+  connected: false,
+  retry_timer: null,
+};
+
+const silence_limit_ms = 5000;
+
+function set_connected(connected) {
+  connection.connected = connected;
+  $('#banner-disconnected').hidden = connected;
+  const status = $('#conn-status');
+  status.dataset.state = connected ? 'live' : 'disconnected';
+  status.textContent = connected ? 'live' : 'disconnected';
+  document.body.classList.toggle('stale', !connected);
+}
+
+function on_stream_message(handler) {
+  return (event) => {
+    connection.last_message_ms = Date.now();
+    if (!connection.connected) set_connected(true);
+    let data;
+    try {
+      data = JSON.parse(event.data);
+    } catch (e) {
+      console.warn('bad event data', event.type, e);
+      return;
+    }
+    handler(data);
+    schedule_render();
+  };
+}
+
+function open_stream() {
+  if (connection.source) connection.source.close();
+  const source = new EventSource('/api/events');
+  connection.source = source;
+  connection.last_message_ms = Date.now();
+  source.addEventListener('snapshot', on_stream_message(apply_snapshot));
+  source.addEventListener('instance', on_stream_message(apply_instance));
+  source.addEventListener('services', on_stream_message((d) => { state.services = d || []; }));
+  source.addEventListener('log', on_stream_message(apply_log));
+  source.addEventListener('status', on_stream_message((d) => { state.redis = d.redis; }));
+  source.onerror = () => {
+    set_connected(false);
+    // CLOSED: the browser will not retry (an HTTP error such as 503).
+    if (source.readyState === EventSource.CLOSED) retry_later();
+  };
+}
+
+function retry_later() {
+  if (connection.retry_timer) return;
+  connection.retry_timer = setTimeout(() => {
+    connection.retry_timer = null;
+    open_stream();
+  }, 2000);
+}
+
+// Silence: the connection may be half-open (a vanished server, a dropped
+// route). Say so, and start again rather than wait on TCP.
+function watch_stream() {
+  setInterval(() => {
+    if (Date.now() - connection.last_message_ms > silence_limit_ms) {
+      if (connection.connected) set_connected(false);
+      connection.last_message_ms = Date.now();
+      open_stream();
+    }
+  }, 1000);
+}
