@@ -57,7 +57,7 @@ const instance_columns = [
   { html: (r) => us(stat(r, 'latency_avg_us')) },
   { html: (r) => us(stat(r, 'latency_p99_us')) },
   { html: (r) => ago(stat(r, 'last_request_at')) },
-  { html: (r) => num(r.restarts ?? 0) },
+  { html: (r) => r.managed_by ? num(r.restarts ?? 0) : '-' },
   { html: (r) => esc(stat(r, 'last_error') || ''), css: 'error' },
   { html: (r) => ['unregister', 'register', 'restart', 'stop'].map((a) =>
       `<button type="button" class="action" data-action="${a}" data-id="${esc(r.id)}"` +
@@ -163,6 +163,13 @@ function broker_rows() {
   return [...rows.values()];
 }
 
+// The workers whose record names this broker's endpoint.
+function workers_on(endpoint) {
+  if (!endpoint) return undefined;
+  return instances_of_kind('worker').filter((r) => String(r.broker || '').split(',')
+    .some((e) => e.trim() === endpoint)).length;
+}
+
 function broker_figure(b, name) {
   const f = b.figures || {};
   return f[name] ?? f.stats?.[name] ?? b.stats?.[name] ?? b[name];
@@ -175,7 +182,7 @@ const broker_columns = [
   { html: (b) => num(broker_figure(b, 'clients')) },
   { html: (b) => {
     const w = broker_figure(b, 'workers');
-    return Array.isArray(w) ? num(w.length) : num(w);
+    return Array.isArray(w) ? num(w.length) : num(w ?? workers_on(b.endpoint));
   } },
   { html: (b) => num((b.services || []).filter((s) => !s.includes('@')).length) },
 ];
