@@ -63,11 +63,13 @@ function retry_later() {
 }
 
 // Silence: the connection may be half-open (a vanished server, a dropped
-// route). Say so, and start again rather than wait on TCP.
+// route). Say so after 5 s; after 15 s start again rather than wait on TCP
+// (a late services tick alone must not cost a new snapshot).
 function watch_stream() {
   setInterval(() => {
-    if (Date.now() - connection.last_message_ms > silence_limit_ms) {
-      if (connection.connected) set_connected(false);
+    const silent = Date.now() - connection.last_message_ms;
+    if (silent > silence_limit_ms && connection.connected) set_connected(false);
+    if (silent > 3 * silence_limit_ms) {
       connection.last_message_ms = Date.now();
       open_stream();
     }

@@ -54,6 +54,12 @@ function follow_logs() {
     if (logs.lines.length > logs.max_lines) logs.lines.splice(0, logs.lines.length - logs.max_lines);
     render_log_lines();
   });
+  source.addEventListener('problem', (event) => {
+    let d;
+    try { d = JSON.parse(event.data); } catch (e) { return; }
+    logs.lines.push({ text: `${d.host || ''} ${d.id || ''} ! ${d.text ?? ''}` });
+    render_log_lines();
+  });
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) stop_logs(`${service}: the stream ended`);
     else $('#logs-status').textContent = `${service}: reconnecting…`;
