@@ -1,7 +1,7 @@
-// The stream: /api/events through EventSource, which reconnects by itself
-// with Last-Event-ID. The page says "disconnected" on an error or after 5 s
-// without any event (the server sends services every second), and opens a
-// new stream itself if the browser gave up; a new snapshot replaces state.
+// The stream: /api/events through EventSource. The page says
+// "disconnected" on an error or after 5 s without any event (the server
+// sends the services every second), and opens a new stream itself every
+// second until one answers; its snapshot replaces the whole state.
 
 const connection = {
   source: null,
@@ -49,8 +49,12 @@ function open_stream() {
   source.addEventListener('status', on_stream_message((d) => { state.redis = d.redis; }));
   source.onerror = () => {
     set_connected(false);
-    // CLOSED: the browser will not retry (an HTTP error such as 503).
-    if (source.readyState === EventSource.CLOSED) retry_later();
+    // A fresh stream rather than the browser's retry with Last-Event-ID: a
+    // dashboard restarted on the same port numbers its events from 1 again,
+    // so an id from before could replay the wrong deltas; a new snapshot is
+    // always right, and small.
+    source.close();
+    retry_later();
   };
 }
 
@@ -59,7 +63,7 @@ function retry_later() {
   connection.retry_timer = setTimeout(() => {
     connection.retry_timer = null;
     open_stream();
-  }, 2000);
+  }, 1000);
 }
 
 // Silence: the connection may be half-open (a vanished server, a dropped
