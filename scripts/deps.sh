@@ -9,8 +9,9 @@ packages=(
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   redis-server clang-format
+  libcpp-httplib-dev
   iproute2
-  libcpp-httplib-dev chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
+  chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )
 
 missing=()
