@@ -117,7 +117,7 @@ TEST_F(DashboardPageTest, TheDisconnectedBannerShowsAndGoesAwayOnResync) {
     start_service("sleeper-service", "eu");
     auto sleeper_id = wait_for_worker([&] { return workers_of("sleeper"); });
     ASSERT_FALSE(sleeper_id.empty());
-    start_dashboard();
+    ASSERT_NO_FATAL_FAILURE(start_dashboard());
     EXPECT_TRUE(eventually([&] { return !displayed("#banner-disconnected"); }, page_limit))
         << "the banner stayed after the dashboard came back";
     EXPECT_TRUE(eventually([&] { return shows_instance(sleeper_id) && shows_instance(echo_id); },
