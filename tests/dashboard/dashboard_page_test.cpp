@@ -168,4 +168,22 @@ TEST_F(DashboardPageTest, AnUnregisterActionTakesEffect) {
     screenshot("unregistered");
 }
 
+TEST_F(DashboardPageTest, RedisGoingAwayShowsABannerNotAnEmptyCluster) {
+    start_service("echo-service", "eu");
+    auto id = wait_for_worker([&] { return workers_of("echo"); });
+    ASSERT_FALSE(id.empty());
+    ASSERT_TRUE(eventually([&] { return shows_instance(id); }, page_limit));
+    EXPECT_FALSE(displayed("#banner-redis"));
+
+    redis_.stop();
+    EXPECT_TRUE(eventually([&] { return displayed("#banner-redis"); }, page_limit))
+        << "no Redis banner with Redis stopped";
+    EXPECT_TRUE(shows_instance(id)) << "the page emptied the cluster instead";
+    screenshot("redis-down");
+
+    redis_.start();
+    EXPECT_TRUE(eventually([&] { return !displayed("#banner-redis"); }, page_limit))
+        << "the Redis banner stayed after Redis came back";
+}
+
 }  // namespace skynet::testing
