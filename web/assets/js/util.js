@@ -18,7 +18,7 @@ function num(value, digits = 0) {
 
 function ms(value) {
   const n = Number(value);
-  if (!Number.isFinite(n)) return '-';
+  if (!Number.isFinite(n) || n <= 0) return '-';  // 0: nothing measured yet
   if (n < 1) return n.toFixed(2) + ' ms';
   if (n < 1000) return n.toFixed(1) + ' ms';
   return (n / 1000).toFixed(2) + ' s';
