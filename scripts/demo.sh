@@ -3,8 +3,10 @@
 # broker and skyd (the host daemon) on free loopback ports, deploys the
 # example services through skyd (registered in Redis, finding each other
 # there), sends requests, shows the results and the cluster it built, kills
-# a worker to show the bus routing around it and skyd bringing it back, and
-# stops everything it started.
+# a worker to show the bus routing around it and skyd bringing it back,
+# serves the live dashboard (sky dashboard) meanwhile, and stops everything
+# it started. SKYNET_DEMO_HOLD_S=120 keeps the cluster and the dashboard up
+# that long at the end, to look at the page.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -72,6 +74,16 @@ doomed_id=$("$bin/sky" --host "$host" --service fibonacci deploy --json "$bin/fi
 echo "$host: $doomed_id"
 "$bin/sky" --host "$host" --service fibonacci deploy "$bin/fibonacci-service" --version 1.1
 
+# The live dashboard of this cluster (the registry above; loopback only).
+dashboard_port=$(free_port)
+start dashboard "$bin/sky" dashboard --listen "127.0.0.1:$dashboard_port"
+for _ in $(seq 100); do
+  (echo >/dev/tcp/127.0.0.1/$dashboard_port) 2>/dev/null && break
+  sleep 0.1
+done
+echo
+echo "dashboard: http://127.0.0.1:$dashboard_port/"
+
 # Ready once a call gets through (UNKNOWN_SERVICE or UNAVAILABLE until then).
 for _ in $(seq 100); do
   "$bin/fibonacci-client" --n 1 --timeout-ms 2000 >/dev/null 2>&1 && break
@@ -120,6 +132,12 @@ done
 "$bin/sky" --service fibonacci instances
 echo "-- its output, kept by skyd (sky logs --tail 3):"
 "$bin/sky" logs --tail 3 "$doomed_id"
+
+if [[ ${SKYNET_DEMO_HOLD_S:-0} -gt 0 ]]; then
+  echo
+  echo "== the cluster stays up ${SKYNET_DEMO_HOLD_S} s: dashboard: http://127.0.0.1:$dashboard_port/"
+  sleep "$SKYNET_DEMO_HOLD_S"
+fi
 
 echo
 echo "== stopping everything (SIGTERM: skyd stops its services, which finish what they hold, then DISCONNECT)"

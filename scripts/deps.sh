@@ -11,6 +11,7 @@ packages=(
   redis-server clang-format
   libcpp-httplib-dev
   iproute2
+  chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )
 
 missing=()
