@@ -177,7 +177,8 @@ void broker::run() {
     broker_core core(impl_->options, impl_->router, impl_->stats);
     bus::frames message;
     const int router_fd = impl_->router.get(zmq::sockopt::fd);
-    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0}, impl_->stop_signal.poll_item(),
+    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0},
+                              impl_->stop_signal.poll_item(),
                               impl_->scrape.wake().poll_item()};
     impl_->scrape.open();
     auto next_tick = bus::clock::now();

@@ -29,11 +29,11 @@ void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& s
             if (s.outcomes[code] == 0 && code != 0) {
                 continue;  // OK always; an error code once it happened
             }
-            metrics::add_value(requests,
-                               {label{"service", s.name},
-                                label{"code", std::string(bus::to_string(
-                                                  static_cast<bus::errc>(code)))}},
-                               static_cast<double>(s.outcomes[code]));
+            metrics::add_value(
+                requests,
+                {label{"service", s.name},
+                 label{"code", std::string(bus::to_string(static_cast<bus::errc>(code)))}},
+                static_cast<double>(s.outcomes[code]));
         }
     }
     out.push_back(std::move(requests));
@@ -49,8 +49,9 @@ void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& s
 void add_levels(metrics::families& out, const std::vector<service_snapshot>& services) {
     auto queue = metrics::gauge_family("skynet_broker_queue_depth",
                                        "Requests of a service waiting for a worker.");
-    auto workers = metrics::gauge_family(
-        "skynet_broker_workers", "Workers of a service: idle (holding none) or busy (holding some).");
+    auto workers =
+        metrics::gauge_family("skynet_broker_workers",
+                              "Workers of a service: idle (holding none) or busy (holding some).");
     for (const auto& s : services) {
         metrics::add_value(queue, {label{"service", s.name}}, static_cast<double>(s.queued));
         metrics::add_value(workers, {label{"service", s.name}, label{"state", "idle"}},

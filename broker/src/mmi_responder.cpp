@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "skynet/bus/bson.hpp"
 #include "service_snapshot.hpp"
+#include "skynet/bus/bson.hpp"
 #include "skynet/bus/mmi.hpp"
 
 namespace skynet::broker_detail {

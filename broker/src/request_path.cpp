@@ -3,11 +3,11 @@
 // dispatch, the worker's reply back to its client, and what happens to it
 // when its worker dies. Batching is seen only at the edges: the inbound
 // splitter (bus::for_each_message) and the outbox.
+#include <cstring>
+
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mmi.hpp"
-
-#include <cstring>
 
 namespace skynet::broker_detail {
 

@@ -29,9 +29,8 @@ std::optional<broker_snapshot> scrape_desk::ask(std::chrono::milliseconds patien
     const auto ticket = ++asked_;
     wanted_.store(true, std::memory_order_relaxed);
     wake_.signal();
-    const bool done = answered_cv_.wait_for(lock, patience, [&] {
-        return answered_ >= ticket || !open_;
-    });
+    const bool done =
+        answered_cv_.wait_for(lock, patience, [&] { return answered_ >= ticket || !open_; });
     if (!done || answered_ < ticket) {
         return std::nullopt;
     }

@@ -31,8 +31,7 @@ std::vector<service_snapshot> snapshot_services(const service_table& services,
             }
         }
     }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return out;
 }
 

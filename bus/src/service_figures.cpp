@@ -56,8 +56,8 @@ result<std::vector<service_figures>> decode_service_figures(const bson_view& doc
         auto& f = out.emplace_back();
         f.name = std::string(*name);
         for_each_figure(f, [&](std::string_view key, std::uint64_t& value) {
-            value = static_cast<std::uint64_t>(std::max<std::int64_t>(
-                0, entry->get_int64(key).value_or(0)));
+            value = static_cast<std::uint64_t>(
+                std::max<std::int64_t>(0, entry->get_int64(key).value_or(0)));
         });
     }
     return out;

@@ -44,7 +44,9 @@ const std::vector<std::string> mmi_stats_fields = {"requests",
                                                    "batches_sent",
                                                    "plain_refused",
                                                    "cancelled",
-                                                   "cancelled_replies"};
+                                                   "cancelled_replies",
+                                                   "batch_records_received",
+                                                   "batch_records_sent"};
 
 TEST(BrokerStats, MmiStatsKeepsItsFieldNamesOrderAndTypes) {
     running_broker broker;

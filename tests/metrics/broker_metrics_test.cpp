@@ -80,9 +80,9 @@ TEST(BrokerMetrics, CountsEveryCallByOutcomeAndTimesThem) {
     EXPECT_EQ(s.value(series(total, R"(service="metered",code="OK")")), 7) << s.text;
     EXPECT_EQ(s.value(series(total, R"(service="metered",code="SERVICE_ERROR")")), 3);
     EXPECT_EQ(s.value(series(total, R"(service="metered",code="UNKNOWN_METHOD")")), 2);
-    EXPECT_EQ(s.value(series("skynet_broker_request_duration_seconds_count",
-                             R"(service="metered")")),
-              12);
+    EXPECT_EQ(
+        s.value(series("skynet_broker_request_duration_seconds_count", R"(service="metered")")),
+        12);
     EXPECT_EQ(s.value(series("skynet_broker_request_duration_seconds_bucket",
                              R"(service="metered",le="+Inf")")),
               12);

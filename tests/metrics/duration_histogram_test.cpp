@@ -1,11 +1,12 @@
 // The lock-free duration histogram: which bucket a time falls in, what a
 // snapshot counts, and the quantiles the worker publishes from it.
+#include "skynet/metrics/duration_histogram.hpp"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
 
-#include "skynet/metrics/duration_histogram.hpp"
 #include "skynet/metrics/families.hpp"
 
 namespace skynet::metrics {
@@ -61,8 +62,7 @@ TEST(DurationHistogram, BecomesACumulativePrometheusHistogram) {
     const auto text = text_of({f});
     EXPECT_NE(text.find("x_seconds_bucket{method=\"M\",le=\"5e-05\"} 1"), std::string::npos)
         << text;
-    EXPECT_NE(text.find("x_seconds_bucket{method=\"M\",le=\"+Inf\"} 2"), std::string::npos)
-        << text;
+    EXPECT_NE(text.find("x_seconds_bucket{method=\"M\",le=\"+Inf\"} 2"), std::string::npos) << text;
     EXPECT_NE(text.find("x_seconds_count{method=\"M\"} 2"), std::string::npos) << text;
 }
 

@@ -1,13 +1,14 @@
 // The exposer: serves /metrics on a port it picked, builds each scrape from
 // its sources, names counter-table rows as Prometheus does, and survives a
 // source that throws.
+#include "skynet/metrics/exposer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <stdexcept>
 
 #include "scrape.hpp"
-#include "skynet/metrics/exposer.hpp"
 
 namespace skynet::metrics {
 namespace {
@@ -16,8 +17,8 @@ struct table_stats {
     std::uint64_t calls = 0;
     std::uint64_t level = 0;
 };
-#define TEST_COUNTERS(X)                     \
-    X(calls, counter, "Calls made.")         \
+#define TEST_COUNTERS(X)             \
+    X(calls, counter, "Calls made.") \
     X(level, gauge, "A level now.")
 
 TEST(MetricsExposer, ServesWhatItsSourcesReportAtEachScrape) {

@@ -33,12 +33,12 @@
     X(quiet_workers, counter, "Times a silent worker holding requests was set aside.")            \
     X(batches_received, counter, "Batch frames received from clients and workers.")               \
     X(batches_sent, counter, "Batch frames sent to clients and workers.")                         \
-    X(batch_records_received, counter, "Requests and replies that came in batch frames.")         \
-    X(batch_records_sent, counter, "Requests and replies sent in batch frames.")                  \
     X(plain_refused, counter,                                                                     \
       "Requests of plain 7/MDP clients the broker would have answered with an error: dropped.")   \
     X(cancelled, counter, "Requests their callers gave up (mmi.cancel) while queued or held.")   \
-    X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")
+    X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")                \
+    X(batch_records_received, counter, "Requests and replies that came in batch frames.")         \
+    X(batch_records_sent, counter, "Requests and replies sent in batch frames.")
 // clang-format on
 
 namespace skynet {
