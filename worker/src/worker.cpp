@@ -187,11 +187,9 @@ worker_stats worker::stats() const noexcept {
     return impl_->state->stats.snapshot();
 }
 
+// The counter table's part of /metrics, by the same code and serialiser.
 std::string prometheus_text(const worker_stats& stats) {
-    static constexpr auto table = SKYNET_COUNTER_TABLE(worker_stats, SKYNET_WORKER_COUNTERS);
-    std::string out;
-    runtime::write_prometheus(table, stats, "skynet_worker", out);
-    return out;
+    return metrics::text_of(worker_families(stats, method_metrics{}));
 }
 
 void worker::set_registered(bool registered) {

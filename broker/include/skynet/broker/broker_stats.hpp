@@ -51,8 +51,9 @@ struct broker_stats {
 #undef SKYNET_BROKER_STATS_FIELD
 };
 
-// The counters in the Prometheus text format, named skynet_broker_<name>,
-// with _total after a counter's name.
+// The counters in the Prometheus text format, as /metrics serves them
+// (docs/metrics.md): skynet_broker_<name>, with _total after a counter's
+// name; `requests` and `workers` as requests_received and workers_connected.
 std::string prometheus_text(const broker_stats& stats);
 
 }  // namespace skynet
