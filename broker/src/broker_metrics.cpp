@@ -20,11 +20,26 @@ std::string_view table_name(std::string_view row) noexcept {
     return row;
 }
 
+bool has_outcomes(const service_snapshot& s) noexcept {
+    for (auto n : s.outcomes) {
+        if (n != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A service nobody called yet (an idle worker's) has no outcome series:
+// 19 samples of zeros each would make a broker of 10,000 idle services'
+// scrape ten times larger.
 void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& services) {
     auto requests = metrics::counter_family(
         "skynet_broker_requests_total",
         "Requests of a service by outcome: OK or the wire error code the client got.");
     for (const auto& s : services) {
+        if (!has_outcomes(s)) {
+            continue;
+        }
         for (std::size_t code = 0; code < s.outcomes.size(); ++code) {
             if (s.outcomes[code] == 0 && code != 0) {
                 continue;  // OK always; an error code once it happened
@@ -41,7 +56,9 @@ void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& s
         "skynet_broker_request_duration_seconds",
         "Time from a request's dispatch to a worker to its reply, by service.");
     for (const auto& s : services) {
-        metrics::add_histogram(durations, {label{"service", s.name}}, s.duration);
+        if (has_outcomes(s)) {
+            metrics::add_histogram(durations, {label{"service", s.name}}, s.duration);
+        }
     }
     out.push_back(std::move(durations));
 }
