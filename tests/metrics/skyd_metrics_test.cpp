@@ -38,8 +38,8 @@ TEST_F(SkydTest, MetricsShowServicesUpRestartsAndHostFigures) {
     const auto address = metrics_address_of(skyd("h1"));
     ASSERT_FALSE(address.empty()) << skyd("h1").stderr_text();
     const auto id = deploy("h1", {bin("fibonacci-service")}).at(0);
-    const std::string up = R"(skynet_skyd_up{service="fibonacci"})";
-    const std::string restarts = R"(skynet_skyd_restarts_total{service="fibonacci"})";
+    const std::string up = R"(skynet_skyd_up{service="fibonacci-service"})";
+    const std::string restarts = R"(skynet_skyd_restarts_total{service="fibonacci-service"})";
     ASSERT_TRUE(eventually([&] { return scrape(address).value(up) == 1; }, 30s))
         << scrape(address).text;
     EXPECT_EQ(scrape(address).get(restarts), 0.0);
@@ -55,7 +55,7 @@ TEST_F(SkydTest, MetricsShowServicesUpRestartsAndHostFigures) {
         30s))
         << scrape(address).text;
     const auto s = scrape(address);
-    EXPECT_EQ(s.get(R"(skynet_skyd_crash_looping{service="fibonacci"})"), 0.0);
+    EXPECT_EQ(s.get(R"(skynet_skyd_crash_looping{service="fibonacci-service"})"), 0.0);
     EXPECT_GT(s.value("skynet_host_memory_total_bytes"), 0);
     EXPECT_GT(s.value("skynet_host_uptime_seconds"), 0);
     EXPECT_TRUE(s.get("skynet_host_cpu_percent").has_value());
