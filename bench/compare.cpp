@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 
+#include "scraper.hpp"
+
 namespace skynet::bench {
 
 namespace {
@@ -86,6 +88,9 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     if (options.broker.empty()) {
         broker_options broker;
         broker.batching = !ours.unbatched;
+        if (ours.metrics) {
+            broker.metrics_listen = "127.0.0.1:0";
+        }
         local.emplace(broker);
     }
     const auto endpoint = local ? local->endpoint() : options.broker;
@@ -110,6 +115,10 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
     const auto cpu0 = local ? local->cpu() : std::chrono::nanoseconds(0);
     const auto stats0 = local ? local->stats() : broker_stats{};
     const auto all0 = this_process_cpu();
+    std::optional<periodic_scraper> scraper;
+    if (local && ours.metrics) {
+        scraper.emplace(local->metrics_address(), std::chrono::milliseconds(1000));
+    }
     auto result = load(plan);
     if (local) {
         // With a broker elsewhere, its CPU would be missing from the process's.
@@ -121,6 +130,10 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         result.label = "raw caller, our broker+worker";
     } else if (ours.unbatched) {
         result.label = "skynet, no batch frames";
+    } else if (ours.metrics) {
+        result.label = "skynet, metrics on";
+        result.note += "; " + std::to_string(scraper ? scraper->scrapes() : 0) +
+                       " scrapes of /metrics during the run";
     }
     return result;
 }
@@ -140,6 +153,11 @@ scenario_result run_comparison(const bench_options& options, const comparison& c
         auto unbatched = c.ours;
         unbatched.unbatched = true;
         s.runs.push_back(run_ours(options, unbatched, c.plan, caller_kind::client));
+    }
+    if (c.metrics_too && options.broker.empty() && options.service.empty()) {
+        auto metered = c.ours;
+        metered.metrics = true;
+        s.runs.push_back(run_ours(options, metered, c.plan, caller_kind::client));
     }
     auto ours = run_ours(options, c.ours, c.plan, caller_kind::client);
     if (ours.label.empty()) {

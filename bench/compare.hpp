@@ -34,6 +34,9 @@ struct comparison {
     // Also run our client, broker and worker with batch frames refused:
     // the difference is what batching buys.
     bool unbatched_too = false;
+    // Also run ours with the broker's /metrics on and scraped every second
+    // (docs/metrics.md): the difference is what metrics cost.
+    bool metrics_too = false;
 };
 
 enum class caller_kind { client, raw };

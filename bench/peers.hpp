@@ -28,6 +28,7 @@ public:
     std::string endpoint() const { return broker_.endpoint(); }
     std::chrono::nanoseconds cpu() const noexcept { return cpu_.now(); }
     broker_stats stats() const noexcept { return broker_.stats(); }
+    std::string metrics_address() const { return broker_.metrics_address(); }
 
 private:
     zmq::context_t context_{1};
@@ -44,6 +45,8 @@ struct echo_plan {
     // message per request, as before batches (docs/design.md).
     bool unbatched = false;
     std::chrono::milliseconds heartbeat{2500};  // the broker's, which must match
+    // The broker serves /metrics, scraped every second during the run.
+    bool metrics = false;
 };
 
 // Workers whose "echo" answers with its params, on the network thread.

@@ -75,6 +75,7 @@ comparison async_credit(const bench_options& o, std::size_t size, std::string na
                  "skynet, credit"};
     c.raw_caller_too = true;
     c.unbatched_too = size < bus::batch::record_limit;  // larger ones travel alone anyway
+    c.metrics_too = c.name == "async-credit";
     return c;
 }
 
@@ -104,6 +105,8 @@ std::vector<scenario> all_scenarios() {
     }));
     list.push_back(
         {"many-services", "10,000 services and 1,000 workers registered", true, run_many_services});
+    list.push_back({"metrics-scrape", "GET /metrics of a broker knowing 10,000 services", true,
+                    run_metrics_scrape});
     list.push_back({"fibonacci", "composite call: fib(20) through the bus", false, run_fibonacci});
     return list;
 }

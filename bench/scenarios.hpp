@@ -28,4 +28,8 @@ scenario_result run_fibonacci(const bench_options& options);
 // ratio to the same broker with one service (many_services.cpp).
 scenario_result run_many_services(const bench_options& options);
 
+// The time of a scrape of /metrics on a broker that knows --services
+// services (metrics_scrape.cpp).
+scenario_result run_metrics_scrape(const bench_options& options);
+
 }  // namespace skynet::bench

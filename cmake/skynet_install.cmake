@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 
 # In dependency order. A library missing from this build (a folder not added,
 # such as service/ on an older branch) is skipped.
-set(SKYNET_INSTALLED_LIBRARIES bus runtime registry broker worker client service)
+set(SKYNET_INSTALLED_LIBRARIES bus runtime metrics registry broker worker client service)
 
 set(skynet_package_dir ${CMAKE_INSTALL_LIBDIR}/cmake/Skynet)
 set(skynet_pkgconfig_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
@@ -94,6 +94,8 @@ function(skynet_pkg_config_names out_requires out_libs)
             list(APPEND requires hiredis)
         elseif(dep STREQUAL "PkgConfig::SYSTEMD")
             list(APPEND requires libsystemd)
+        elseif(dep MATCHES "^prometheus-cpp::(core|pull)$")
+            list(APPEND requires prometheus-cpp-${CMAKE_MATCH_1})
         elseif(dep STREQUAL "spdlog::spdlog")
             list(APPEND requires spdlog)
         elseif(dep STREQUAL "Boost::program_options")

@@ -8,6 +8,7 @@ packages=(
   libzmq3-dev cppzmq-dev libbson-dev libhiredis-dev
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
+  prometheus-cpp-dev libcpp-httplib-dev
   redis-server clang-format
   libcpp-httplib-dev
   iproute2

@@ -1,7 +1,10 @@
 #include "skynet/broker/broker.hpp"
 
 #include "broker_core.hpp"
+#include "broker_metrics.hpp"
 #include "counters.hpp"
+#include "scrape_desk.hpp"
+#include "skynet/metrics/exposer.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
@@ -50,6 +53,12 @@ struct broker::impl {
     runtime::event_fd stop_signal{"broker stop"};  // stop() may be called from a signal handler
     counters stats;
     std::string endpoint;
+    broker_detail::scrape_desk scrape;
+    // Last: destroyed first, so that no scrape runs on what follows it.
+    std::unique_ptr<metrics::exposer> metrics;
+
+    void serve_metrics();
+    metrics::families collect();
 
     // Enough messages per wake-up to amortise the wait, few enough that
     // timers are never starved by a flood. Requests and replies are counted
@@ -74,6 +83,30 @@ broker::broker(broker_options options, zmq::context_t& context) {
 void broker::set_up(std::unique_ptr<impl> bound) {
     impl_ = std::move(bound);
     impl_->endpoint = impl_->router.get(zmq::sockopt::last_endpoint);
+    impl_->serve_metrics();
+}
+
+void broker::impl::serve_metrics() {
+    if (options.metrics_listen.empty()) {
+        return;
+    }
+    metrics = std::make_unique<metrics::exposer>(options.metrics_listen);
+    metrics->add([this] { return collect(); });
+}
+
+// On an exposer thread: the broker's thread copies its tables for us. A
+// broker not running (yet, or any more) reports its counters only.
+metrics::families broker::impl::collect() {
+    if (auto snapshot = scrape.ask(std::chrono::seconds(5))) {
+        return broker_detail::broker_families(*snapshot, true);
+    }
+    broker_detail::broker_snapshot counters_only;
+    counters_only.stats = stats.snapshot();
+    return broker_detail::broker_families(counters_only, false);
+}
+
+std::string broker::metrics_address() const {
+    return impl_->metrics ? impl_->metrics->address() : std::string();
 }
 
 broker::~broker() = default;
@@ -144,7 +177,10 @@ void broker::run() {
     broker_core core(impl_->options, impl_->router, impl_->stats);
     bus::frames message;
     const int router_fd = impl_->router.get(zmq::sockopt::fd);
-    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0}, impl_->stop_signal.poll_item()};
+    zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0},
+                              impl_->stop_signal.poll_item(),
+                              impl_->scrape.wake().poll_item()};
+    impl_->scrape.open();
     auto next_tick = bus::clock::now();
     auto drain_deadline = bus::time_point::max();
     bool draining = false;
@@ -155,10 +191,17 @@ void broker::run() {
         bool stop = false;
         if (found_empty) {
             items[1].revents = 0;
+            items[2].revents = 0;
             bus::poll_until(items, next_tick);
             stop = (items[1].revents & ZMQ_POLLIN) != 0 && impl_->stop_requested();
+            if ((items[2].revents & ZMQ_POLLIN) != 0) {
+                impl_->scrape.wake().drain();  // a scrape woke us: wanted() tells below
+            }
         }
         found_empty = impl_->read_burst(core, message);
+        if (impl_->scrape.wanted()) {  // one relaxed load per burst
+            impl_->scrape.answer(core.snapshot());
+        }
         const auto now = bus::clock::now();
         if (now >= next_tick) {
             stop = impl_->stop_requested() || stop;  // under load the loop may never wait
@@ -177,6 +220,7 @@ void broker::run() {
             break;
         }
     }
+    impl_->scrape.close();
     impl_->farewell(core, items[0], message);
     // Closed now, not when this process exits after deregistering: until
     // then clients' sends would succeed into a socket nobody reads, and those

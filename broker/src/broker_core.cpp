@@ -216,6 +216,13 @@ void broker_core::on_tick(time_point now) {
     }
 }
 
+broker_snapshot broker_core::snapshot() {
+    broker_snapshot s;
+    s.stats = stats_.snapshot();
+    s.services = snapshot_services(services_, workers_);
+    return s;
+}
+
 void broker_core::begin_drain(time_point now) {
     (void)now;
     draining_ = true;

@@ -17,6 +17,7 @@
 #include "inflight_table.hpp"
 #include "mmi_responder.hpp"
 #include "outbox.hpp"
+#include "service_snapshot.hpp"
 #include "service_table.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -62,6 +63,9 @@ public:
     void begin_drain(time_point now);
     std::size_t in_flight() const noexcept { return inflight_.in_use(); }
     void finish(time_point now);
+
+    // The counters and every service's figures, for a scrape of /metrics.
+    broker_snapshot snapshot();
 
 private:
     // One request's path (request_path.cpp): every request, plain or a

@@ -1,13 +1,15 @@
 #include "skynet/broker/broker_stats.hpp"
 
-#include "counters.hpp"
+#include "broker_metrics.hpp"
 
 namespace skynet {
 
+// The counter table's part of /metrics, by the same code and serialiser
+// (prometheus-cpp's), so that the two never disagree.
 std::string prometheus_text(const broker_stats& stats) {
-    std::string out;
-    runtime::write_prometheus(broker_detail::counter_table, stats, "skynet_broker", out);
-    return out;
+    broker_detail::broker_snapshot snapshot;
+    snapshot.stats = stats;
+    return metrics::text_of(broker_detail::broker_families(snapshot, false));
 }
 
 }  // namespace skynet

@@ -31,6 +31,7 @@ struct inflight_request : runtime::slot {
     // Its caller gave it up (mmi.cancel): its reply is dropped, and it is
     // neither run again nor answered if its worker dies.
     bool cancelled = false;
+    time_point dispatched_at;  // for its service's duration histogram
 };
 using inflight_list = intrusive_list<inflight_request, &inflight_request::hook>;
 

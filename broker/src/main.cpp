@@ -46,7 +46,9 @@ void add_options(runtime::option_parser& parser) {
         "with --redis: how soon the registry drops this broker if it dies without a word")(
         "advertise", po::value<std::string>(),
         "endpoint clients and workers dial, as registered with --redis "
-        "(default: --bind, a wildcard address replaced by --host)");
+        "(default: --bind, a wildcard address replaced by --host)")(
+        "metrics-listen", po::value<std::string>()->default_value(""),
+        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)");
 }
 
 broker_options options_from(const runtime::option_parser& parser) {
@@ -62,6 +64,7 @@ broker_options options_from(const runtime::option_parser& parser) {
     options.max_client_requests = parser.get<std::uint32_t>("max-client-requests");
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
     options.batching = !parser.get<bool>("no-batching");
+    options.metrics_listen = parser.get<std::string>("metrics-listen");
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
         options.max_message_size == 0 || options.max_clients == 0 ||
         options.max_client_requests == 0) {
@@ -117,7 +120,16 @@ int serve(const runtime::option_parser& parser, broker_options options) {
         throw runtime::options_error("--bind " + options.bind + ": " + *problem);
     }
     zmq::context_t context(1);
-    broker b(options, context);  // binds, or throws zmq::error_t
+    std::unique_ptr<broker> made;
+    try {
+        made = std::make_unique<broker>(options, context);  // binds, or throws zmq::error_t
+    } catch (const std::invalid_argument& e) {
+        throw runtime::options_error(std::string("--metrics-listen: ") + e.what());
+    }
+    auto& b = *made;
+    if (!options.metrics_listen.empty()) {
+        runtime::logger_for("broker")->info("metrics on http://{}/metrics", b.metrics_address());
+    }
     if (registration) {
         registration->start(b);
     }
@@ -138,6 +150,9 @@ int main(int argc, char** argv) {
     } catch (const runtime::options_error& e) {
         std::cerr << "skynet-broker: " << e.what() << " (try --help)\n";
         return 2;
+    } catch (const std::runtime_error& e) {
+        std::cerr << "skynet-broker: " << e.what() << "\n";  // metrics port in use
+        return 1;
     } catch (const zmq::error_t& e) {
         const auto bind = parser.get<std::string>("bind");
         // ZeroMQ's word for an endpoint of the wrong form: a bad option (2),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "service_snapshot.hpp"
 #include "skynet/bus/bson.hpp"
 #include "skynet/bus/mmi.hpp"
 
@@ -30,6 +31,8 @@ void mmi_responder::answer(const zmq::message_t& client, const bus::mdp::client_
         answer_credit(client, request, now);
     } else if (name == mmi::stats) {
         answer_stats(client, name);
+    } else if (name == mmi::service_stats) {
+        answer_service_stats(client, name);
     } else {
         out_.mmi_reply(client, name, {mmi::code::not_implemented});
     }
@@ -78,6 +81,19 @@ void mmi_responder::answer_stats(const zmq::message_t& client, std::string_view 
     bus::frames body;
     body.push_back(bus::frame_of(mmi::code::ok));
     body.push_back(std::move(doc).to_frame());
+    out_.mmi_reply_frames(client, service, body);
+}
+
+// Every service known, with its figures (bus/mmi.hpp): what a dashboard
+// shows of this broker. Built from the same cells as /metrics.
+void mmi_responder::answer_service_stats(const zmq::message_t& client, std::string_view service) {
+    std::vector<mmi::service_figures> figures;
+    for (const auto& s : snapshot_services(services_, workers_)) {
+        figures.push_back(figures_of(s));
+    }
+    bus::frames body;
+    body.push_back(bus::frame_of(mmi::code::ok));
+    body.push_back(mmi::encode_service_figures(figures).to_frame());
     out_.mmi_reply_frames(client, service, body);
 }
 

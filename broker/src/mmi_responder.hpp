@@ -1,7 +1,7 @@
 #pragma once
 // The broker's internal services (8/MMI and ours) that answer from what the
 // broker knows without changing what its workers are given: mmi.service,
-// mmi.services, mmi.credit, mmi.stats, the mmi.batch question, and 501 for
+// mmi.services, mmi.credit, mmi.stats, mmi.service_stats, the mmi.batch question, and 501 for
 // any other mmi.* name. Runs on the broker's thread only.
 
 #include <cstddef>
@@ -39,6 +39,7 @@ private:
     void answer_credit(const zmq::message_t& client, const bus::mdp::client_message& request,
                        time_point now);
     void answer_stats(const zmq::message_t& client, std::string_view service);
+    void answer_service_stats(const zmq::message_t& client, std::string_view service);
 
     const broker_options& options_;  // the broker's, which outlives this
     const std::size_t batch_limit_;

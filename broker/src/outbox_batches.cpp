@@ -74,8 +74,10 @@ bool outbox::send_stage(stage& s) {
     // Counted before it leaves: a peer its records answer may read the
     // stats at once. Taken back if it could not leave.
     stats_.batches_sent.add();
+    stats_.batch_records_sent.add(records);
     if (bus::send_frames(router_, out_, true) != bus::send_outcome::sent) {
         stats_.batches_sent.set(stats_.batches_sent.get() - 1);
+        stats_.batch_records_sent.set(stats_.batch_records_sent.get() - records);
         stats_.undeliverable.add(records);
         return false;
     }

@@ -4,6 +4,8 @@
 // when its worker dies, or its caller gives it up (mmi.cancel). Batching is
 // seen only at the edges: the inbound splitter (bus::for_each_message) and
 // the outbox.
+#include <cstring>
+
 #include "broker_core.hpp"
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/mmi.hpp"
@@ -11,6 +13,26 @@
 namespace skynet::broker_detail {
 
 namespace mdp = bus::mdp;
+
+namespace {
+// The outcome a worker's reply carries, read in place: its header's code.
+// A plain 7/MDP reply (no header of ours) counts as OK. The length prefix is
+// checked first, so that a plain body costs no error object.
+bus::errc reply_code(const bus::message_view& reply) noexcept {
+    if (reply.size() == 0) {
+        return bus::errc::ok;
+    }
+    const auto header = reply[0];
+    std::uint32_t length = 0;
+    if (header.size() < 5 || (std::memcpy(&length, header.data(), 4), length != header.size())) {
+        return bus::errc::ok;
+    }
+    auto doc = bus::bson_view::from_bytes(header.data(), header.size());
+    const auto code = doc ? doc->get_int32(bus::rpc::field::code) : std::nullopt;
+    const auto known = code ? bus::errc_from_int(*code) : std::nullopt;
+    return known.value_or(bus::errc::ok);
+}
+}  // namespace
 
 // The client's message, plain or a batch frame of requests (mmi.batch):
 // each request it holds goes the one way, on_client_request.
@@ -26,6 +48,7 @@ void broker_core::on_client_message(zmq::message_t& client, mdp::client_message&
     }
     auto handed = bus::for_each_message(message.service, message.body, batch,
                                         [&](bus::message_view& request) {
+                                            stats_.batch_records_received.add(batch ? 1 : 0);
                                             on_client_request(client, request, now);
                                             return true;
                                         });
@@ -119,6 +142,7 @@ void broker_core::route(service& svc, request_terms&& terms, bus::message_view& 
         return;
     }
     stats_.overloaded.add();  // the queue is full; `terms` and `request` are untouched
+    svc.cells.count(bus::errc::overloaded);
     out_.refuse(std::move(terms.client), svc.name, bus::rpc::peek_request(request[0]),
                 bus::errc::overloaded, "service queue is full");
 }
@@ -128,6 +152,7 @@ bool broker_core::dispatch(worker_peer& w, service& requested, request_terms&& t
     auto& slot = inflight_.acquire();
     slot.worker = &w;
     slot.requested = &requested;
+    slot.dispatched_at = now;
     slot.terms = std::move(terms);
     slot.message.keep(request);  // moves plain frames, shares a record's batch frame
     workers_.hold(w, requested, slot, now);
@@ -160,6 +185,7 @@ bool broker_core::serve_queued(worker_peer& w, time_point now) {
         services_.dequeue(*oldest, terms, sending_);
         if (terms.deadline <= now) {
             stats_.expired.add();  // its caller has its TIMEOUT already
+            oldest->cells.count(bus::errc::timeout);
             sending_.clear();
             continue;
         }
@@ -184,6 +210,7 @@ void broker_core::on_worker_reply(worker_peer& w, mdp::reply& message, time_poin
         stats_.batches_received.add();  // taken back if the batch is refused
     }
     auto handed = bus::for_each_message(address, message.body, batch, [&](bus::message_view& r) {
+        stats_.batch_records_received.add(batch ? 1 : 0);
         on_reply(w, r, now);
         return true;
     });
@@ -215,6 +242,10 @@ void broker_core::on_reply(worker_peer& w, bus::message_view& reply, time_point 
         inflight_.release(*slot);
         return;
     }
+    auto& cells = slot->requested->cells;
+    cells.count(reply_code(reply));
+    cells.duration.record(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now - slot->dispatched_at).count()));
     send_reply(*slot, reply);
     inflight_.release(*slot);
 }
@@ -257,6 +288,7 @@ void broker_core::recover(inflight_request& slot, time_point now) {
     // An idempotent request that is not run again (its deadline passed, or we
     // are closing) may be retried elsewhere by its client: UNAVAILABLE.
     const auto code = terms.idempotent ? bus::errc::unavailable : bus::errc::worker_lost;
+    requested->cells.count(code);
     out_.refuse(std::move(terms.client), requested->name, bus::rpc::peek_request(request[0]), code,
                 terms.idempotent ? "not run again: deadline passed or broker closing"
                                  : "the worker holding the request was lost");

@@ -8,6 +8,7 @@
 
 #include "ready_entry.hpp"
 #include "request_queue.hpp"
+#include "service_cells.hpp"
 #include "skynet/bus/clock.hpp"
 
 namespace skynet::broker_detail {
@@ -25,6 +26,7 @@ struct service {
     // No queued request expires before this: the sweep skips the queue until
     // then (or until the unknown-service wait of its oldest request ends).
     time_point earliest_deadline = time_point::max();
+    service_cells cells;  // outcomes and durations, for metrics
 };
 
 }  // namespace skynet::broker_detail

@@ -148,6 +148,7 @@ void service_table::sweep(service& svc, time_point now) {
     svc.queue.remove_if([&](queued_request& r) {
         if (r.terms.deadline <= now) {
             stats_.expired.add();
+            svc.cells.count(bus::errc::timeout);
             return true;
         }
         const auto since = std::max(r.enqueued_at, svc.no_workers_since);
@@ -155,6 +156,7 @@ void service_table::sweep(service& svc, time_point now) {
             out_.refuse(std::move(r.terms.client), svc.name, bus::rpc::peek_request(r.body[0]),
                         bus::errc::unknown_service, "no worker serves this service");
             stats_.unknown_service.add();
+            svc.cells.count(bus::errc::unknown_service);
             return true;
         }
         svc.earliest_deadline = std::min(svc.earliest_deadline, r.terms.deadline);

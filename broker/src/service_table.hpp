@@ -59,6 +59,14 @@ public:
     // Shutdown: every queued request gets UNAVAILABLE.
     void drain();
 
+    // Every service known, in no particular order (metrics, mmi.service_stats).
+    template <class Visit>
+    void for_each(Visit&& visit) const {
+        for (const auto& [name, svc] : services_) {
+            visit(*svc);
+        }
+    }
+
 private:
     bool sweep_due(const service& svc, time_point now) const noexcept;
     void sweep(service& svc, time_point now);

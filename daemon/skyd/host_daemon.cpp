@@ -112,9 +112,18 @@ host_daemon::host_daemon(skyd_settings settings) : settings_(std::move(settings)
     }
     registrar_->handle_commands(std::move(handlers));
     apply_deploy_file();
+    if (!settings_.metrics_listen.empty()) {
+        metrics_ = std::make_unique<daemon_metrics>(settings_.metrics_listen, [this] {
+            std::lock_guard lock(mutex_);
+            return daemon_view{supervisor_ ? supervisor_->list() : std::vector<process_row>{},
+                               last_figures_};
+        });
+        log()->info("metrics on http://{}/metrics", metrics_->address());
+    }
 }
 
 host_daemon::~host_daemon() {
+    metrics_.reset();    // no scrape from here on
     registrar_.reset();  // no more commands: they would reach the supervisor
     std::lock_guard lock(mutex_);
     if (!settings_.stop_on_exit) {
@@ -282,6 +291,7 @@ void host_daemon::publish_figures() {
         registrar_->update([&](registry::instance& r) { r.host_figures = to_record(*figures); });
     }
     std::lock_guard lock(mutex_);
+    last_figures_ = *figures;
     if (!supervisor_) {
         return;
     }

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 
+#include "daemon_metrics.hpp"
 #include "event_publisher.hpp"
 #include "instance_steering.hpp"
 #include "pressure_watch.hpp"
@@ -50,6 +51,7 @@ struct skyd_settings {
     // for the next skyd to adopt (an upgrade of skyd itself).
     bool stop_on_exit = true;
     restart_settings restarts;
+    std::string metrics_listen;  // host:port of GET /metrics; empty: none
 };
 
 // What happened to a managed process, as `processes` lists the last ones.
@@ -116,6 +118,8 @@ private:
     std::unique_ptr<registry::registrar> registrar_;
     std::unique_ptr<instance_steering> steering_;
     std::unique_ptr<registry::instance_listener> listener_;
+    std::optional<host_figures> last_figures_;  // guarded by mutex_, for /metrics
+    std::unique_ptr<daemon_metrics> metrics_;   // last: its scrapes read the above
 };
 
 }  // namespace skynet::daemon

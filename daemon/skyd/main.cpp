@@ -42,7 +42,9 @@ void add_options(runtime::option_parser& parser) {
         "crash-window-ms", po::value<int>()->default_value(ms(restarts.crash_window)),
         "failed starts are counted over this window")(
         "crash-limit", po::value<int>()->default_value(restarts.crash_limit),
-        "more failed starts than this in the window: crash-looping, no more restarts");
+        "more failed starts than this in the window: crash-looping, no more restarts")(
+        "metrics-listen", po::value<std::string>()->default_value(""),
+        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)");
 }
 
 std::chrono::milliseconds positive_ms(const runtime::option_parser& parser, const char* name) {
@@ -97,6 +99,7 @@ daemon::skyd_settings settings_from(const runtime::option_parser& parser) {
     s.figures_interval = positive_ms(parser, "figures-ms");
     s.lease = positive_ms(parser, "lease-ms");
     s.restarts = restarts_from(parser);
+    s.metrics_listen = parser.get<std::string>("metrics-listen");
     return s;
 }
 

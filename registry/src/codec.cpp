@@ -107,6 +107,12 @@ bool decode_field(instance& record, std::string_view name, std::string_view valu
     if (name == field::latency_p99_us) {
         return parse_number(value, s.latency_p99_us);
     }
+    if (name == field::latency_p50_us) {
+        return parse_number(value, s.latency_p50_us);
+    }
+    if (name == field::latency_p95_us) {
+        return parse_number(value, s.latency_p95_us);
+    }
     if (name == field::last_request_at) {
         return parse_number(value, s.last_request_at);
     }
@@ -141,6 +147,9 @@ std::string* text_field(instance& record, std::string_view name) noexcept {
     }
     if (name == field::managed_by) {
         return &record.managed_by;
+    }
+    if (name == field::last_error) {
+        return &record.stats.last_error;
     }
     return nullptr;
 }
@@ -216,6 +225,9 @@ std::vector<field_pair> encode_common(const instance& record) {
         {std::string(field::errors), std::to_string(s.errors)},
         {std::string(field::latency_avg_us), std::to_string(s.latency_avg_us)},
         {std::string(field::latency_p99_us), std::to_string(s.latency_p99_us)},
+        {std::string(field::latency_p50_us), std::to_string(s.latency_p50_us)},
+        {std::string(field::latency_p95_us), std::to_string(s.latency_p95_us)},
+        {std::string(field::last_error), s.last_error},
         {std::string(field::last_request_at), std::to_string(s.last_request_at)},
         {std::string(field::clients), std::to_string(s.clients)},
     };

@@ -77,7 +77,9 @@ void command_line::add_service_options(const service_defaults& defaults) {
          "register under this instance id (set by skyd through SKYNET_INSTANCE_ID); "
          "default: a fresh one")
         ("managed-by", po::value<std::string>()->default_value(""),
-         "the host daemon managing this process (set by skyd through SKYNET_MANAGED_BY)");
+         "the host daemon managing this process (set by skyd through SKYNET_MANAGED_BY)")
+        ("metrics-listen", po::value<std::string>()->default_value(""),
+         "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)");
     // clang-format on
 }
 
@@ -133,6 +135,7 @@ worker_options command_line::make_worker_options(std::string service) const {
     options.drain_timeout = millis_at_least(parser_, "drain-ms", 0);
     options.instance_id = parser_.get<std::string>("instance-id");
     options.managed_by = parser_.get<std::string>("managed-by");
+    options.metrics_listen = parser_.get<std::string>("metrics-listen");
     return options;
 }
 

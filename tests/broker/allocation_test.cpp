@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "scrape.hpp"
 #include "skynet/broker/broker.hpp"
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
@@ -111,8 +112,11 @@ using namespace std::chrono_literals;
 // Runs the broker on a thread whose allocation count the test can read.
 class counted_broker {
 public:
-    counted_broker() {
+    explicit counted_broker(bool metrics) {
         auto options = fast_broker_options();
+        if (metrics) {
+            options.metrics_listen = "127.0.0.1:0";
+        }
         broker_ = std::make_unique<broker>(options, context_);
         thread_ = std::thread([this] {
             traced_thread = true;
@@ -126,6 +130,7 @@ public:
         thread_.join();
     }
     std::string endpoint() const { return broker_->endpoint(); }
+    std::string metrics() const { return broker_->metrics_address(); }
     broker_stats stats() const { return broker_->stats(); }
     // Read while the broker runs: a torn read is impossible on x86-64 for an
     // aligned 64-bit word, and the figure is compared, not summed.
@@ -242,10 +247,23 @@ bool pump(client& c, int count, int window) {
     return pump(c, count, window, [] {});
 }
 
-// Runs the broker with one client and one worker, batching or not, warms it
-// up, and counts the broker thread's allocations over 20,000 calls.
-void expect_none_per_message(bool batching) {
-    counted_broker broker;
+// The calls /metrics counts as answered OK for "counted"; 0 without metrics.
+double scraped_ok(const counted_broker& broker) {
+    if (broker.metrics().empty()) {
+        return 0;
+    }
+    const auto s = scrape(broker.metrics());
+    EXPECT_EQ(s.status, 200);
+    return s.value(R"(skynet_broker_requests_total{service="counted",code="OK"})");
+}
+
+// Runs the broker with one client and one worker, batching or not, with
+// metrics or not, warms it up, and counts the broker thread's allocations
+// over 20,000 calls. With metrics, a scrape before and after (a scrape
+// allocates on the broker thread: it copies the tables) shows that every
+// call was counted in its service's cells.
+void expect_none_per_message(bool batching, bool metrics = false) {
+    counted_broker broker(metrics);
     auto client_options = fast_client_options(broker.endpoint());
     client_options.batching = batching;
     client c(client_options);
@@ -277,11 +295,15 @@ void expect_none_per_message(bool batching) {
     }));
     ASSERT_TRUE(pump(c, 5000, measured_window));  // and the steady state's own
 
+    const double ok_before = scraped_ok(broker);
     const auto before = broker.start_measuring();
     ASSERT_GT(before, 0u) << "the counter does not see the broker thread";
     constexpr int messages = 20000;
     ASSERT_TRUE(pump(c, messages, measured_window));
     const auto during = broker.stop_measuring(before);
+    if (metrics) {
+        EXPECT_EQ(scraped_ok(broker) - ok_before, messages);
+    }
     ::testing::Test::RecordProperty("allocations", static_cast<int>(during));
     EXPECT_LT(during, allowed_in_window)
         << during << " allocations for " << messages << " requests";
@@ -299,6 +321,12 @@ TEST(BrokerAllocations, NonePerMessageInSteadyState) {
 // copied.
 TEST(BrokerAllocations, NonePerPlainMessageInSteadyState) {
     expect_none_per_message(false);
+}
+
+// With /metrics served: the per-service cells are plain counters in the
+// service's entry, so the per-message path is the same.
+TEST(BrokerAllocations, NonePerMessageWithMetricsOn) {
+    expect_none_per_message(true, true);
 }
 
 }  // namespace

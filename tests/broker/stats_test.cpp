@@ -44,7 +44,9 @@ const std::vector<std::string> mmi_stats_fields = {"requests",
                                                    "batches_sent",
                                                    "plain_refused",
                                                    "cancelled",
-                                                   "cancelled_replies"};
+                                                   "cancelled_replies",
+                                                   "batch_records_received",
+                                                   "batch_records_sent"};
 
 TEST(BrokerStats, MmiStatsKeepsItsFieldNamesOrderAndTypes) {
     running_broker broker;
@@ -94,10 +96,12 @@ TEST(BrokerStats, EveryViewCountsTheSameCalls) {
     const auto text = prometheus_text(*read);
     const auto replies = "\nskynet_broker_replies_total " + std::to_string(read->replies) + "\n";
     EXPECT_NE(text.find(replies), std::string::npos) << text;
-    EXPECT_NE(text.find("# TYPE skynet_broker_workers gauge\nskynet_broker_workers 1\n"),
+    EXPECT_NE(text.find("# TYPE skynet_broker_workers_connected gauge\n"
+                        "skynet_broker_workers_connected 1\n"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("# HELP skynet_broker_requests_total "), std::string::npos) << text;
+    EXPECT_NE(text.find("# HELP skynet_broker_requests_received_total "), std::string::npos)
+        << text;
 
     // The worker and the client render theirs from their own lists.
     ASSERT_TRUE(eventually([&] { return echo->stats().replies == calls; }));

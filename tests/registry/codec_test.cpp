@@ -26,7 +26,10 @@ TEST(RegistryCodec, RoundTripKeepsEveryField) {
                .latency_avg_us = 350,
                .latency_p99_us = 9000,
                .last_request_at = 1700000001234,
-               .clients = 3};
+               .clients = 3,
+               .latency_p50_us = 120,
+               .latency_p95_us = 4100,
+               .last_error = "SERVICE_ERROR: disk full"};
     auto pairs = encode_instance(r);
     auto decoded = decode_instance(views_of(pairs));
     ASSERT_TRUE(decoded.ok()) << decoded.err().detail;

@@ -1,6 +1,6 @@
 #pragma once
 // Handling times of a worker's requests, for the figures it publishes in the
-// registry (average and p99). Recording is a few relaxed atomic adds, from
+// registry (average, p50, p95 and p99). Recording is a few relaxed atomic adds, from
 // any thread, with no lock and no allocation; reading diffs two snapshots,
 // so that figures describe the last interval rather than all of history.
 
@@ -44,6 +44,8 @@ public:
     struct figures {
         std::uint64_t average_us = 0;
         std::uint64_t p99_us = 0;
+        std::uint64_t p50_us = 0;
+        std::uint64_t p95_us = 0;
     };
     static figures between(const snapshot& earlier, const snapshot& later) noexcept {
         const auto n = later.requests - earlier.requests;
@@ -52,16 +54,23 @@ public:
         }
         figures f;
         f.average_us = (later.total_us - earlier.total_us) / n;
-        const auto rank = n - n / 100;  // the request at the 99th percentile
+        f.p50_us = percentile(earlier, later, n - n / 2);
+        f.p95_us = percentile(earlier, later, n - n / 20);
+        f.p99_us = percentile(earlier, later, n - n / 100);
+        return f;
+    }
+
+    // The upper bound of the bucket holding the rank-th request (1-based).
+    static std::uint64_t percentile(const snapshot& earlier, const snapshot& later,
+                                    std::uint64_t rank) noexcept {
         std::uint64_t seen = 0;
         for (std::size_t i = 0; i < bucket_count; ++i) {
             seen += later.counts[i] - earlier.counts[i];
             if (seen >= rank) {
-                f.p99_us = upper_bound_of(i);
-                break;
+                return upper_bound_of(i);
             }
         }
-        return f;
+        return 0;
     }
 
     static std::size_t bucket_of(std::uint64_t micros) noexcept {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "skynet/bus/mmi.hpp"
+#include "skynet/metrics/exposer.hpp"
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
 
@@ -99,6 +100,9 @@ void check_options(const worker_options& o) {
     check_interval("drain_timeout", o.drain_timeout, std::chrono::milliseconds(0));
     check_interval("stats_interval", o.stats_interval, std::chrono::milliseconds(1));
     check_interval("lease", o.lease, std::chrono::milliseconds(100));
+    if (!o.metrics_listen.empty()) {
+        metrics::parse_listen(o.metrics_listen);  // std::invalid_argument naming it
+    }
 }
 
 }  // namespace skynet::worker_detail

@@ -143,6 +143,9 @@ void registration::publish_figures() {
         stats.errors = counters.errors;
         stats.latency_avg_us = figures.average_us;
         stats.latency_p99_us = figures.p99_us;
+        stats.latency_p50_us = figures.p50_us;
+        stats.latency_p95_us = figures.p95_us;
+        stats.last_error = state_->methods.last_error();
         if (auto last = state_->last_request_ns.load(std::memory_order_relaxed); last != 0) {
             // Steady time to wall time: the same age, counted back from now.
             const auto age = bus::clock::now().time_since_epoch() - std::chrono::nanoseconds(last);

@@ -127,14 +127,28 @@ void complete(shared_state& state, reply_route&& route, const request& req, bus:
     if (code != bus::errc::ok) {
         worker_counters::add(state.stats.errors);
     }
-    record_completion(state, req, code);
+    record_completion(state, req, code, code != bus::errc::ok ? reply_error(body) : "");
     state.completions.push(completion{std::move(route), std::move(body)});
 }
 
-void record_completion(shared_state& state, const request& req, bus::errc code) {
+std::string_view reply_error(const bus::frames& body) noexcept {
+    if (body.empty()) {
+        return {};
+    }
+    auto header = rpc::decode_reply_header(body[0]);
+    return header ? header->error : std::string_view();
+}
+
+void record_completion(shared_state& state, const request& req, bus::errc code,
+                       std::string_view error) {
     const auto took = bus::clock::now() - req.received_at();
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
-    state.latency.record(static_cast<std::uint64_t>(std::max<std::int64_t>(micros, 0)));
+    const auto micros = static_cast<std::uint64_t>(std::max<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(took).count(), 0));
+    state.latency.record(micros);
+    state.methods.record(req.method(), req.is_raw(), code, micros);
+    if (code != bus::errc::ok) {
+        state.methods.failed(code, error);  // the error path only: it takes a lock
+    }
     state.last_request_ns.store(req.received_at().time_since_epoch().count(),
                                 std::memory_order_relaxed);
     run_hook(state.hooks.method_completed, "method_completed", req, took, code);

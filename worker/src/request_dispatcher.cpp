@@ -32,6 +32,7 @@ void request_dispatcher::on_request(connection& c, bus::message_view& m, reply_r
             auto meta = bus::rpc::peek_request(m[0]);
             state_->log.finished({}, meta ? meta->request_id : std::string_view{},
                                  bus::errc::bad_request, {});
+            state_->methods.refused(method_metrics::unknown, false, bus::errc::bad_request);
             reply_now(c, std::move(route), meta ? meta->request_id : std::string_view{},
                       bus::errc::bad_request, built.err().detail, now);
             return;
@@ -56,6 +57,8 @@ void request_dispatcher::serve(connection& c, reply_route&& route, request&& req
         state_->log.unknown_method(req.method());
         state_->log.finished(req.method(), req.request_id(), bus::errc::unknown_method, {});
         std::string why = "no method '" + std::string(req.method()) + "'";
+        state_->methods.refused(req.method(), false, bus::errc::unknown_method);
+        state_->methods.failed(bus::errc::unknown_method, why);
         reply_now(c, std::move(route), req.request_id(), bus::errc::unknown_method, why, now);
         return;
     }
@@ -67,6 +70,7 @@ void request_dispatcher::dispatch(connection& c, reply_route&& route, request&& 
     if (req.deadline() <= now) {
         // Its caller has given up; running it would be wasted, or worse.
         worker_counters::add(state_->stats.expired);
+        state_->methods.refused(req.method(), req.is_raw(), bus::errc::timeout);
         state_->log.finished(req.method(), req.request_id(), bus::errc::timeout, {});
         reply_now(c, std::move(route), req.request_id(), bus::errc::timeout,
                   "deadline passed before the request reached the worker", now);
@@ -91,7 +95,7 @@ void request_dispatcher::run_inline(connection& c, reply_route&& route, const re
     bus::errc code = bus::errc::ok;
     execute(*state_, entry, req, code, reply_body_);
     close_cancel(route);
-    record_completion(*state_, req, code);
+    record_completion(*state_, req, code, code != bus::errc::ok ? reply_error(reply_body_) : "");
     c.outbox.put(std::move(route), reply_body_, now);
     sent_reply(code);
 }

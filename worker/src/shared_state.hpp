@@ -12,6 +12,7 @@
 
 #include "cancel_table.hpp"
 #include "latency_histogram.hpp"
+#include "method_metrics.hpp"
 #include "nested_client.hpp"
 #include "outcome_log.hpp"
 #include "skynet/runtime/counter_table.hpp"
@@ -58,6 +59,8 @@ struct shared_state {
     // Handling times and the last request's arrival (steady clock, ns), for
     // the figures the worker publishes in the registry.
     latency_histogram latency;
+    // By method, for /metrics; and the last failure, for the registry.
+    method_metrics methods;
     std::atomic<std::int64_t> last_request_ns{0};
     // Our routing ids begin with it, so that a broker can name us in the
     // registry when we die (docs/design.md).
@@ -90,9 +93,14 @@ void run_hook(const Hook& hook, std::string_view name, Args&&... args) noexcept 
     }
 }
 
-// A request has ended with `code` (any thread): counts its handling time,
-// calls the completion hook, writes its access line.
-void record_completion(shared_state& state, const request& req, bus::errc code);
+// A request has ended with `code` (any thread): counts its handling time
+// (and its method's), calls the completion hook, writes its access line.
+// `error` is its reply's error text, for the last failure published.
+void record_completion(shared_state& state, const request& req, bus::errc code,
+                       std::string_view error = {});
+
+// The error text of a reply body made by append_reply; empty if none.
+std::string_view reply_error(const bus::frames& body) noexcept;
 
 // Appends a reply body in our envelope (header + result) to `out`.
 void append_reply(bus::frames& out, std::string_view request_id, bus::errc code,

@@ -11,11 +11,14 @@
 #include "shared_state.hpp"
 #include "skynet/bus/origin.hpp"
 #include "skynet/bus/service_name.hpp"
+#include "skynet/metrics/exposer.hpp"
 #include "skynet/registry/instance.hpp"
 #include "skynet/runtime/event_fd.hpp"
+#include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/sockets.hpp"
 #include "skynet/runtime/thread_name.hpp"
+#include "worker_metrics.hpp"
 
 namespace skynet {
 
@@ -33,6 +36,8 @@ struct worker::impl {
     runtime::event_fd stop_signal{"worker stop"};
     std::thread thread;
     bool started = false;
+    // Last: destroyed first, so that no scrape reads what follows it.
+    std::unique_ptr<metrics::exposer> metrics;
 };
 
 namespace {
@@ -125,6 +130,15 @@ void worker::start() {
     if (!impl_->handlers.has_methods() && impl_->handlers.raw() == nullptr) {
         throw std::logic_error("worker: no handler registered");
     }
+    impl_->state->methods.configure(impl_->handlers.methods());
+    if (!impl_->options.metrics_listen.empty()) {
+        impl_->metrics = std::make_unique<metrics::exposer>(impl_->options.metrics_listen);
+        impl_->metrics->add([state = impl_->state] {
+            return worker_families(state->stats.snapshot(), state->methods);
+        });
+        runtime::logger_for("worker")->info("metrics on http://{}/metrics",
+                                            impl_->metrics->address());
+    }
     impl_->started = true;
     impl_->state->log.configure(announced_name(), impl_->options.access_log);
     impl_->pool = std::make_unique<handler_pool>(impl_->options.concurrency, impl_->state);
@@ -173,11 +187,9 @@ worker_stats worker::stats() const noexcept {
     return impl_->state->stats.snapshot();
 }
 
+// The counter table's part of /metrics, by the same code and serialiser.
 std::string prometheus_text(const worker_stats& stats) {
-    static constexpr auto table = SKYNET_COUNTER_TABLE(worker_stats, SKYNET_WORKER_COUNTERS);
-    std::string out;
-    runtime::write_prometheus(table, stats, "skynet_worker", out);
-    return out;
+    return metrics::text_of(worker_families(stats, method_metrics{}));
 }
 
 void worker::set_registered(bool registered) {
@@ -189,6 +201,10 @@ void worker::set_registered(bool registered) {
 
 const std::string& worker::instance_id() const noexcept {
     return impl_->state->instance_id;
+}
+
+std::string worker::metrics_address() const {
+    return impl_->metrics ? impl_->metrics->address() : std::string();
 }
 
 const worker_options& worker::options() const noexcept {

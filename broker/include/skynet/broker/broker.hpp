@@ -54,6 +54,10 @@ struct broker_options {
     // The broker holds a share until it is destroyed, so the context
     // outlives its socket; do not shut it down before then.
     std::shared_ptr<zmq::context_t> context;
+    // Where to serve GET /metrics for Prometheus (docs/metrics.md):
+    // "host:port", port 0 for any free one (metrics_address() tells which);
+    // empty: no metrics endpoint.
+    std::string metrics_listen;
 
     // Called on the broker's thread; they must not block (hand the news to
     // another thread, as the registry's registrar does).
@@ -79,6 +83,9 @@ public:
 
     // The endpoint actually bound, with the port resolved (tcp://0.0.0.0:41234).
     std::string endpoint() const;
+    // "host:port" of the /metrics endpoint, with the port resolved; empty
+    // without options.metrics_listen.
+    std::string metrics_address() const;
 
     // Serves until stop() is called, then drains: new and queued requests get
     // UNAVAILABLE, in-flight ones get drain_timeout to finish, and every worker

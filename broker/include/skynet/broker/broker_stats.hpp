@@ -36,7 +36,9 @@
     X(plain_refused, counter,                                                                     \
       "Requests of plain 7/MDP clients the broker would have answered with an error: dropped.")   \
     X(cancelled, counter, "Requests their callers gave up (mmi.cancel) while queued or held.")   \
-    X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")
+    X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")                \
+    X(batch_records_received, counter, "Requests and replies that came in batch frames.")         \
+    X(batch_records_sent, counter, "Requests and replies sent in batch frames.")
 // clang-format on
 
 namespace skynet {
@@ -49,8 +51,9 @@ struct broker_stats {
 #undef SKYNET_BROKER_STATS_FIELD
 };
 
-// The counters in the Prometheus text format, named skynet_broker_<name>,
-// with _total after a counter's name.
+// The counters in the Prometheus text format, as /metrics serves them
+// (docs/metrics.md): skynet_broker_<name>, with _total after a counter's
+// name; `requests` and `workers` as requests_received and workers_connected.
 std::string prometheus_text(const broker_stats& stats);
 
 }  // namespace skynet

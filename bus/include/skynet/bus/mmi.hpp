@@ -16,8 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "skynet/bus/bson.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/result.hpp"
 
@@ -32,6 +35,7 @@ inline constexpr std::string_view pause = "mmi.pause";        // no new requests
 inline constexpr std::string_view resume = "mmi.resume";      // requests again
 inline constexpr std::string_view stats = "mmi.stats";        // the broker's counters
 inline constexpr std::string_view cancel = "mmi.cancel";      // a caller gave up a call
+inline constexpr std::string_view service_stats = "mmi.service_stats";  // per-service figures
 
 // 8/MMI status codes, as they travel.
 namespace code {
@@ -136,5 +140,29 @@ void put_cancel_request(frames& out, std::string_view request_id);
 // nothing; it still replies to each request as usual, and the broker drops
 // those replies.
 void put_cancel_notice(frames& out, std::string_view worker_address);
+
+// --- mmi.service_stats: every service a broker knows, with its figures ----
+
+// A client request with an empty body; the answer is "200" and one BSON
+// document {"services": [{"name", "queued", "workers", "idle", "busy",
+// "requests", "errors"}, ...]}, every figure an int64. requests and errors
+// count the outcomes the broker saw since it learnt the service (errors:
+// every code but OK); idle and busy are its workers holding no request and
+// holding some.
+struct service_figures {
+    std::string name;
+    std::uint64_t queued = 0;
+    std::uint64_t workers = 0;
+    std::uint64_t idle = 0;
+    std::uint64_t busy = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+
+    friend bool operator==(const service_figures&, const service_figures&) = default;
+};
+bson_doc encode_service_figures(std::span<const service_figures> known);
+// error{bad_request} if "services" is missing or not an array of documents
+// with a string name; a figure missing reads 0 (an older broker's).
+[[nodiscard]] result<std::vector<service_figures>> decode_service_figures(const bson_view& doc);
 
 }  // namespace skynet::bus::mmi

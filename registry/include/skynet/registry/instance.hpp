@@ -28,6 +28,10 @@ struct instance_stats {
     std::uint64_t latency_p99_us = 0;
     std::int64_t last_request_at = 0;
     std::uint64_t clients = 0;
+    std::uint64_t latency_p50_us = 0;
+    std::uint64_t latency_p95_us = 0;
+    // "CODE: detail" of the last failed call; empty if none failed.
+    std::string last_error = {};
 
     friend bool operator==(const instance_stats&, const instance_stats&) = default;
 };

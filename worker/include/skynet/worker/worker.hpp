@@ -83,6 +83,10 @@ struct worker_options {
     // The daemon's instance id that manages this process, put in the
     // record's managed_by; empty: not managed.
     std::string managed_by;
+    // Where to serve GET /metrics for Prometheus (docs/metrics.md), from
+    // start(): "host:port", port 0 for any free one (metrics_address()
+    // tells which); empty: no metrics endpoint.
+    std::string metrics_listen;
 };
 
 // Where a method's handler runs, said once, when it is registered.
@@ -219,6 +223,9 @@ public:
     void set_registered(bool registered);
     // Its id in the registry; its sockets' routing ids begin with it.
     const std::string& instance_id() const noexcept;
+    // "host:port" of the /metrics endpoint once started; empty without
+    // options.metrics_listen.
+    std::string metrics_address() const;
     // "name@version", or "name".
     std::string announced_name() const;
 

@@ -26,8 +26,9 @@ struct worker_stats {
 #undef SKYNET_WORKER_STATS_FIELD
 };
 
-// The counters in the Prometheus text format, named skynet_worker_<name>,
-// with _total after a counter's name.
+// The counters in the Prometheus text format, as /metrics serves them
+// (docs/metrics.md): skynet_worker_<name>, with _total after a counter's
+// name; `requests` as requests_received.
 std::string prometheus_text(const worker_stats& stats);
 
 }  // namespace skynet
