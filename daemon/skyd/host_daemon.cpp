@@ -311,8 +311,10 @@ void host_daemon::on_event(const supervisor_event& event) {
     note(event.id, std::string(to_string(event.what)), event.detail);
     if (event.what == supervisor_event::kind::exited && registrar_) {
         // Out of the registry now, not at the end of its lease: its callers
-        // and `sky` see it gone, and its next start is seen registering.
-        registrar_->remove_other(event.id);
+        // and `sky` see it gone, and its next start is seen registering. Only
+        // if the record is still this run's: under load the removal may land
+        // after the next run registered under the same id.
+        registrar_->remove_other(event.id, event.pid);
         std::lock_guard lock(registered_mutex_);
         registered_.erase(event.id);
     }

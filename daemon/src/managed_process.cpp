@@ -307,8 +307,9 @@ void managed_process::close_run() {
 
 void managed_process::run_ended(const std::string& how, bool success) {
     last_exit_ = how;
+    const auto ended = pid();
     close_run();
-    emit(supervisor_event::kind::exited, how);
+    emit(supervisor_event::kind::exited, how, ended);
     if (state_ == process_state::stopping || !wanted_running_) {
         set_state(process_state::stopped);
         emit(supervisor_event::kind::stopped, how);

@@ -78,7 +78,7 @@ private:
     pid_t pid() const noexcept;
     void signal_group(int signo) const;
     void set_state(process_state state, std::string reason = {});
-    void emit(supervisor_event::kind what, std::string detail) const;
+    void emit(supervisor_event::kind what, std::string detail, pid_t pid = 0) const;
     runtime::spawn_options spawn_options() const;
 
     std::string id_;

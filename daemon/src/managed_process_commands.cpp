@@ -142,9 +142,9 @@ void managed_process::set_state(process_state state, std::string reason) {
     changed_ = true;
 }
 
-void managed_process::emit(supervisor_event::kind what, std::string detail) const {
+void managed_process::emit(supervisor_event::kind what, std::string detail, pid_t pid) const {
     if (options_.on_event) {
-        options_.on_event(supervisor_event{what, id_, std::move(detail)});
+        options_.on_event(supervisor_event{what, id_, std::move(detail), pid});
     }
 }
 

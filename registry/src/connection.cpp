@@ -286,8 +286,12 @@ result<put_outcome> connection::put(const instance& record, std::chrono::millise
     return unexpected("put");
 }
 
-result<bool> connection::remove(std::string_view id) {
-    auto reply = impl_->eval(script_id::remove, {std::string(id)});
+result<bool> connection::remove(std::string_view id, std::int64_t pid) {
+    command_line args{std::string(id)};
+    if (pid != 0) {
+        args.push_back(std::to_string(pid));
+    }
+    auto reply = impl_->eval(script_id::remove, args);
     if (!reply) {
         return std::move(reply).err();
     }

@@ -36,7 +36,8 @@ struct registrar::impl {
     bool abandoned = false;
     bool online = false;
     std::optional<bus::error> last_error;
-    std::vector<std::string> removals;  // other instances' records to remove
+    // Other instances' records to remove: id, and the pid it must hold (0: any).
+    std::vector<std::pair<std::string, std::int64_t>> removals;
 
     // Guards commands: created by the first handle_commands(), from any thread.
     mutable std::mutex commands_mutex;
@@ -79,7 +80,7 @@ struct registrar::impl {
     // What the thread does next: other instances' records to remove, and
     // this record when its write is due.
     struct job {
-        std::vector<std::string> removals;
+        std::vector<std::pair<std::string, std::int64_t>> removals;
         std::optional<instance> record;
     };
 
@@ -150,10 +151,11 @@ struct registrar::impl {
     }
 
     // A removal that fails is dropped: the record's own lease ends it anyway.
-    void remove_others(std::optional<connection>& conn, const std::vector<std::string>& ids) {
-        for (const auto& id : ids) {
+    void remove_others(std::optional<connection>& conn,
+                       const std::vector<std::pair<std::string, std::int64_t>>& ids) {
+        for (const auto& [id, pid] : ids) {
             auto done = ensure(conn);
-            auto removed = done ? conn->remove(id) : bus::result<bool>(done.err());
+            auto removed = done ? conn->remove(id, pid) : bus::result<bool>(done.err());
             if (!removed) {
                 log->debug("could not remove id={} error=\"{}\"", id, removed.err().detail);
             }
@@ -239,10 +241,10 @@ void registrar::set_stats(const instance_stats& stats) {
     impl_->change([&](instance& r) { r.stats = stats; });
 }
 
-void registrar::remove_other(std::string id) {
+void registrar::remove_other(std::string id, std::int64_t pid) {
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->removals.push_back(std::move(id));
+        impl_->removals.emplace_back(std::move(id), pid);
     }
     impl_->wake.notify_one();
 }

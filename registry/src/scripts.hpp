@@ -29,7 +29,7 @@ inline constexpr int script_count = 5;
 
 // ARGV of each: prefix first, then
 //   put:        id, lease_ms, field, value, ...   -> "added"|"updated"|"refreshed"
-//   remove:     id                                -> 1 if something was removed
+//   remove:     id [pid]                          -> 1 if something was removed
 //   prune:      limit                             -> {ms to next expiry or -1, {ids}}
 //   candidates: "<field>:<value>", ...            -> live ids of the smallest index
 //   list:       field                             -> live values of the catalogue

@@ -71,8 +71,11 @@ nlohmann::json record_json(const registry::instance& r) {
          {{"requests", r.stats.requests},
           {"errors", r.stats.errors},
           {"latency_avg_us", r.stats.latency_avg_us},
+          {"latency_p50_us", r.stats.latency_p50_us},
+          {"latency_p95_us", r.stats.latency_p95_us},
           {"latency_p99_us", r.stats.latency_p99_us},
           {"last_request_at", r.stats.last_request_at},
+          {"last_error", r.stats.last_error},
           {"clients", r.stats.clients}}},
         {"managed_by", r.managed_by},  // the daemon's id; empty: not managed
     };

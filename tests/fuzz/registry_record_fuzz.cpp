@@ -28,7 +28,7 @@ namespace {
 namespace registry = skynet::registry;
 namespace field = registry::field;
 
-constexpr std::array<std::string_view, 29> known_fields = {
+constexpr std::array known_fields = {
     field::id,
     field::kind,
     field::service,

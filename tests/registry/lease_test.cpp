@@ -93,6 +93,34 @@ TEST_F(RegistryTest, RegistrarRemovesAnotherInstanceAtOnce) {
     EXPECT_EQ(ids(c), std::vector<std::string>{"broker"});
 }
 
+// skyd removes a managed process's record when it exits; under load that
+// removal can land after the next run registered under the same id. With
+// the pid of the run that ended, it leaves the successor's record alone.
+TEST_F(RegistryTest, ARemovalNamingAnEndedPidLeavesItsSuccessorsRecord) {
+    auto c = connect();
+    auto successor = make_record("svc-h1-1");
+    successor.pid = 2002;
+    ASSERT_TRUE(c.put(successor, 60s).ok());
+    ASSERT_EQ(c.remove("svc-h1-1", 1001).value(), false);
+    EXPECT_EQ(ids(c), std::vector<std::string>{"svc-h1-1"});
+    ASSERT_EQ(c.remove("svc-h1-1", 2002).value(), true);
+    EXPECT_TRUE(ids(c).empty());
+
+    ASSERT_TRUE(c.put(successor, 60s).ok());
+    event_log log;
+    registry::instance_listener listener(options(), {}, log.callbacks(), fast_listener());
+    registry::registrar daemon(options(), make_record("skyd-h1"), fast_registrar());
+    ASSERT_TRUE(eventually([&] { return log.saw("added svc-h1-1") && log.saw("added skyd-h1"); }));
+    daemon.remove_other("svc-h1-1", 1001);  // the run that ended
+    daemon.set_stats({.requests = 1});
+    ASSERT_TRUE(eventually([&] {
+        auto got = c.get("skyd-h1");
+        return got.ok() && got->has_value() && (*got)->stats.requests == 1;
+    }));
+    EXPECT_FALSE(log.saw("removed svc-h1-1"));
+    EXPECT_EQ(ids(c), (std::vector<std::string>{"skyd-h1", "svc-h1-1"}));
+}
+
 TEST_F(RegistryTest, RegistrarRegistersAgainAfterRedisRestarts) {
     registry::registrar r(options(), make_record("w1"), fast_registrar(900ms));
     {

@@ -61,6 +61,7 @@ struct dashboard_server::impl {
     int port = 0;
     std::atomic<bool> stopping{false};
     int misses = 0;  // the ticker's: ticks in a row without the registry
+    broker_load_reader broker_loads{options.command_timeout};  // the ticker's
     std::thread serving;
     // After the model: their callbacks use it, so they go first.
     std::unique_ptr<registry::instance_listener> listener;
@@ -111,7 +112,7 @@ struct dashboard_server::impl {
         ticker = std::make_unique<periodic>("figures", options.figures_interval, [this] {
             check_redis();
             const auto brokers = model.of_kind(registry::instance_kind::broker);
-            model.tick(read_broker_loads(brokers, options.command_timeout));
+            model.tick(broker_loads.read(brokers));
         });
         daemon_poller =
             std::make_unique<periodic>("daemons", options.daemons_interval, [this] { poll(); });

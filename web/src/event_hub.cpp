@@ -1,5 +1,7 @@
 #include "event_hub.hpp"
 
+#include <chrono>
+
 namespace skynet::web {
 
 stream_slot::~stream_slot() {
@@ -7,8 +9,26 @@ stream_slot::~stream_slot() {
     hub_.release(queue_);
 }
 
+namespace {
+
+// This run's first id: its start in ms, times a million. Any id of an
+// earlier run (started at least a millisecond before, with fewer than a
+// million events per millisecond since) is below it, so a browser that
+// comes back with one is sent a snapshot, never this run's deltas.
+std::uint64_t first_id() {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    return static_cast<std::uint64_t>(ms) * 1'000'000 + 1;
+}
+
+}  // namespace
+
 event_hub::event_hub(std::size_t max_streams, std::size_t queue_limit, std::size_t replay)
-    : max_streams_(max_streams), queue_limit_(queue_limit), replay_limit_(replay) {}
+    : max_streams_(max_streams),
+      queue_limit_(queue_limit),
+      replay_limit_(replay),
+      next_id_(first_id()) {}
 
 std::unique_ptr<stream_slot> event_hub::open() {
     auto queue = std::make_shared<stream_queue>(queue_limit_);

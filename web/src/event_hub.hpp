@@ -75,7 +75,10 @@ private:
     std::set<std::shared_ptr<stream_queue>> attached_;
     std::set<std::shared_ptr<stream_queue>> all_;
     std::deque<std::pair<std::uint64_t, std::string>> replay_;  // id, message
-    std::uint64_t next_id_ = 1;
+    // Starts past every id of an earlier run (first_id() in the .cpp): a
+    // browser coming back with one must get a snapshot, not this run's
+    // events replayed as if they followed it.
+    std::uint64_t next_id_;
 };
 
 }  // namespace skynet::web

@@ -32,10 +32,16 @@ double per_second(std::uint64_t count, duration<double> span) {
 
 }  // namespace
 
-// STUB for p50 and p95 until the metrics helper adds latency_p50_us and
-// latency_p95_us to registry::instance_stats: then return them here.
+// A worker's own percentile, as it publishes it.
 std::uint64_t latency_us(const registry::instance& r, int which) {
-    return which == 99 ? r.stats.latency_p99_us : 0;
+    switch (which) {
+        case 50:
+            return r.stats.latency_p50_us;
+        case 95:
+            return r.stats.latency_p95_us;
+        default:
+            return r.stats.latency_p99_us;
+    }
 }
 
 void service_figures::count(const registry::instance& r, service_state& s) {

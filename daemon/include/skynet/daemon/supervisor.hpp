@@ -35,6 +35,7 @@ struct supervisor_event {
     kind what = kind::started;
     std::string id;
     std::string detail;  // "pid 123", "exit 3", "in 2000 ms", ...
+    pid_t pid = 0;       // exited: the pid that ended
 };
 
 std::string_view to_string(supervisor_event::kind what) noexcept;

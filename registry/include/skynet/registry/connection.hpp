@@ -18,6 +18,7 @@
 // details; Lua scripts keep them consistent, reading Redis's clock.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -74,7 +75,9 @@ public:
     // publishing `added` or `updated` when its content changed.
     bus::result<put_outcome> put(const instance& record, std::chrono::milliseconds lease);
     // Deletes the record; true if there was one (then `removed` was published).
-    bus::result<bool> remove(std::string_view id);
+    // With a pid, only while the record is that process's: a successor
+    // under the same id (a restarted managed process) stays.
+    bus::result<bool> remove(std::string_view id, std::int64_t pid = 0);
     // Removes ids whose lease ran out and publishes their `removed` events.
     // Any reader may call it; concurrent prunes report each id once.
     bus::result<prune_outcome> prune();

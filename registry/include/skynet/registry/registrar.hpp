@@ -9,6 +9,7 @@
 // the record disappears from every query within it.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,8 +57,10 @@ public:
     // Removes another instance's record soon, on this registrar's thread,
     // publishing `removed`: a broker that saw a worker die through heartbeats
     // reports it at once instead of waiting for its lease. Best effort: if
-    // Redis is away, the lease removes it. Any thread may call it.
-    void remove_other(std::string id);
+    // Redis is away, the lease removes it. Any thread may call it. With a
+    // pid, only while the record is still that process's (see
+    // connection::remove).
+    void remove_other(std::string id, std::int64_t pid = 0);
 
     // Takes commands addressed to this instance (commands.hpp): the first
     // call subscribes to `<prefix>commands:<id>` on a thread of its own,
