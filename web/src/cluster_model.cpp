@@ -13,11 +13,16 @@ namespace {
 
 // "worker echo@1.0 on h1", "broker on h1".
 std::string describe(const instance& r) {
-    auto what = std::string(registry::to_string(r.kind));
+    // Appended piece by piece: GCC 12 at -O2 warns (-Wrestrict, a false
+    // positive) on `" " + std::string&&`.
+    std::string what(registry::to_string(r.kind));
     if (r.kind == registry::instance_kind::worker) {
-        what += " " + sky::release_of(r);
+        what += ' ';
+        what += sky::release_of(r);
     }
-    return what + " on " + r.host;
+    what += " on ";
+    what += r.host;
+    return what;
 }
 
 }  // namespace
