@@ -10,7 +10,7 @@ namespace skynet::bench {
 
 namespace {
 
-constexpr std::chrono::seconds setup_limit{10};
+constexpr std::chrono::seconds warm_up_limit{10};
 const std::string echo_service = "bench-echo";
 
 run_result failed(std::string label, std::string why) {
@@ -49,7 +49,7 @@ run_result run_relay(const relay_case& c, const load_plan& plan) {
         workers.push_back(std::make_unique<relay_worker>(r.endpoint(), c.connections));
     }
     const auto expected = static_cast<std::uint64_t>(c.workers * c.connections);
-    if (!wait_until([&] { return r.workers() >= expected; }, setup_limit)) {
+    if (!wait_until([&] { return r.workers() >= expected; }, warm_up_limit)) {
         return failed(c.label, "relay workers did not connect");
     }
     raw_target target{r.endpoint(), false, {}, false};
@@ -103,7 +103,7 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         return r;
     }
     echo_workers workers(endpoint, echo_service, ours);
-    if (!workers.wait_ready(setup_limit) || !warm_up(endpoint, echo_service, setup_limit)) {
+    if (!workers.wait_ready(warm_up_limit) || !warm_up(endpoint, echo_service, warm_up_limit)) {
         return failed("skynet", "our echo worker did not answer within 10 s");
     }
     const raw_target raw{endpoint, true, echo_service, true};

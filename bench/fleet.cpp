@@ -1,15 +1,11 @@
 #include "fleet.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <thread>
 #include <zmq.hpp>
 
+#include "free_port.hpp"
 #include "measure.hpp"
 #include "skynet/bus/frames.hpp"
 #include "skynet/bus/mdp.hpp"
@@ -19,23 +15,6 @@ namespace skynet::bench {
 namespace {
 
 constexpr std::chrono::seconds holder_limit{90};
-
-// A loopback port free a moment ago. Another process may take it before the
-// broker binds it; then the broker exits and we try another.
-int free_loopback_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        port = ntohs(address.sin_port);
-    }
-    close(fd);
-    return port;
-}
 
 std::vector<std::string> holder_args(const holder_spec& spec, int count, int first) {
     return {self_path(),

@@ -1,10 +1,5 @@
 #include "registry_figures.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -12,6 +7,7 @@
 #include <thread>
 
 #include "children.hpp"
+#include "free_port.hpp"
 #include "skynet/registry/connection.hpp"
 #include "skynet/registry/instance_listener.hpp"
 
@@ -21,18 +17,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 constexpr const char* redis_binary = "/usr/bin/redis-server";
-
-int free_loopback_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 std::optional<registry::connection> connect_within(const registry::options& settings,
                                                    std::chrono::seconds limit) {

@@ -4,13 +4,12 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake ninja-build pkg-config
   libzmq3-dev cppzmq-dev libbson-dev libhiredis-dev
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   prometheus-cpp-dev libcpp-httplib-dev
   redis-server clang-format
-  libcpp-httplib-dev
   iproute2
   chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )

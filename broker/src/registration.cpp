@@ -9,6 +9,7 @@
 #include "registration.hpp"
 #include "skynet/bus/origin.hpp"
 #include "skynet/bus/worker_routing_id.hpp"
+#include "skynet/registry/credentials.hpp"
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/registry/registrar.hpp"
 #include "skynet/runtime/logging.hpp"
@@ -49,6 +50,7 @@ broker_registration::broker_registration(broker_registration_options options,
     if (!settings) {
         throw std::invalid_argument("redis: " + settings.err().detail);
     }
+    registry::refuse_wrong_credentials(*settings, "broker");
     if (options.lease < std::chrono::milliseconds(100)) {
         throw std::invalid_argument("registration: a lease must be at least 100 ms");
     }

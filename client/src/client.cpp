@@ -9,6 +9,7 @@
 #include "engine.hpp"
 #include "skynet/bus/service_name.hpp"
 #include "skynet/registry/broker_follower.hpp"
+#include "skynet/registry/credentials.hpp"
 #include "skynet/registry/redis_url.hpp"
 
 namespace skynet {
@@ -25,6 +26,7 @@ public:
         if (!settings) {
             throw std::invalid_argument("client: redis: " + settings.err().detail);
         }
+        registry::refuse_wrong_credentials(*settings, "client");
         follower_ = std::make_unique<registry::broker_follower>(
             *settings, client_detail::client_directory_policy(options.region),
             [&target](const std::vector<registry::broker_entry>& brokers) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "host_daemon.hpp"
+#include "skynet/registry/credentials.hpp"
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
@@ -78,6 +79,11 @@ daemon::skyd_settings settings_from(const runtime::option_parser& parser) {
         throw runtime::options_error("--redis " + common.redis + ": " + redis.err().detail);
     }
     s.redis = *redis;
+    try {
+        registry::refuse_wrong_credentials(s.redis, "skyd");
+    } catch (const std::invalid_argument& e) {
+        throw runtime::options_error(e.what());
+    }
     s.region = common.region;
     s.host = common.host;
     s.id = parser.has("id") ? parser.get<std::string>("id") : "skyd-" + common.host;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "redis_link.hpp"
+#include "retry_backoff.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
 
@@ -15,7 +16,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds first_backoff{100};
 constexpr milliseconds max_backoff{2000};
 
 }  // namespace
@@ -81,12 +81,12 @@ struct channel_subscriber::impl {
     }
 
     void run() {
-        milliseconds backoff = first_backoff;
+        retry_backoff backoff(max_backoff);
         bool warned = false;
         while (!stopping.raised()) {
             auto link = subscribe();
             if (link) {
-                backoff = first_backoff;
+                backoff.reset();
                 warned = false;
                 auto served = serve(*link);
                 if (!served && !stopping.raised()) {
@@ -98,8 +98,7 @@ struct channel_subscriber::impl {
                           link.err().detail);
                 warned = true;
             }
-            stopping.wait(-1, backoff);
-            backoff = std::min(backoff * 2, max_backoff);
+            stopping.wait(-1, backoff.next());
         }
     }
 };

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "listener_view.hpp"
+#include "retry_backoff.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/registry/connection.hpp"
 #include "skynet/runtime/logging.hpp"
@@ -22,7 +23,6 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr milliseconds first_backoff{100};
 // Past the next lease expiry, so that the prune finds it expired.
 constexpr milliseconds prune_margin{2};
 
@@ -190,7 +190,7 @@ struct instance_listener::impl {
     // One failure is a warning; a run of them is logged again only once
     // the registry is back.
     void run() {
-        milliseconds backoff = first_backoff;
+        retry_backoff backoff(settings.max_backoff);
         std::optional<bus::error> down;
         while (!stopping.raised()) {
             auto s = open_session();
@@ -199,7 +199,7 @@ struct instance_listener::impl {
                     log->info("listener resynchronised with the registry");
                     down.reset();
                 }
-                backoff = first_backoff;
+                backoff.reset();
                 auto served = serve(*s);
                 online = false;
                 if (served || stopping.raised()) {
@@ -212,8 +212,7 @@ struct instance_listener::impl {
                           s.err().detail);
                 down = s.err();
             }
-            stopping.wait(-1, backoff);
-            backoff = std::min(backoff * 2, settings.max_backoff);
+            stopping.wait(-1, backoff.next());
         }
     }
 };

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "command_listener.hpp"
+#include "retry_backoff.hpp"
 #include "skynet/bus/clock.hpp"
 #include "skynet/registry/connection.hpp"
 #include "skynet/runtime/logging.hpp"
@@ -18,9 +19,7 @@ using bus::clock;
 using bus::time_point;
 using std::chrono::milliseconds;
 
-namespace {
-constexpr milliseconds first_backoff{100};
-}  // namespace
+namespace {}  // namespace
 
 struct registrar::impl {
     const options opts;
@@ -164,7 +163,7 @@ struct registrar::impl {
 
     void run() {
         std::optional<connection> conn;
-        milliseconds backoff = first_backoff;
+        retry_backoff backoff(settings.max_backoff);
         time_point last_write{};
         time_point refresh_at = clock::now();
         while (auto next = next_job(last_write, refresh_at)) {
@@ -177,12 +176,11 @@ struct registrar::impl {
             last_write = clock::now();
             if (outcome) {
                 succeeded(*outcome, *snapshot);
-                backoff = first_backoff;
+                backoff.reset();
                 refresh_at = last_write + settings.lease / 3;
             } else {
                 failed(outcome.err(), snapshot->id);
-                refresh_at = last_write + backoff;
-                backoff = std::min(backoff * 2, settings.max_backoff);
+                refresh_at = last_write + backoff.next();
             }
         }
         finish(conn);

@@ -8,7 +8,7 @@
 namespace skynet::runtime {
 namespace {
 
-sigset_t stop_signals() {
+sigset_t stop_signal_set() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -20,7 +20,7 @@ sigset_t stop_signals() {
 
 signal_watcher::signal_watcher(std::function<void(int)> on_signal)
     : on_signal_(std::move(on_signal)) {
-    sigset_t set = stop_signals();
+    sigset_t set = stop_signal_set();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     thread_ = std::thread([this, set] {
         // Wakes every 100 ms to notice destruction: a signal cannot be sent to

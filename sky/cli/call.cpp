@@ -26,7 +26,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds default_timeout{5000};
+constexpr milliseconds default_call_timeout{5000};
 
 bus::bson_doc params_of(const invocation& inv) {
     std::string text = inv.args.size() > 2 ? inv.args[2] : "{}";
@@ -79,7 +79,7 @@ int run_call(session& s, const invocation& inv) {
     call_request request{.service = inv.args[0],
                          .version = inv.filter.version,
                          .region = inv.filter.region,
-                         .timeout = inv.timeout.value_or(default_timeout)};
+                         .timeout = inv.timeout.value_or(default_call_timeout)};
     auto params = inv.raw ? bus::bson_doc() : params_of(inv);
     auto* c = s.connect();
     if (c == nullptr) {

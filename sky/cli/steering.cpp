@@ -18,7 +18,7 @@ namespace {
 using registry::command;
 using std::chrono::milliseconds;
 
-constexpr milliseconds default_timeout{3000};
+constexpr milliseconds default_command_timeout{3000};
 
 // Prints who acted, who failed and who did not answer; the exit status.
 int report(session& s, const std::vector<registry::command_outcome>& outcomes,
@@ -76,7 +76,7 @@ int steer(session& s, const invocation& inv, command what, const std::string& ar
     } else {
         s.out << question << std::endl;
     }
-    auto timeout = inv.timeout.value_or(default_timeout);
+    auto timeout = inv.timeout.value_or(default_command_timeout);
     auto outcomes = send_action(s.registry(), *found, what, argument, timeout);
     if (!outcomes) {
         return s.fail(

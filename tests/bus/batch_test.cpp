@@ -13,6 +13,7 @@
 
 #include "skynet/bus/envelope.hpp"
 #include "skynet/bus/frames.hpp"
+#include "support/frames_of.hpp"
 
 namespace bus = skynet::bus;
 namespace batch = skynet::bus::batch;
@@ -41,13 +42,7 @@ std::string record_bytes(std::string_view route, const std::vector<std::string>&
     return out;
 }
 
-bus::frames frames_of(const std::vector<std::string>& parts) {
-    bus::frames out;
-    for (const auto& p : parts) {
-        out.push_back(bus::frame_of(p));
-    }
-    return out;
-}
+using skynet::testing::frames_of;
 
 struct plain_record {
     std::string route;
@@ -303,14 +298,14 @@ TEST(Batch, MovedWriterKeepsItsBuffers) {
     EXPECT_EQ(r.frames[0], "y");
 }
 
-struct malformed_case {
+struct malformed_batch {
     const char* name;
     std::string bytes;
     std::size_t whole_records;  // before the flaw: what the reader still gives
     std::string detail;
 };
 
-std::vector<malformed_case> malformed_cases() {
+std::vector<malformed_batch> malformed_cases() {
     const std::string whole = record_bytes("echo", {"h", "p"});  // 16 bytes
     return {
         {"route cut", std::string("\005ech"), 0,

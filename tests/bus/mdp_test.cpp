@@ -7,18 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "support/frames_of.hpp"
+
 namespace mdp = skynet::bus::mdp;
 using skynet::bus::frames;
 
 namespace {
 
-frames frames_of(const std::vector<std::string>& parts) {
-    frames out;
-    for (const auto& p : parts) {
-        out.emplace_back(p.data(), p.size());
-    }
-    return out;
-}
+using skynet::testing::frames_of;
 
 TEST(Mdp, ClientRequestDecodesAtBroker) {
     auto message = frames_of({"", "MDPC01", "echo", "a", "b"});

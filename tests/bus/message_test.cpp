@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "support/frames_of.hpp"
+
 namespace bus = skynet::bus;
 namespace batch = skynet::bus::batch;
 
@@ -28,13 +30,7 @@ seen read(const bus::message_view& m) {
     return s;
 }
 
-bus::frames frames_of(std::vector<std::string> parts) {
-    bus::frames out;
-    for (const auto& p : parts) {
-        out.push_back(bus::frame_of(p));
-    }
-    return out;
-}
+using skynet::testing::frames_of;
 
 zmq::message_t batch_of_two() {
     batch::writer w;

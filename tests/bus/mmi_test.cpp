@@ -9,19 +9,14 @@
 #include <vector>
 
 #include "skynet/bus/mdp.hpp"
+#include "support/frames_of.hpp"
 
 namespace skynet::bus {
 namespace {
 
 using namespace std::chrono_literals;
 
-frames frames_of(const std::vector<std::string>& parts) {
-    frames out;
-    for (const auto& p : parts) {
-        out.emplace_back(p.data(), p.size());
-    }
-    return out;
-}
+using skynet::testing::frames_of;
 
 std::vector<std::string> strings_of(const frames& f) {
     std::vector<std::string> out;

@@ -29,7 +29,7 @@ bool echoes(const call_result& outcome, std::int64_t i, std::size_t pad) {
            outcome->result().get_string("pad").value_or("").size() == pad;
 }
 
-call_options patient() {
+call_options patient_and_idempotent() {
     call_options options;
     options.timeout = 30s;
     options.idempotent = true;
@@ -47,19 +47,21 @@ TEST_P(HandedOver, EveryWayOfCallingGetsItsOwnParamsBack) {
     ASSERT_TRUE(wait_for_service(c, "echo"));
     const auto replies_before = c.stats().replies;
 
-    EXPECT_TRUE(echoes(c.call("echo", "Echo", params_of(1, pad), patient()), 1, pad));
-    auto thrown = c.call_or_throw("echo", "Echo", params_of(2, pad), patient());
+    EXPECT_TRUE(
+        echoes(c.call("echo", "Echo", params_of(1, pad), patient_and_idempotent()), 1, pad));
+    auto thrown = c.call_or_throw("echo", "Echo", params_of(2, pad), patient_and_idempotent());
     EXPECT_EQ(thrown.result().get_int64("i"), 2);
-    auto future = c.call_future("echo", "Echo", params_of(3, pad), patient());
+    auto future = c.call_future("echo", "Echo", params_of(3, pad), patient_and_idempotent());
     EXPECT_TRUE(echoes(future.get(), 3, pad));
     std::promise<call_result> answered;
-    c.call_async("echo", "Echo", params_of(4, pad), patient(),
+    c.call_async("echo", "Echo", params_of(4, pad), patient_and_idempotent(),
                  [&answered](call_result r) { answered.set_value(std::move(r)); });
     EXPECT_TRUE(echoes(answered.get_future().get(), 4, pad));
     // Many at once, so that batch frames carry several.
     std::vector<std::future<call_result>> many;
     for (int i = 0; i < 100; ++i) {
-        many.push_back(c.call_future("echo", "Echo", params_of(100 + i, pad), patient()));
+        many.push_back(
+            c.call_future("echo", "Echo", params_of(100 + i, pad), patient_and_idempotent()));
     }
     int right = 0;
     for (int i = 0; i < 100; ++i) {
@@ -81,7 +83,7 @@ TEST_P(HandedOver, ASynchronousCallReadsTheCallersViewOnlyWhileItRuns) {
     ASSERT_TRUE(wait_for_service(c, "echo"));
     for (int i = 0; i < 50; ++i) {
         auto doc = std::make_unique<bus::bson_doc>(params_of(i, pad));
-        auto outcome = c.call("echo", "Echo", doc->view(), patient());
+        auto outcome = c.call("echo", "Echo", doc->view(), patient_and_idempotent());
         doc.reset();  // the call has ended: its bytes may go
         EXPECT_TRUE(echoes(outcome, i, pad)) << i;
     }
@@ -93,7 +95,8 @@ TEST_P(HandedOver, ASynchronousCallReadsTheCallersViewOnlyWhileItRuns) {
     auto outcome = c.call("nobody", "Echo", doc->view(), short_wait);
     doc.reset();
     EXPECT_FALSE(outcome.ok());
-    EXPECT_TRUE(echoes(c.call("echo", "Echo", params_of(8, pad), patient()), 8, pad));
+    EXPECT_TRUE(
+        echoes(c.call("echo", "Echo", params_of(8, pad), patient_and_idempotent()), 8, pad));
 }
 
 // Inline in libbson, handed-over buffers, and one too large for a record.

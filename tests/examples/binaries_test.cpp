@@ -9,6 +9,7 @@
 #include "support/eventually.hpp"
 #include "support/plain_mdp.hpp"
 #include "support/process.hpp"
+#include "support/redis_server.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -54,6 +55,27 @@ TEST(Binaries, AMalformedEndpointIsOneLineAndStatus2) {
         EXPECT_EQ(run.status, 2) << name << " " << endpoint << " said: " << run.err;
         EXPECT_EQ(run.err.rfind(name + ": " + args[args.size() - 2] + " " + endpoint + ": ", 0), 0u)
             << run.err;
+        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    }
+}
+
+// A Redis that refuses the password of --redis is told once, at start: a
+// wrong password never heals by retrying in the background.
+TEST(Binaries, AWrongRedisPasswordIsOneLineAndStatus2) {
+    redis_server redis({"--requirepass", "right"});
+    const std::vector<std::pair<std::string, std::vector<std::string>>> runs = {
+        {"skynet-broker", {"--bind", "tcp://127.0.0.1:*"}},
+        {"echo-service", {}},
+        {"fibonacci-client", {}},
+    };
+    for (const auto& [name, args] : runs) {
+        auto with_redis = args;
+        with_redis.insert(with_redis.end(), {"--redis", redis.url("wrong"), "--region", "nowhere"});
+        auto run = run_program(name, with_redis);
+        EXPECT_EQ(run.status, 2) << name << " said: " << run.err;
+        EXPECT_EQ(run.err.rfind(name + ": ", 0), 0u) << run.err;
+        EXPECT_NE(run.err.find("refused the user and password"), std::string::npos) << run.err;
+        EXPECT_EQ(run.err.find("wrong"), std::string::npos) << "the password leaked: " << run.err;
         EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
     }
 }

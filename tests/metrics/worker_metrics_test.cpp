@@ -25,7 +25,7 @@ std::unique_ptr<worker> start_counted_worker(worker_options options) {
     return w;
 }
 
-void call_n(client& c, const std::string& service, const std::string& method, int n) {
+void make_calls(client& c, const std::string& service, const std::string& method, int n) {
     for (int i = 0; i < n; ++i) {
         auto r = c.call(service, method, bus::bson_doc());
         ASSERT_TRUE(r || r.err().code != errc::timeout) << method;
@@ -40,9 +40,9 @@ TEST(WorkerMetrics, CountsEveryCallByMethodAndOutcome) {
     ASSERT_FALSE(w->metrics_address().empty());
     client c(fast_client_options(b.endpoint()));
     ASSERT_TRUE(wait_for_service(c, "counted"));
-    call_n(c, "counted", "Echo", 6);
-    call_n(c, "counted", "Fail", 4);
-    call_n(c, "counted", "Nope", 2);
+    make_calls(c, "counted", "Echo", 6);
+    make_calls(c, "counted", "Fail", 4);
+    make_calls(c, "counted", "Nope", 2);
 
     const auto s = scrape(w->metrics_address());
     ASSERT_EQ(s.status, 200);
@@ -66,8 +66,8 @@ TEST(WorkerMetrics, TheRecordCarriesPercentilesAndTheLastError) {
     auto w = start_counted_worker(options);
     client c(fast_client_options(b.endpoint()));
     ASSERT_TRUE(wait_for_service(c, "recorded"));
-    call_n(c, "recorded", "Echo", 20);
-    call_n(c, "recorded", "Fail", 1);
+    make_calls(c, "recorded", "Echo", 20);
+    make_calls(c, "recorded", "Fail", 1);
 
     auto settings = registry::options_from_url(redis.url());
     ASSERT_TRUE(settings);

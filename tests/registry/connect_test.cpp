@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "registry_fixture.hpp"
+#include "skynet/registry/credentials.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -50,6 +51,29 @@ TEST(RegistryConnect, WrongOrMissingPasswordIsUnauthorized) {
         ASSERT_FALSE(c.ok()) << url;
         EXPECT_EQ(c.err().code, bus::errc::unauthorized) << c.err().detail;
     }
+}
+
+// Redis 6 ACL users: redis://user:password@host, as docs/security.md sets
+// them up, with only the keys and channels of the registry's prefix.
+TEST(RegistryConnect, AnAclUserReachesItsKeysAndAWrongPasswordIsUnauthorized) {
+    // On redis-server's command line a directive's words are separate arguments.
+    redis_server redis({"--user", "default", "off", "--user", "registry", "on", ">pa55", "~test:*",
+                        "&test:*", "+@all", "-@dangerous"});
+    const auto base = "127.0.0.1:" + std::to_string(redis.port());
+    auto c = registry::connection::open(options_for("redis://registry:pa55@" + base));
+    ASSERT_TRUE(c.ok()) << c.err().detail;
+    EXPECT_TRUE(c->put(make_record("w1"), 60s).ok());
+    EXPECT_EQ(c->find().value().size(), 1U);
+
+    for (const auto& url : {"redis://registry:nope@" + base, "redis://other:pa55@" + base}) {
+        auto refused = registry::connection::open(options_for(url));
+        ASSERT_FALSE(refused.ok()) << url;
+        EXPECT_EQ(refused.err().code, bus::errc::unauthorized) << refused.err().detail;
+        EXPECT_THROW(registry::refuse_wrong_credentials(options_for(url), "test"),
+                     std::invalid_argument);
+    }
+    EXPECT_NO_THROW(
+        registry::refuse_wrong_credentials(options_for("redis://registry:pa55@" + base), "test"));
 }
 
 TEST(RegistryConnect, UnreachablePortFailsFast) {

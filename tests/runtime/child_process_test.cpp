@@ -20,14 +20,13 @@ namespace skynet::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using runtime::child_process;
 using runtime::child_stream;
 using runtime::exit_status;
 using runtime::spawn_options;
 
-static_assert(std::is_nothrow_move_constructible_v<child_process>);
-static_assert(std::is_nothrow_move_assignable_v<child_process>);
-static_assert(!std::is_copy_constructible_v<child_process>);
+static_assert(std::is_nothrow_move_constructible_v<runtime::child_process>);
+static_assert(std::is_nothrow_move_assignable_v<runtime::child_process>);
+static_assert(!std::is_copy_constructible_v<runtime::child_process>);
 
 spawn_options program(std::vector<std::string> argv) {
     spawn_options o;
@@ -89,12 +88,12 @@ std::filesystem::path scratch(const std::string& name) {
 }
 
 TEST(ChildProcessTest, ExitCodeAndSignalAreReported) {
-    child_process exits(shell("exit 3"));
+    runtime::child_process exits(shell("exit 3"));
     EXPECT_EQ(exits.wait(), (exit_status{3, 0}));
     EXPECT_EQ(exits.status()->to_string(), "exit 3");
     EXPECT_FALSE(exits.running());
 
-    child_process killed(shell("kill -KILL $$"));
+    runtime::child_process killed(shell("kill -KILL $$"));
     auto status = killed.wait();
     EXPECT_EQ(status.signal, SIGKILL);
     EXPECT_EQ(status.shell_status(), 128 + SIGKILL);
@@ -108,11 +107,11 @@ TEST(ChildProcessTest, OutputGoesToFilesTruncatedOrAppended) {
     auto o = shell("echo out; echo err >&2");
     o.out = child_stream::file(out);
     o.err = child_stream::file(err);
-    EXPECT_TRUE(child_process(o).wait().success());
+    EXPECT_TRUE(runtime::child_process(o).wait().success());
     EXPECT_EQ(read_file(out), "out\n");
     EXPECT_EQ(read_file(err), "err\n");
     o.out = child_stream::file(out, true);
-    EXPECT_TRUE(child_process(o).wait().success());
+    EXPECT_TRUE(runtime::child_process(o).wait().success());
     EXPECT_EQ(read_file(out), "out\nout\n");
     std::filesystem::remove(out);
     std::filesystem::remove(err);
@@ -124,13 +123,13 @@ TEST(ChildProcessTest, EnvironmentAndWorkingDirectoryAreItsOwn) {
     o.env = {"SKYNET_CHILD_TEST=42"};
     o.working_dir = dir;
     o.out = child_stream::pipe();
-    child_process child(o);
+    runtime::child_process child(o);
     const std::string home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "none";
     EXPECT_EQ(read_all(child.stdout_fd()), "42:" + home + "\n" + dir.string() + "\n");
     EXPECT_TRUE(child.wait().success());
 
     o.clear_env = true;
-    child_process bare(o);
+    runtime::child_process bare(o);
     EXPECT_EQ(read_all(bare.stdout_fd()), "42:none\n" + dir.string() + "\n");
 }
 
@@ -139,7 +138,7 @@ TEST(ChildProcessTest, PipesBothWays) {
     o.argv = {"cat"};  // found in PATH
     o.in = child_stream::pipe();
     o.out = child_stream::pipe();
-    child_process cat(o);
+    runtime::child_process cat(o);
     ASSERT_EQ(::write(cat.stdin_fd(), "hello\n", 6), 6);
     cat.close_stdin();  // its end of file
     EXPECT_EQ(read_all(cat.stdout_fd()), "hello\n");
@@ -149,7 +148,7 @@ TEST(ChildProcessTest, PipesBothWays) {
 TEST(ChildProcessTest, WhatCannotStartIsAClearError) {
     auto expect_error = [](spawn_options o, const std::string& says) {
         try {
-            child_process child(std::move(o));
+            runtime::child_process child(std::move(o));
             ADD_FAILURE() << "started";
         } catch (const std::system_error& e) {
             EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
@@ -167,7 +166,7 @@ TEST(ChildProcessTest, WhatCannotStartIsAClearError) {
     auto unwritable = program({"/bin/true"});
     unwritable.out = child_stream::file("/nonexistent/out");
     expect_error(unwritable, "stream");
-    EXPECT_THROW(child_process(spawn_options{}), std::invalid_argument);
+    EXPECT_THROW(runtime::child_process(spawn_options{}), std::invalid_argument);
     // Each failed start was reaped: no child of ours is left, not even a zombie.
     EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
 }
@@ -176,7 +175,7 @@ TEST(ChildProcessTest, ResourceLimitsAreItsOwn) {
     auto o = shell("ulimit -n; ulimit -c");
     o.limits = {{RLIMIT_NOFILE, {64, 64}}, {RLIMIT_CORE, {0, 0}}};
     o.out = child_stream::pipe();
-    child_process child(o);
+    runtime::child_process child(o);
     EXPECT_EQ(read_all(child.stdout_fd()), "64\n0\n");
     EXPECT_TRUE(child.wait().success());
 
@@ -186,7 +185,7 @@ TEST(ChildProcessTest, ResourceLimitsAreItsOwn) {
     auto impossible = program({"/bin/true"});
     impossible.limits = {{RLIMIT_NOFILE, {100, 50}}};  // soft above hard: EINVAL
     try {
-        child_process refused(impossible);
+        runtime::child_process refused(impossible);
         ADD_FAILURE() << "started";
     } catch (const std::system_error& e) {
         EXPECT_NE(std::string(e.what()).find("resource limits"), std::string::npos) << e.what();
@@ -194,7 +193,7 @@ TEST(ChildProcessTest, ResourceLimitsAreItsOwn) {
 }
 
 TEST(ChildProcessTest, WaitForReturnsNothingWhileItRuns) {
-    child_process sleeper(program({"sleep", "300"}));
+    runtime::child_process sleeper(program({"sleep", "300"}));
     EXPECT_FALSE(sleeper.wait_for(20ms).has_value());
     EXPECT_TRUE(sleeper.running());
     EXPECT_EQ(sleeper.terminate(generous).signal, SIGTERM);
@@ -203,7 +202,7 @@ TEST(ChildProcessTest, WaitForReturnsNothingWhileItRuns) {
 TEST(ChildProcessTest, ExitFdIsReadableOnceItEnds) {
     auto o = shell("read line || true");
     o.in = child_stream::pipe();
-    child_process child(o);
+    runtime::child_process child(o);
     ASSERT_GE(child.exit_fd(), 0);
     pollfd p{child.exit_fd(), POLLIN, 0};
     EXPECT_EQ(::poll(&p, 1, 0), 0);  // still reading
@@ -216,7 +215,7 @@ TEST(ChildProcessTest, TerminateKillsWhatIgnoresSigtermAndItsDescendants) {
     // The shell and its background sleep ignore SIGTERM: only SIGKILL ends them.
     auto o = shell("trap '' TERM; sleep 300 & echo $!; wait");
     o.out = child_stream::pipe();
-    child_process child(o);
+    runtime::child_process child(o);
     const pid_t grandchild = std::stoi(first_line(child.stdout_fd()));
     EXPECT_EQ(child.terminate(50ms).signal, SIGKILL);
     EXPECT_TRUE(eventually([&] { return not_running(grandchild); }));
@@ -227,7 +226,7 @@ TEST(ChildProcessTest, TerminateEndsTheTreeOfALeaderThatLeftFirst) {
     // would live on in the group.
     auto o = shell("(trap '' TERM; exec sleep 300) & echo $!; wait");
     o.out = child_stream::pipe();
-    child_process child(o);
+    runtime::child_process child(o);
     const pid_t grandchild = std::stoi(first_line(child.stdout_fd()));
     EXPECT_EQ(child.terminate(generous).signal, SIGTERM);
     EXPECT_TRUE(eventually([&] { return not_running(grandchild); }));
@@ -236,7 +235,7 @@ TEST(ChildProcessTest, TerminateEndsTheTreeOfALeaderThatLeftFirst) {
 TEST(ChildProcessTest, DestructorKillsAndReaps) {
     pid_t pid = -1;
     {
-        child_process sleeper(program({"sleep", "300"}));
+        runtime::child_process sleeper(program({"sleep", "300"}));
         pid = sleeper.pid();
         ASSERT_TRUE(sleeper.running());
     }
@@ -245,11 +244,11 @@ TEST(ChildProcessTest, DestructorKillsAndReaps) {
 }
 
 TEST(ChildProcessTest, MovedChildrenAreOwnedOnce) {
-    std::vector<child_process> children;
+    std::vector<runtime::child_process> children;
     for (int i = 0; i < 3; ++i) {
         children.emplace_back(program({"sleep", "300"}));
     }
-    child_process moved = std::move(children[0]);
+    runtime::child_process moved = std::move(children[0]);
     EXPECT_EQ(children[0].pid(), -1);
     EXPECT_FALSE(children[0].running());
     EXPECT_TRUE(moved.running());
@@ -264,7 +263,7 @@ TEST(ChildProcessTest, StartsWithSignalsUnblockedWhateverWeBlock) {
     sigaddset(&term, SIGTERM);
     sigset_t before;
     ::pthread_sigmask(SIG_BLOCK, &term, &before);  // as serve() does
-    child_process sleeper(program({"sleep", "300"}));
+    runtime::child_process sleeper(program({"sleep", "300"}));
     ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
     ASSERT_TRUE(sleeper.signal(SIGTERM));
     auto status = sleeper.wait_for(generous);

@@ -6,6 +6,7 @@
 
 #include "skynet/bus/mmi.hpp"
 #include "skynet/metrics/exposer.hpp"
+#include "skynet/registry/credentials.hpp"
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
 
@@ -70,6 +71,7 @@ void check_places(const worker_options& o) {
         if (!parsed) {
             refuse("redis", "\"" + o.redis + "\"", parsed.err().detail);
         }
+        registry::refuse_wrong_credentials(*parsed, "worker");
     }
 }
 
