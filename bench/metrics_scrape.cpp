@@ -44,8 +44,8 @@ std::string scrape_figures(const std::string& address, bool gzip) {
               [](const auto& a, const auto& b) { return a.took < b.took; });
     const auto& median = taken[taken.size() / 2];
     auto text = "median " + ms_text(median.took) + ", slowest " + ms_text(taken.back().took) +
-                " of " + std::to_string(taken.size()) + "; " +
-                std::to_string(median.bytes / 1024) + " KiB";
+                " of " + std::to_string(taken.size()) + "; " + std::to_string(median.bytes / 1024) +
+                " KiB";
     if (gzip) {
         return text + (median.gzip ? " gzip" : " (not compressed)");
     }

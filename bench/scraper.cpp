@@ -17,9 +17,9 @@ int dial(const std::string& address) {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    if (colon == std::string::npos || getaddrinfo(address.substr(0, colon).c_str(),
-                                                  address.substr(colon + 1).c_str(), &hints,
-                                                  &found) != 0) {
+    if (colon == std::string::npos ||
+        getaddrinfo(address.substr(0, colon).c_str(), address.substr(colon + 1).c_str(), &hints,
+                    &found) != 0) {
         return -1;
     }
     int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);

@@ -20,8 +20,7 @@ namespace skynet::metrics {
 // broker serves one histogram per service, and with 10,000 services each
 // bucket is 10,000 lines of every scrape (docs/metrics.md, "Cost").
 inline constexpr std::array<std::uint64_t, 11> duration_bounds_us{
-    100,    250,     1'000,   2'500,     10'000,    25'000,
-    100'000, 250'000, 1'000'000, 2'500'000, 10'000'000};
+    100, 250, 1'000, 2'500, 10'000, 25'000, 100'000, 250'000, 1'000'000, 2'500'000, 10'000'000};
 
 // What a histogram held at one moment: per-bucket (not cumulative) counts,
 // the last one past every bound, and the sum of what was recorded.
