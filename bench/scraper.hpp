@@ -14,12 +14,15 @@ namespace skynet::bench {
 
 struct timed_scrape {
     std::chrono::nanoseconds took{0};
-    std::size_t bytes = 0;
-    std::size_t samples = 0;  // lines that are not comments
+    std::size_t bytes = 0;    // of the body, as sent
+    std::size_t samples = 0;  // lines that are not comments (0 when compressed)
+    bool gzip = false;        // the server compressed it
 };
 
-// GET http://<address>/metrics; nothing if it did not answer 200.
-std::optional<timed_scrape> scrape_once(const std::string& address);
+// GET http://<address>/metrics, over a connection of its own, timed from the
+// connect to the last byte; nothing if it did not answer 200. `gzip`: asks
+// for a compressed answer, as Prometheus does by default.
+std::optional<timed_scrape> scrape_once(const std::string& address, bool gzip = false);
 
 class periodic_scraper {
 public:

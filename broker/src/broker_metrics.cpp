@@ -36,6 +36,7 @@ void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& s
     auto requests = metrics::counter_family(
         "skynet_broker_requests_total",
         "Requests of a service by outcome: OK or the wire error code the client got.");
+    requests.metric.reserve(services.size());
     for (const auto& s : services) {
         if (!has_outcomes(s)) {
             continue;
@@ -55,6 +56,7 @@ void add_outcomes(metrics::families& out, const std::vector<service_snapshot>& s
     auto durations = metrics::histogram_family(
         "skynet_broker_request_duration_seconds",
         "Time from a request's dispatch to a worker to its reply, by service.");
+    durations.metric.reserve(services.size());
     for (const auto& s : services) {
         if (has_outcomes(s)) {
             metrics::add_histogram(durations, {label{"service", s.name}}, s.duration);
@@ -69,6 +71,8 @@ void add_levels(metrics::families& out, const std::vector<service_snapshot>& ser
     auto workers =
         metrics::gauge_family("skynet_broker_workers",
                               "Workers of a service: idle (holding none) or busy (holding some).");
+    queue.metric.reserve(services.size());
+    workers.metric.reserve(2 * services.size());
     for (const auto& s : services) {
         metrics::add_value(queue, {label{"service", s.name}}, static_cast<double>(s.queued));
         metrics::add_value(workers, {label{"service", s.name}, label{"state", "idle"}},

@@ -83,6 +83,11 @@ service* broker_core::admit(const zmq::message_t& client, const bus::message_vie
     // gets no deadline and no idempotency.
     auto meta = bus::rpc::peek_request(request[0]);
     auto refuse = [&](bus::errc code, std::string_view why) {
+        // Counted under its service if the broker knows it already; a name it
+        // does not know gets no series (a client cannot grow the label set).
+        if (auto* known = services_.find(service_name)) {
+            known->cells.count(code);
+        }
         out_.refuse(zmq::message_t(client.data(), client.size()), service_name, meta, code, why);
         return nullptr;
     };

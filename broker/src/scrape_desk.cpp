@@ -1,5 +1,7 @@
 #include "scrape_desk.hpp"
 
+#include <utility>
+
 namespace skynet::broker_detail {
 
 void scrape_desk::open() {
@@ -15,16 +17,18 @@ void scrape_desk::close() {
 
 void scrape_desk::answer(broker_snapshot snapshot) {
     wanted_.store(false, std::memory_order_relaxed);
+    std::shared_ptr<const broker_snapshot> previous;  // freed after the lock, not under it
+    auto shared = std::make_shared<const broker_snapshot>(std::move(snapshot));
     std::lock_guard lock(mutex_);
-    latest_ = std::move(snapshot);
+    previous = std::exchange(latest_, std::move(shared));
     answered_ = asked_;
     answered_cv_.notify_all();
 }
 
-std::optional<broker_snapshot> scrape_desk::ask(std::chrono::milliseconds patience) {
+std::shared_ptr<const broker_snapshot> scrape_desk::ask(std::chrono::milliseconds patience) {
     std::unique_lock lock(mutex_);
     if (!open_) {
-        return std::nullopt;
+        return nullptr;
     }
     const auto ticket = ++asked_;
     wanted_.store(true, std::memory_order_relaxed);
@@ -32,9 +36,9 @@ std::optional<broker_snapshot> scrape_desk::ask(std::chrono::milliseconds patien
     const bool done =
         answered_cv_.wait_for(lock, patience, [&] { return answered_ >= ticket || !open_; });
     if (!done || answered_ < ticket) {
-        return std::nullopt;
+        return nullptr;
     }
-    return latest_;  // a copy: another scrape may be reading it too
+    return latest_;
 }
 
 }  // namespace skynet::broker_detail

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
-#include <optional>
 
 #include "service_snapshot.hpp"
 #include "skynet/runtime/event_fd.hpp"
@@ -29,9 +29,10 @@ public:
     // Wakes a broker waiting in poll for a scrape; drain it there.
     runtime::event_fd& wake() noexcept { return wake_; }
 
-    // A scraping thread: the broker's snapshot, or nothing if the broker is
-    // not running or did not answer within `patience`.
-    std::optional<broker_snapshot> ask(std::chrono::milliseconds patience);
+    // A scraping thread: the broker's snapshot, or null if the broker is
+    // not running or did not answer within `patience`. Shared, not copied:
+    // two scrapes at once may read the same one.
+    std::shared_ptr<const broker_snapshot> ask(std::chrono::milliseconds patience);
 
 private:
     std::mutex mutex_;
@@ -39,7 +40,7 @@ private:
     bool open_ = false;
     std::uint64_t asked_ = 0;
     std::uint64_t answered_ = 0;
-    broker_snapshot latest_;
+    std::shared_ptr<const broker_snapshot> latest_;
     std::atomic<bool> wanted_{false};
     runtime::event_fd wake_{"broker scrape"};
 };

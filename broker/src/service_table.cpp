@@ -33,6 +33,11 @@ const service* service_table::find(std::string_view name) const noexcept {
     return it == services_.end() ? nullptr : it->second.get();
 }
 
+service* service_table::find(std::string_view name) noexcept {
+    auto it = services_.find(name);
+    return it == services_.end() ? nullptr : it->second.get();
+}
+
 const std::vector<std::string_view>& service_table::served() {
     served_.clear();
     for (const auto& [name, svc] : services_) {

@@ -27,6 +27,7 @@ public:
     // the broker knows too many (a bound on what peers make it remember).
     service* named(std::string_view name, time_point now);
     const service* find(std::string_view name) const noexcept;
+    service* find(std::string_view name) noexcept;  // never creates one
     // The names of the services with workers, sorted. Views into the table:
     // valid until it changes.
     const std::vector<std::string_view>& served();

@@ -21,9 +21,12 @@ namespace {
 // A broker on its own thread serving /metrics on a port of its own.
 class metered_broker {
 public:
-    metered_broker() {
+    explicit metered_broker(std::size_t max_message_size = 0) {
         auto options = fast_broker_options();
         options.metrics_listen = "127.0.0.1:0";
+        if (max_message_size != 0) {
+            options.max_message_size = max_message_size;
+        }
         broker_ = std::make_unique<broker>(options, context_);
         thread_ = std::thread([this] { broker_->run(); });
     }
@@ -98,6 +101,28 @@ TEST(BrokerMetrics, CountsEveryCallByOutcomeAndTimesThem) {
     EXPECT_TRUE(s.get("skynet_broker_workers_expired_total").has_value());
     EXPECT_TRUE(s.get("skynet_broker_batch_records_received_total").has_value());
     EXPECT_TRUE(s.get("skynet_broker_clients").has_value());
+}
+
+// A request the broker refuses before it looks its service up (here: over
+// its size limit) still counts under that service once the broker knows it.
+TEST(BrokerMetrics, ARefusedRequestCountsUnderItsService) {
+    metered_broker b(4096);
+    auto w = start_metered_worker(b.endpoint(), "limited");
+    client c(fast_client_options(b.endpoint()));
+    ASSERT_TRUE(wait_for_service(c, "limited"));
+    ASSERT_TRUE(c.call("limited", "Echo", bus::bson_doc()).ok());
+    bus::bson_doc big;
+    big.add_string("blob", std::string(8192, 'x'));
+    ASSERT_EQ(c.call("limited", "Echo", big.view()).code(), bus::errc::bad_request);
+    // Nobody serves "unheard-of": refused, and no series is made for it.
+    ASSERT_EQ(c.call("unheard-of", "Echo", big.view()).code(), bus::errc::bad_request);
+
+    const auto s = scrape(b.metrics());
+    const std::string total = "skynet_broker_requests_total";
+    EXPECT_EQ(s.value(series(total, R"(service="limited",code="OK")")), 1) << s.text;
+    EXPECT_EQ(s.value(series(total, R"(service="limited",code="BAD_REQUEST")")), 1) << s.text;
+    EXPECT_EQ(s.text.find(R"(service="unheard-of")"), std::string::npos) << s.text;
+    EXPECT_EQ(s.value("skynet_broker_too_large_total"), 2);
 }
 
 TEST(BrokerMetrics, ServiceStatsAgreeWithTheScrape) {
