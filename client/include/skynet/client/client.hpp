@@ -42,9 +42,9 @@ struct client_options {
     // every broker connection is CURVE and gets through only to a broker
     // holding that key that lets this key in; all empty: plain. Throws
     // std::invalid_argument from the constructor for a partial set.
-    std::string curve_public_key;
-    std::string curve_secret_key;
-    std::string broker_key;
+    std::string curve_public_key = {};
+    std::string curve_secret_key = {};
+    std::string broker_key = {};
     // The registry (docs/design.md). With no `brokers`, the client finds brokers
     // in Redis at this URL and follows them as they come and go: each call
     // goes to a broker of `region` that serves its service, else to one of
