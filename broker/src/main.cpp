@@ -10,6 +10,7 @@
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/serve.hpp"
+#include "skynet/security/keys.hpp"
 
 namespace {
 
@@ -48,7 +49,32 @@ void add_options(runtime::option_parser& parser) {
         "endpoint clients and workers dial, as registered with --redis "
         "(default: --bind, a wildcard address replaced by --host)")(
         "metrics-listen", po::value<std::string>()->default_value(""),
-        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)");
+        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)")(
+        "curve-key", po::value<std::string>(),
+        "CURVE: this broker's secret key file (sky keygen NAME writes NAME.key); needs "
+        "--allow-keys")("allow-keys", po::value<std::string>(),
+                        "CURVE: a directory of NAME.pub files, the client keys let in");
+}
+
+// --curve-key and --allow-keys: a key file that cannot be used is a bad
+// option (exit 2), said in the key loader's own words.
+void add_curve(const runtime::option_parser& parser, broker_options& options) {
+    if (parser.has("curve-key") != parser.has("allow-keys")) {
+        throw runtime::options_error("--curve-key and --allow-keys go together");
+    }
+    if (!parser.has("curve-key")) {
+        return;
+    }
+    try {
+        options.curve_secret_key =
+            security::load_secret_key_file(parser.get<std::string>("curve-key")).secret_key;
+        options.allowed_keys = std::make_shared<const security::allowed_keys>(
+            security::load_allowed_keys(parser.get<std::string>("allow-keys")));
+    } catch (const security::key_error& e) {
+        throw runtime::options_error(e.what());
+    }
+    runtime::logger_for("broker")->info("CURVE on: {} client keys allowed",
+                                        options.allowed_keys->size());
 }
 
 broker_options options_from(const runtime::option_parser& parser) {
@@ -75,6 +101,7 @@ broker_options options_from(const runtime::option_parser& parser) {
     if (parser.get<int>("lease-ms") < 100) {
         throw runtime::options_error("--lease-ms must be at least 100");
     }
+    add_curve(parser, options);
     return options;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <zmq.hpp>
 
 namespace skynet::runtime {
@@ -35,9 +36,39 @@ struct socket_options {
     std::int64_t max_frame_size = -1;
     // DEALER: the identity a ROUTER sees it by; empty: ZeroMQ picks one.
     std::string routing_id;
-    // Issue #17 adds the CURVE keys here: a server's key pair, or a client's
-    // key pair and the public key of the server it dials.
+    // CURVE (issue #17), keys in Z85 text (40 characters each). All empty:
+    // a plain socket. A server sets curve_secret_key and curve_server; a
+    // client sets its own pair and curve_server_key, the public key of the
+    // server it dials (the handshake fails against any other server).
+    std::string curve_public_key;
+    std::string curve_secret_key;
+    std::string curve_server_key;
+    // A CURVE server: every handshake goes to the ZAP handler of the socket's
+    // context (inproc://zeromq.zap.01), and with none bound the handshake
+    // fails (ZMQ_ZAP_ENFORCE_DOMAIN): Debian's libzmq would accept any key.
+    bool curve_server = false;
+    // The ZAP domain a CURVE server names in its requests.
+    std::string zap_domain = "skynet";
 };
+
+// True if `options` ask for CURVE, as a server or a client.
+bool uses_curve(const socket_options& options) noexcept;
+
+// A client's CURVE keys as its options hold them: the client's own pair
+// and the server's public key, Z85.
+struct curve_client_keys {
+    const std::string& public_key;
+    const std::string& secret_key;
+    const std::string& server_key;
+};
+
+// Checks that `keys` are all empty (plain) or all Z85 keys, the public key
+// the secret's own. Throws std::invalid_argument naming `owner` (such as
+// "client_options") and the key at fault.
+void check_curve_client(const curve_client_keys& keys, std::string_view owner);
+
+// Copies `keys` into `options`: a CURVE client unless they are empty.
+void set_curve_client(socket_options& options, const curve_client_keys& keys);
 
 // A ROUTER bound to `endpoint` (its zmq::sockopt::last_endpoint says the
 // address actually bound). Throws zmq::error_t if it cannot bind.
