@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 
 # In dependency order. A library missing from this build (a folder not added,
 # such as service/ on an older branch) is skipped.
-set(SKYNET_INSTALLED_LIBRARIES bus runtime security metrics registry broker worker client service)
+set(SKYNET_INSTALLED_LIBRARIES bus runtime metrics registry security broker worker client service)
 
 set(skynet_package_dir ${CMAKE_INSTALL_LIBDIR}/cmake/Skynet)
 set(skynet_pkgconfig_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -35,9 +35,23 @@ struct socket_options {
     std::int64_t max_frame_size = -1;
     // DEALER: the identity a ROUTER sees it by; empty: ZeroMQ picks one.
     std::string routing_id;
-    // Issue #17 adds the CURVE keys here: a server's key pair, or a client's
-    // key pair and the public key of the server it dials.
+    // CURVE (issue #17), keys in Z85 text (40 characters each). All empty:
+    // a plain socket. A server sets curve_secret_key and curve_server; a
+    // client sets its own pair and curve_server_key, the public key of the
+    // server it dials (the handshake fails against any other server).
+    std::string curve_public_key;
+    std::string curve_secret_key;
+    std::string curve_server_key;
+    // A CURVE server: every handshake goes to the ZAP handler of the socket's
+    // context (inproc://zeromq.zap.01), and with none bound the handshake
+    // fails (ZMQ_ZAP_ENFORCE_DOMAIN): Debian's libzmq would accept any key.
+    bool curve_server = false;
+    // The ZAP domain a CURVE server names in its requests.
+    std::string zap_domain = "skynet";
 };
+
+// True if `options` ask for CURVE, as a server or a client.
+bool uses_curve(const socket_options& options) noexcept;
 
 // A ROUTER bound to `endpoint` (its zmq::sockopt::last_endpoint says the
 // address actually bound). Throws zmq::error_t if it cannot bind.
