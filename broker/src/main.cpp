@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
+#include "access_file.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/broker/registration.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
@@ -48,7 +50,52 @@ void add_options(runtime::option_parser& parser) {
         "endpoint clients and workers dial, as registered with --redis "
         "(default: --bind, a wildcard address replaced by --host)")(
         "metrics-listen", po::value<std::string>()->default_value(""),
-        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)");
+        "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)")(
+        "access", po::value<std::string>(),
+        "access rules file: which keys may offer and call which services (docs/security.md); "
+        "needs CURVE (--allow-keys); SIGHUP reads it again");
+}
+
+// --access: the rules a CURVE broker checks every message against. On a
+// plain broker no peer has a key name, so rules would refuse everyone: a
+// configuration error, said at start.
+std::shared_ptr<const broker_access> access_from(const runtime::option_parser& parser) {
+    if (!parser.has("access")) {
+        return nullptr;
+    }
+    const auto path = parser.get<std::string>("access");
+    if (!parser.has("allow-keys")) {
+        throw runtime::options_error("--access " + path +
+                                     " needs CURVE (--curve-key and --allow-keys): without it "
+                                     "no peer has a key name the rules could allow");
+    }
+    try {
+        auto access = broker_main::load_access(path, false, {});
+        runtime::logger_for("broker")->info("access rules loaded file={} rules={}", path,
+                                            access->rules->size());
+        return access;
+    } catch (const security::access_rules_error& e) {
+        throw runtime::options_error(std::string("--access ") + e.what());
+    }
+}
+
+// SIGHUP, on the signal watcher's thread: the rules file read again and
+// handed to the broker; one that does not parse is logged and the rules in
+// force stay.
+void reload(const runtime::option_parser& parser, broker* b) {
+    auto log = runtime::logger_for("broker");
+    if (b == nullptr || !parser.has("access")) {
+        log->info("SIGHUP: nothing to reload");
+        return;
+    }
+    const auto path = parser.get<std::string>("access");
+    try {
+        auto access = broker_main::load_access(path, false, {});
+        log->info("access rules reloaded file={} rules={}", path, access->rules->size());
+        b->set_access(std::move(access));
+    } catch (const security::access_rules_error& e) {
+        log->error("access rules not reloaded, the old ones stay: {}", e.what());
+    }
 }
 
 broker_options options_from(const runtime::option_parser& parser) {
@@ -65,6 +112,7 @@ broker_options options_from(const runtime::option_parser& parser) {
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
     options.batching = !parser.get<bool>("no-batching");
     options.metrics_listen = parser.get<std::string>("metrics-listen");
+    options.access = access_from(parser);
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
         options.max_message_size == 0 || options.max_clients == 0 ||
         options.max_client_requests == 0) {
@@ -110,9 +158,16 @@ void begin_stop(broker& b, broker_registration* registered) {
 }
 
 int serve(const runtime::option_parser& parser, broker_options options) {
-    // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
-    // and only the watcher takes them; one that comes meanwhile is kept.
-    runtime::stop_signals signals;
+    // Before any thread starts, so that every thread blocks SIGINT, SIGTERM
+    // and SIGHUP and only the watcher takes them; one that comes meanwhile is
+    // kept. SIGHUP reloads (once the broker is made; before, there is
+    // nothing to reload into).
+    std::mutex reload_mutex;
+    broker* reloadable = nullptr;  // guarded by reload_mutex: set while the broker lives
+    runtime::stop_signals signals([&] {
+        std::lock_guard lock(reload_mutex);
+        reload(parser, reloadable);
+    });
     // Hooked before the broker is made; registered once it has bound, so
     // that the registry gets the port actually bound.
     auto registration = registration_for(parser, options);
@@ -127,6 +182,10 @@ int serve(const runtime::option_parser& parser, broker_options options) {
         throw runtime::options_error(std::string("--metrics-listen: ") + e.what());
     }
     auto& b = *made;
+    {
+        std::lock_guard lock(reload_mutex);
+        reloadable = &b;
+    }
     if (!options.metrics_listen.empty()) {
         runtime::logger_for("broker")->info("metrics on http://{}/metrics", b.metrics_address());
     }
@@ -135,6 +194,10 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     }
     auto stop = [&] { begin_stop(b, registration.get()); };
     const int status = signals.serve({{"broker", [&b] { b.run(); }, stop}});
+    {
+        std::lock_guard lock(reload_mutex);
+        reloadable = nullptr;
+    }
     registration.reset();  // out of the registry before the broker it steers is gone
     return status;
 }
