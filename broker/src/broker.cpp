@@ -11,6 +11,8 @@
 #include "skynet/runtime/event_fd.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/sockets.hpp"
+#include "skynet/security/keys.hpp"
+#include "skynet/security/zap_handler.hpp"
 
 namespace skynet {
 
@@ -31,13 +33,50 @@ runtime::socket_options router_options(const broker_options& o) {
     // counted; with non-blocking sends, so do sends to a peer not reading.
     s.router_mandatory = true;
     s.max_frame_size = max_frame_size(o.max_message_size);
+    if (!o.curve_secret_key.empty()) {
+        s.curve_server = true;
+        s.curve_secret_key = o.curve_secret_key;
+    }
     return s;
+}
+
+// The ZAP handler of a CURVE broker, bound on its context before the ROUTER
+// is: a CURVE socket with no handler to ask would refuse everyone.
+std::unique_ptr<security::zap_handler> zap_for(const broker_options& o, zmq::context_t& context) {
+    if (o.curve_secret_key.empty()) {
+        return nullptr;
+    }
+    auto keys = o.allowed_keys;
+    if (keys == nullptr) {
+        keys = std::make_shared<const security::allowed_keys>();
+    }
+    return std::make_unique<security::zap_handler>(context, std::move(keys));
+}
+
+// True for a bind any other machine can reach: TCP on an address that is
+// not loopback (a wildcard, a name, another address).
+bool reachable_from_outside(std::string_view bind) {
+    constexpr std::string_view tcp = "tcp://";
+    if (!bind.starts_with(tcp)) {
+        return false;
+    }
+    const auto host = bind.substr(tcp.size(), bind.rfind(':') - tcp.size());
+    return !(host.starts_with("127.") || host == "localhost" || host == "[::1]");
 }
 
 // A malformed bind is the caller's mistake, named as such, not ZeroMQ's
 // unnamed "Invalid argument".
 broker_options checked(broker_options o) {
     runtime::check_endpoint("broker_options.bind", o.bind, runtime::endpoint_use::bind);
+    if (!o.curve_secret_key.empty() && !security::is_z85_key(o.curve_secret_key)) {
+        throw std::invalid_argument("broker_options.curve_secret_key: not a Z85 CURVE key");
+    }
+    if (o.curve_secret_key.empty() && reachable_from_outside(o.bind)) {
+        runtime::logger_for("broker")->warn(
+            "bound to {} without CURVE: anyone who can reach it may offer and call any "
+            "service (--curve-key and --allow-keys)",
+            o.bind);
+    }
     return o;
 }
 }  // namespace
@@ -47,10 +86,13 @@ struct broker::impl {
     impl(broker_options o, std::shared_ptr<zmq::context_t> owner, zmq::context_t& context)
         : options(checked(std::move(o))),
           context_owner(std::move(owner)),
+          zap(zap_for(options, context)),
           router(runtime::bind_router(context, options.bind, router_options(options))) {}
 
     broker_options options;
     std::shared_ptr<zmq::context_t> context_owner;  // before the socket: it closes first
+    // Before the ROUTER: started before it binds, joined after it closed.
+    std::unique_ptr<security::zap_handler> zap;
     zmq::socket_t router;
     runtime::event_fd stop_signal{"broker stop"};  // stop() may be called from a signal handler
     counters stats;
@@ -116,6 +158,18 @@ metrics::families broker::impl::collect() {
 
 std::string broker::metrics_address() const {
     return impl_->metrics ? impl_->metrics->address() : std::string();
+}
+
+std::string broker::curve_public_key() const {
+    return impl_->zap ? security::public_key_of(impl_->options.curve_secret_key) : std::string();
+}
+
+void broker::set_allowed_keys(
+    std::shared_ptr<const std::unordered_map<std::string, std::string>> keys) {
+    if (impl_->zap) {
+        impl_->zap->set_allowed_keys(keys ? std::move(keys)
+                                          : std::make_shared<const security::allowed_keys>());
+    }
 }
 
 broker::~broker() = default;

@@ -12,6 +12,7 @@
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/serve.hpp"
+#include "skynet/security/keys.hpp"
 
 namespace {
 
@@ -51,50 +52,93 @@ void add_options(runtime::option_parser& parser) {
         "(default: --bind, a wildcard address replaced by --host)")(
         "metrics-listen", po::value<std::string>()->default_value(""),
         "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)")(
+        "curve-key", po::value<std::string>(),
+        "CURVE: this broker's secret key file (sky keygen NAME writes NAME.key); needs "
+        "--allow-keys")("allow-keys", po::value<std::string>(),
+                        "CURVE: a directory of NAME.pub files, the client keys let in")(
         "access", po::value<std::string>(),
         "access rules file: which keys may offer and call which services (docs/security.md); "
-        "needs CURVE (--allow-keys); SIGHUP reads it again");
+        "needs CURVE; SIGHUP reads it and --allow-keys again");
 }
 
-// --access: the rules a CURVE broker checks every message against. On a
-// plain broker no peer has a key name, so rules would refuse everyone: a
-// configuration error, said at start.
-std::shared_ptr<const broker_access> access_from(const runtime::option_parser& parser) {
-    if (!parser.has("access")) {
-        return nullptr;
+// --curve-key and --allow-keys: a key file that cannot be used is a bad
+// option (exit 2), said in the key loader's own words.
+void add_curve(const runtime::option_parser& parser, broker_options& options) {
+    if (parser.has("curve-key") != parser.has("allow-keys")) {
+        throw runtime::options_error("--curve-key and --allow-keys go together");
     }
-    const auto path = parser.get<std::string>("access");
-    if (!parser.has("allow-keys")) {
-        throw runtime::options_error("--access " + path +
+    if (!parser.has("curve-key")) {
+        return;
+    }
+    try {
+        options.curve_secret_key =
+            security::load_secret_key_file(parser.get<std::string>("curve-key")).secret_key;
+        options.allowed_keys = std::make_shared<const security::allowed_keys>(
+            security::load_allowed_keys(parser.get<std::string>("allow-keys")));
+    } catch (const security::key_error& e) {
+        throw runtime::options_error(e.what());
+    }
+    runtime::logger_for("broker")->info("CURVE on: {} client keys allowed",
+                                        options.allowed_keys->size());
+}
+
+// The access control of a CURVE broker: the --access rules (none: every
+// allowed key may do everything) and the names of the keys allowed now, so
+// that a key removed on a reload loses access at its next message.
+// Throws security::access_rules_error.
+std::shared_ptr<const broker_access> access_of(const runtime::option_parser& parser,
+                                               const security::allowed_keys& keys) {
+    std::vector<std::string> names;
+    for (const auto& [key, name] : keys) {
+        names.push_back(name);
+    }
+    const auto path = parser.has("access") ? parser.get<std::string>("access") : std::string();
+    return broker_main::load_access(path, true, names);
+}
+
+// --access needs CURVE: on a plain broker no peer has a key name, so rules
+// would refuse everyone: a configuration error, said at start.
+void add_access(const runtime::option_parser& parser, broker_options& options) {
+    if (parser.has("access") && !options.allowed_keys) {
+        throw runtime::options_error("--access " + parser.get<std::string>("access") +
                                      " needs CURVE (--curve-key and --allow-keys): without it "
                                      "no peer has a key name the rules could allow");
     }
+    if (!options.allowed_keys) {
+        return;
+    }
     try {
-        auto access = broker_main::load_access(path, false, {});
-        runtime::logger_for("broker")->info("access rules loaded file={} rules={}", path,
-                                            access->rules->size());
-        return access;
+        options.access = access_of(parser, *options.allowed_keys);
     } catch (const security::access_rules_error& e) {
         throw runtime::options_error(std::string("--access ") + e.what());
     }
+    if (options.access->rules) {
+        runtime::logger_for("broker")->info("access rules loaded rules={}",
+                                            options.access->rules->size());
+    }
 }
 
-// SIGHUP, on the signal watcher's thread: the rules file read again and
-// handed to the broker; one that does not parse is logged and the rules in
-// force stay.
+// SIGHUP, on the signal watcher's thread: the keys and the rules read
+// again and handed to the broker; if either does not load, it is logged and
+// the keys and rules in force stay.
 void reload(const runtime::option_parser& parser, broker* b) {
     auto log = runtime::logger_for("broker");
-    if (b == nullptr || !parser.has("access")) {
+    if (b == nullptr || !parser.has("allow-keys")) {
         log->info("SIGHUP: nothing to reload");
         return;
     }
-    const auto path = parser.get<std::string>("access");
     try {
-        auto access = broker_main::load_access(path, false, {});
-        log->info("access rules reloaded file={} rules={}", path, access->rules->size());
+        auto keys = std::make_shared<const security::allowed_keys>(
+            security::load_allowed_keys(parser.get<std::string>("allow-keys")));
+        auto access = access_of(parser, *keys);
+        log->info("reloaded keys={} rules={}", keys->size(),
+                  access->rules ? access->rules->size() : 0);
+        b->set_allowed_keys(std::move(keys));
         b->set_access(std::move(access));
+    } catch (const security::key_error& e) {
+        log->error("keys not reloaded, the old keys and rules stay: {}", e.what());
     } catch (const security::access_rules_error& e) {
-        log->error("access rules not reloaded, the old ones stay: {}", e.what());
+        log->error("access rules not reloaded, the old keys and rules stay: {}", e.what());
     }
 }
 
@@ -112,7 +156,6 @@ broker_options options_from(const runtime::option_parser& parser) {
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
     options.batching = !parser.get<bool>("no-batching");
     options.metrics_listen = parser.get<std::string>("metrics-listen");
-    options.access = access_from(parser);
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
         options.max_message_size == 0 || options.max_clients == 0 ||
         options.max_client_requests == 0) {
@@ -123,6 +166,8 @@ broker_options options_from(const runtime::option_parser& parser) {
     if (parser.get<int>("lease-ms") < 100) {
         throw runtime::options_error("--lease-ms must be at least 100");
     }
+    add_curve(parser, options);
+    add_access(parser, options);
     return options;
 }
 

@@ -92,6 +92,7 @@ void broker_registration::start(broker& b) {
     record.pid = ::getpid();
     record.endpoint = o.advertise.empty() ? broker_detail::advertised_endpoint(b.endpoint(), o.host)
                                           : o.advertise;
+    record.curve_key = b.curve_public_key();
     runtime::logger_for("broker")->info("registering id={} endpoint={} region={} redis={}",
                                         record.id, record.endpoint, record.region, o.redis);
     registry::registrar_settings lease;

@@ -5,6 +5,7 @@
 
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::client_detail {
 
@@ -77,6 +78,8 @@ void check_registry(const client_options& o) {
 }  // namespace
 
 void check_options(const client_options& options) {
+    runtime::check_curve_client(
+        {options.curve_public_key, options.curve_secret_key, options.broker_key}, "client_options");
     for (const auto& endpoint : options.brokers) {
         runtime::check_endpoint("client_options.brokers", endpoint);
     }

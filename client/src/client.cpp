@@ -25,8 +25,10 @@ public:
         if (!settings) {
             throw std::invalid_argument("client: redis: " + settings.err().detail);
         }
+        auto policy = client_detail::client_directory_policy(options.region);
+        policy.curve_key = options.broker_key;  // pinned: never the registry's word alone
         follower_ = std::make_unique<registry::broker_follower>(
-            *settings, client_detail::client_directory_policy(options.region),
+            *settings, std::move(policy),
             [&target](const std::vector<registry::broker_entry>& brokers) {
                 target.set_directory(brokers);
             });

@@ -42,6 +42,13 @@ std::string registry_name(const std::string& url) {
     return parsed ? parsed->to_string() : std::string("(none)");
 }
 
+// Every broker link's socket: a CURVE client when the options hold keys.
+runtime::socket_options link_options(const client_options& o) {
+    runtime::socket_options s;
+    runtime::set_curve_client(s, {o.curve_public_key, o.curve_secret_key, o.broker_key});
+    return s;
+}
+
 }  // namespace
 
 engine::engine(const client_options& options)
@@ -50,7 +57,7 @@ engine::engine(const client_options& options)
       registry_name_(registry_name(options.redis)),
       log_(runtime::logger_for("client")),
       context_owner_(runtime::context_or_own(options.context)),
-      links_(*context_owner_, log_),
+      links_(*context_owner_, log_, link_options(options)),
       choice_(links_, options.brokers.empty(), options.region),
       budget_(options.retry_budget, options.retry_refill,
               static_cast<std::uint32_t>(getpid()) ^

@@ -81,7 +81,7 @@ void link_set::heard(std::size_t index, bus::time_point now) {
 }
 
 zmq::socket_t link_set::connect_dealer(const std::string& endpoint) {
-    runtime::socket_options options;  // linger 0: what a dead broker did not take is dropped
+    auto options = base_;  // linger 0: what a dead broker did not take is dropped
     // Sends fail at once while not connected, instead of queueing for a
     // broker that may never come back; the call goes to another broker.
     options.immediate = true;

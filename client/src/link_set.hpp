@@ -17,6 +17,7 @@
 #include "skynet/bus/frames.hpp"
 #include "skynet/registry/broker_directory.hpp"
 #include "skynet/runtime/slot_table.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::client_detail {
 
@@ -28,8 +29,10 @@ struct raw_socket {
 
 class link_set {
 public:
-    link_set(zmq::context_t& context, std::shared_ptr<spdlog::logger> log)
-        : context_(context), log_(std::move(log)) {}
+    // `base`: what every broker connection is set to (its CURVE keys).
+    link_set(zmq::context_t& context, std::shared_ptr<spdlog::logger> log,
+             runtime::socket_options base)
+        : context_(context), base_(std::move(base)), log_(std::move(log)) {}
 
     std::size_t size() const noexcept { return links_.size(); }
     broker_link& operator[](std::size_t i) noexcept { return links_[i]; }
@@ -95,6 +98,7 @@ private:
     void rebuild_poll_items(const zmq_pollitem_t& wake);
 
     zmq::context_t& context_;
+    runtime::socket_options base_;
     std::shared_ptr<spdlog::logger> log_;
     std::vector<broker_link> links_;
     std::vector<std::unique_ptr<raw_socket>> raw_sockets_;

@@ -58,7 +58,8 @@ broker_directory::broker_directory(directory_policy policy) : policy_(std::move(
 
 bool broker_directory::seen(const instance& broker, bus::time_point now) {
     if (broker.kind != instance_kind::broker || broker.endpoint.empty() ||
-        !policy_.broker_query().matches(broker)) {
+        !policy_.broker_query().matches(broker) ||
+        (!policy_.curve_key.empty() && broker.curve_key != policy_.curve_key)) {
         return gone(broker, now);
     }
     broker_entry entry{broker.id, broker.endpoint, broker.region, broker.services, false};

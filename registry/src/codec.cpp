@@ -148,6 +148,9 @@ std::string* text_field(instance& record, std::string_view name) noexcept {
     if (name == field::managed_by) {
         return &record.managed_by;
     }
+    if (name == field::curve_key) {
+        return &record.curve_key;
+    }
     if (name == field::last_error) {
         return &record.stats.last_error;
     }
@@ -239,6 +242,9 @@ std::vector<field_pair> encode_instance(const instance& record) {
     auto out = encode_common(record);
     if (!record.managed_by.empty()) {
         out.emplace_back(std::string(field::managed_by), record.managed_by);
+    }
+    if (!record.curve_key.empty()) {
+        out.emplace_back(std::string(field::curve_key), record.curve_key);
     }
     if (record.kind == instance_kind::daemon) {
         encode_figures(record.host_figures, out);

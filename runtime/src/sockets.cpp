@@ -1,5 +1,9 @@
 #include "skynet/runtime/sockets.hpp"
 
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+
 namespace skynet::runtime {
 namespace {
 
@@ -51,6 +55,39 @@ void apply(zmq::socket_t& socket, const socket_options& options) {
 
 bool uses_curve(const socket_options& options) noexcept {
     return options.curve_server || !options.curve_server_key.empty();
+}
+
+namespace {
+bool z85_key(const std::string& text) noexcept {
+    std::array<std::uint8_t, 32> binary{};
+    return text.size() == 40 && zmq_z85_decode(binary.data(), text.c_str()) != nullptr;
+}
+}  // namespace
+
+void check_curve_client(const curve_client_keys& keys, std::string_view owner) {
+    const auto refuse = [&](std::string_view why) {
+        throw std::invalid_argument(std::string(owner) + ": " + std::string(why));
+    };
+    if (keys.public_key.empty() && keys.secret_key.empty() && keys.server_key.empty()) {
+        return;
+    }
+    if (keys.public_key.empty() || keys.secret_key.empty() || keys.server_key.empty()) {
+        refuse("CURVE needs all of curve_public_key, curve_secret_key and broker_key");
+    }
+    if (!z85_key(keys.public_key) || !z85_key(keys.secret_key) || !z85_key(keys.server_key)) {
+        refuse("a CURVE key is not 40 characters of Z85");
+    }
+    std::array<char, 41> derived{};
+    if (zmq_curve_public(derived.data(), keys.secret_key.c_str()) != 0 ||
+        keys.public_key != std::string_view(derived.data(), 40)) {
+        refuse("curve_public_key is not the public key of curve_secret_key");
+    }
+}
+
+void set_curve_client(socket_options& options, const curve_client_keys& keys) {
+    options.curve_public_key = keys.public_key;
+    options.curve_secret_key = keys.secret_key;
+    options.curve_server_key = keys.server_key;
 }
 
 zmq::socket_t bind_router(zmq::context_t& context, const std::string& endpoint,

@@ -4,6 +4,7 @@
 
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
+#include "skynet/security/keys.hpp"
 
 namespace skynet {
 namespace {
@@ -40,6 +41,27 @@ std::string redis_of(const runtime::common_options& common) {
     return common.redis;
 }
 
+// --curve-key and --broker-key, loaded: all empty without them. A key file
+// that cannot be used is a bad option (exit 2), in the loader's words.
+struct curve_keys {
+    std::string public_key, secret_key, broker_key;
+};
+curve_keys curve_of(const runtime::option_parser& parser) {
+    if (parser.has("curve-key") != parser.has("broker-key")) {
+        throw runtime::options_error("--curve-key and --broker-key go together");
+    }
+    if (!parser.has("curve-key")) {
+        return {};
+    }
+    try {
+        auto own = security::load_secret_key_file(parser.get<std::string>("curve-key"));
+        auto broker = security::load_public_key_file(parser.get<std::string>("broker-key"));
+        return {std::move(own.public_key), std::move(own.secret_key), std::move(broker)};
+    } catch (const security::key_error& e) {
+        throw runtime::options_error(e.what());
+    }
+}
+
 }  // namespace
 
 command_line::command_line(program_kind kind, std::string program, std::string summary,
@@ -51,7 +73,12 @@ command_line::command_line(program_kind kind, std::string program, std::string s
               "or with --redis every broker of --region found in the registry"
             : "broker endpoint to call through (repeat for several: failover); default "
               "tcp://127.0.0.1:5555, or with --redis the brokers of --region in the registry";
-    parser_.add()("broker", po::value<std::vector<std::string>>()->composing(), broker_help);
+    parser_.add()("broker", po::value<std::vector<std::string>>()->composing(), broker_help)(
+        "curve-key", po::value<std::string>(),
+        "CURVE: this process's secret key file (sky keygen NAME writes NAME.key); needs "
+        "--broker-key")("broker-key", po::value<std::string>(),
+                        "CURVE: the brokers' public key file (NAME.pub); only brokers holding "
+                        "it are used");
     if (kind == program_kind::service) {
         add_service_options(defaults);
     }
@@ -136,6 +163,10 @@ worker_options command_line::make_worker_options(std::string service) const {
     options.instance_id = parser_.get<std::string>("instance-id");
     options.managed_by = parser_.get<std::string>("managed-by");
     options.metrics_listen = parser_.get<std::string>("metrics-listen");
+    auto keys = curve_of(parser_);
+    options.curve_public_key = std::move(keys.public_key);
+    options.curve_secret_key = std::move(keys.secret_key);
+    options.broker_key = std::move(keys.broker_key);
     return options;
 }
 
@@ -147,6 +178,10 @@ client_options command_line::make_client_options(std::string name) const {
     options.redis = redis_of(common);
     options.redis_prefix = common.prefix;
     options.region = common.region;
+    auto keys = curve_of(parser_);
+    options.curve_public_key = std::move(keys.public_key);
+    options.curve_secret_key = std::move(keys.secret_key);
+    options.broker_key = std::move(keys.broker_key);
     return options;
 }
 

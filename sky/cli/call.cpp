@@ -19,6 +19,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "skynet/bus/bson.hpp"
+#include "skynet/security/keys.hpp"
 
 namespace skynet::sky {
 
@@ -63,6 +64,25 @@ int print_frames(session& s, const call_result& outcome) {
     return exit_code::ok;
 }
 
+// --curve-key and --broker-key, loaded; a key file that cannot be used is
+// bad usage, said in the loader's words.
+void add_curve_keys(const invocation& inv, call_request& request) {
+    if (inv.curve_key.has_value() != inv.broker_key.has_value()) {
+        throw usage_error("--curve-key and --broker-key go together");
+    }
+    if (!inv.curve_key) {
+        return;
+    }
+    try {
+        auto own = security::load_secret_key_file(*inv.curve_key);
+        request.curve_public_key = std::move(own.public_key);
+        request.curve_secret_key = std::move(own.secret_key);
+        request.broker_key = security::load_public_key_file(*inv.broker_key);
+    } catch (const security::key_error& e) {
+        throw usage_error(e.what());
+    }
+}
+
 void check_arguments(const invocation& inv) {
     if (inv.raw && inv.args.empty()) {
         throw usage_error("usage: call --raw SERVICE [FRAME...]");
@@ -80,6 +100,7 @@ int run_call(session& s, const invocation& inv) {
                          .version = inv.filter.version,
                          .region = inv.filter.region,
                          .timeout = inv.timeout.value_or(default_timeout)};
+    add_curve_keys(inv, request);
     auto params = inv.raw ? bus::bson_doc() : params_of(inv);
     auto* c = s.connect();
     if (c == nullptr) {

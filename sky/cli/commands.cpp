@@ -30,6 +30,8 @@ const std::vector<command_spec>& command_table() {
         {"log", "LEVEL", "set the log level of matching instances", run_log},
         {"call", "SERVICE METHOD ['JSON']", "call a method through a broker, print the reply",
          run_call},
+        {"keygen", "NAME", "write a CURVE key pair: NAME.key (secret) and NAME.pub (--dir DIR)",
+         run_keygen},
         {"watch", "", "print instances as they come, change and go (until Ctrl-C)", run_watch},
         {"dashboard", "",
          "serve the live web dashboard (--listen 127.0.0.1:8080, --max-streams 16)", run_dashboard},
@@ -81,6 +83,8 @@ void print_help(std::ostream& out, bool in_shell) {
            "         --registered[=yes|no]\n"
            "options: --redis URL (default SKYNET_REDIS or redis://127.0.0.1:6379) --prefix P\n"
            "         --json --all --yes --timeout 3s --history FILE\n"
+           "call with CURVE: --curve-key FILE --broker-key FILE (or SKYNET_CURVE_KEY,\n"
+           "SKYNET_BROKER_KEY); only brokers publishing that key are called.\n"
            "call --raw SERVICE [FRAME...] sends plain frames to a plain 7/MDP service and\n"
            "prints the reply's frames, one a line.\n"
            "unregister, stop and restart refuse to run without a filter unless given --all.\n"

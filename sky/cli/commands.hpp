@@ -59,6 +59,8 @@ int run_processes(session& s, const invocation& inv);
 int run_logs(session& s, const invocation& inv);
 // call.cpp
 int run_call(session& s, const invocation& inv);
+// sky keygen NAME [--dir DIR]: writes a CURVE key pair (keygen.cpp).
+int run_keygen(session& s, const invocation& inv);
 // watch.cpp
 int run_watch(session& s, const invocation& inv);
 // dashboard.cpp

@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <cctype>
+#include <cstdlib>
 
 namespace skynet::sky {
 
@@ -38,7 +39,12 @@ po::options_description visible_options() {
         "follow,f", po::bool_switch(), "logs: keep printing new lines (until Ctrl-C)")(
         "rolling", po::bool_switch(), "restart: one at a time, each once its successor is back")(
         "listen", po::value<std::string>(), "dashboard: HOST:PORT to serve on (127.0.0.1:8080)")(
-        "max-streams", po::value<int>(), "dashboard: event streams open at once (default 16)");
+        "max-streams", po::value<int>(), "dashboard: event streams open at once (default 16)")(
+        "curve-key", po::value<std::string>(),
+        "call: CURVE, our secret key file (default SKYNET_CURVE_KEY)")(
+        "broker-key", po::value<std::string>(),
+        "call: CURVE, the brokers' public key file (default SKYNET_BROKER_KEY)")(
+        "dir", po::value<std::string>(), "keygen: where to write the key files (default .)");
     return d;
 }
 
@@ -119,6 +125,17 @@ filters filters_of(const po::variables_map& v) {
     return f;
 }
 
+// An option's text, else the environment variable's, as the other binaries
+// read SKYNET_* (runtime/options.hpp).
+std::optional<std::string> text_or_env(const po::variables_map& v, const char* name,
+                                       const char* variable) {
+    if (auto given = text_of(v, name)) {
+        return given;
+    }
+    const char* value = std::getenv(variable);
+    return value != nullptr && *value != '\0' ? std::optional<std::string>(value) : std::nullopt;
+}
+
 void read_daemon_options(const po::variables_map& v, invocation& inv) {
     if (v.count("count") != 0) {
         inv.count = v["count"].as<int>();
@@ -175,6 +192,9 @@ invocation parse_invocation(const std::vector<std::string>& given) {
     if (v.count("max-streams") != 0) {
         inv.max_streams = v["max-streams"].as<int>();
     }
+    inv.curve_key = text_or_env(v, "curve-key", "SKYNET_CURVE_KEY");
+    inv.broker_key = text_or_env(v, "broker-key", "SKYNET_BROKER_KEY");
+    inv.dir = text_of(v, "dir");
     inv.help = v.count("help") != 0;
     return inv;
 }

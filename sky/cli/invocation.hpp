@@ -43,6 +43,11 @@ struct invocation {
     bool rolling = false;               // restart --rolling
     std::optional<std::string> listen;  // dashboard --listen HOST:PORT
     std::optional<int> max_streams;     // dashboard --max-streams N
+    // CURVE (issue #17): key files for calls (or SKYNET_CURVE_KEY and
+    // SKYNET_BROKER_KEY), and keygen's output directory.
+    std::optional<std::string> curve_key;   // --curve-key FILE: our secret key
+    std::optional<std::string> broker_key;  // --broker-key FILE: the brokers' public key
+    std::optional<std::string> dir;         // keygen --dir DIR
 };
 
 // Parses the words after "sky" (or a line of the shell). Options may come

@@ -11,6 +11,9 @@ client_options options_for(const std::vector<std::string>& brokers, const call_r
     options.brokers = brokers;
     options.name = "sky";
     options.default_timeout = request.timeout;
+    options.curve_public_key = request.curve_public_key;
+    options.curve_secret_key = request.curve_secret_key;
+    options.broker_key = request.broker_key;
     return options;
 }
 
@@ -40,6 +43,9 @@ bus::result<std::vector<std::string>> brokers_for(registry::connection& registry
     }
     const auto now = bus::clock::now();
     for (const auto& b : *brokers) {
+        if (!request.broker_key.empty() && b.curve_key != request.broker_key) {
+            continue;  // another broker's key, or a plain broker: no handshake would pass
+        }
         directory.seen(b, now);
     }
     return directory.endpoints_for(request.wanted());

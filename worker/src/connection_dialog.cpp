@@ -17,6 +17,8 @@ void connection_set::open(connection& c, time_point now) {
     ++c.epoch;
     runtime::socket_options options;
     options.routing_id = routing_id(c);
+    runtime::set_curve_client(
+        options, {options_.curve_public_key, options_.curve_secret_key, options_.broker_key});
     try {
         c.socket.emplace(runtime::connect_dealer(context_, c.endpoint, options));
     } catch (const zmq::error_t& e) {

@@ -8,6 +8,7 @@
 #include "skynet/metrics/exposer.hpp"
 #include "skynet/registry/redis_url.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
+#include "skynet/runtime/sockets.hpp"
 
 namespace skynet::worker_detail {
 namespace {
@@ -100,6 +101,8 @@ void check_options(const worker_options& o) {
     check_interval("drain_timeout", o.drain_timeout, std::chrono::milliseconds(0));
     check_interval("stats_interval", o.stats_interval, std::chrono::milliseconds(1));
     check_interval("lease", o.lease, std::chrono::milliseconds(100));
+    runtime::check_curve_client({o.curve_public_key, o.curve_secret_key, o.broker_key},
+                                "worker_options");
     if (!o.metrics_listen.empty()) {
         metrics::parse_listen(o.metrics_listen);  // std::invalid_argument naming it
     }

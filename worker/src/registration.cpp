@@ -63,7 +63,8 @@ registration::registration(const worker_options& options, std::vector<std::strin
         registry::directory_policy policy{.region = options.region,
                                           .region_only = true,
                                           .registered_only = true,
-                                          .grace = leave_grace};
+                                          .grace = leave_grace,
+                                          .curve_key = options.broker_key};
         brokers_ = std::make_unique<registry::broker_follower>(
             settings, std::move(policy), [this](const std::vector<registry::broker_entry>& b) {
                 try {

@@ -51,6 +51,9 @@ client_options nested_client_options(const worker_options& o) {
     c.redis_prefix = o.redis_prefix;
     c.region = o.region;
     c.context = o.context;
+    c.curve_public_key = o.curve_public_key;
+    c.curve_secret_key = o.curve_secret_key;
+    c.broker_key = o.broker_key;
     c.name = bus::join_service_name(o.service, o.version);
     return c;
 }

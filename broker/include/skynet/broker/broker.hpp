@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 #include <zmq.hpp>
 
@@ -65,6 +66,15 @@ struct broker_options {
     // allowed gets DISCONNECT, a request not allowed UNAUTHORIZED, and a peer
     // with no key name (no CURVE) is allowed nothing.
     std::shared_ptr<const broker_access> access;
+    // CURVE (issue #17): the broker's secret key (Z85, 40 characters; see
+    // skynet/security/keys.hpp). Set, the ROUTER is a CURVE server and the
+    // broker runs a ZAP handler on its context that lets in only the clients
+    // whose public key is in allowed_keys; every message of theirs carries
+    // the key's name as its User-Id. Empty: plain 7/MDP, anyone may connect.
+    std::string curve_secret_key;
+    // Client public keys (Z85) allowed in, each with its name (the NAME of
+    // its NAME.pub); null or empty: none. Read only with curve_secret_key.
+    std::shared_ptr<const std::unordered_map<std::string, std::string>> allowed_keys;
 
     // Called on the broker's thread; they must not block (hand the news to
     // another thread, as the registry's registrar does).
@@ -93,6 +103,12 @@ public:
     // "host:port" of the /metrics endpoint, with the port resolved; empty
     // without options.metrics_listen.
     std::string metrics_address() const;
+    // The broker's CURVE public key (Z85), which its clients must be given;
+    // empty for a plain broker.
+    std::string curve_public_key() const;
+    // Any thread: from the next handshake on, these client keys are allowed
+    // (a reload). Connections made before stay. Ignored by a plain broker.
+    void set_allowed_keys(std::shared_ptr<const std::unordered_map<std::string, std::string>> keys);
 
     // Serves until stop() is called, then drains: new and queued requests get
     // UNAVAILABLE, in-flight ones get drain_timeout to finish, and every worker

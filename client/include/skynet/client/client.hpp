@@ -37,6 +37,14 @@ struct client_options {
     std::chrono::milliseconds heartbeat{1000};
     int liveness = 3;
     std::chrono::milliseconds default_timeout{5000};
+    // CURVE (issue #17): this process's key pair and its brokers' public
+    // key, Z85 (skynet/security/keys.hpp reads them from key files). Set,
+    // every broker connection is CURVE and gets through only to a broker
+    // holding that key that lets this key in; all empty: plain. Throws
+    // std::invalid_argument from the constructor for a partial set.
+    std::string curve_public_key;
+    std::string curve_secret_key;
+    std::string broker_key;
     // The registry (docs/design.md). With no `brokers`, the client finds brokers
     // in Redis at this URL and follows them as they come and go: each call
     // goes to a broker of `region` that serves its service, else to one of

@@ -50,6 +50,10 @@ struct directory_policy {
     // `vanished`. max(): until it is seen again; the caller stops using it
     // when it stops answering. zero: it goes at once.
     std::chrono::milliseconds grace = std::chrono::milliseconds::max();
+    // Only brokers whose record publishes this CURVE public key (Z85): the
+    // key a CURVE client was given (issue #17), so that it never dials a
+    // broker its handshake would fail with. Empty: any broker.
+    std::string curve_key = {};
 
     // The brokers to read or follow: kind broker, of `region` when
     // region_only, registered ones when registered_only.

@@ -47,6 +47,7 @@ inline constexpr std::string_view last_error = "last_error";
 inline constexpr std::string_view last_request_at = "last_request_at";
 inline constexpr std::string_view clients = "clients";
 inline constexpr std::string_view managed_by = "managed_by";
+inline constexpr std::string_view curve_key = "curve_key";
 inline constexpr std::string_view cpu_percent = "cpu_percent";
 inline constexpr std::string_view cpus = "cpus";
 inline constexpr std::string_view memory_total = "memory_total";
@@ -58,9 +59,9 @@ inline constexpr std::string_view uptime_s = "uptime_s";
 }  // namespace field
 
 // Every field of `record`, in a fixed order. A method name holding ',' is
-// dropped (it could not be told apart from two names). `managed_by` is written
-// only when set and the host figures only for daemons, so that the records of
-// unmanaged workers and brokers stay as they were.
+// dropped (it could not be told apart from two names). `managed_by` and
+// `curve_key` are written only when set and the host figures only for daemons, so that the records
+// of unmanaged workers and brokers stay as they were.
 std::vector<field_pair> encode_instance(const instance& record);
 
 // The record these pairs describe. `id` and `kind` are required and must be

@@ -73,6 +73,10 @@ struct instance {
     // The host daemon (its instance id) that started this process and brings
     // it back; empty: not managed.
     std::string managed_by;
+    // A broker's CURVE public key (Z85), published so that discovery finds
+    // CURVE brokers; clients still connect only to the key they were given
+    // (issue #17). Empty: a plain broker.
+    std::string curve_key;
     host_figures_record host_figures;  // daemons only; zero for others
 
     friend bool operator==(const instance&, const instance&) = default;

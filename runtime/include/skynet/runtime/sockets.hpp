@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <zmq.hpp>
 
 namespace skynet::runtime {
@@ -52,6 +53,22 @@ struct socket_options {
 
 // True if `options` ask for CURVE, as a server or a client.
 bool uses_curve(const socket_options& options) noexcept;
+
+// A client's CURVE keys as its options hold them: the client's own pair
+// and the server's public key, Z85.
+struct curve_client_keys {
+    const std::string& public_key;
+    const std::string& secret_key;
+    const std::string& server_key;
+};
+
+// Checks that `keys` are all empty (plain) or all Z85 keys, the public key
+// the secret's own. Throws std::invalid_argument naming `owner` (such as
+// "client_options") and the key at fault.
+void check_curve_client(const curve_client_keys& keys, std::string_view owner);
+
+// Copies `keys` into `options`: a CURVE client unless they are empty.
+void set_curve_client(socket_options& options, const curve_client_keys& keys);
 
 // A ROUTER bound to `endpoint` (its zmq::sockopt::last_endpoint says the
 // address actually bound). Throws zmq::error_t if it cannot bind.

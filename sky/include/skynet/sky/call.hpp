@@ -22,6 +22,12 @@ struct call_request {
     std::optional<std::string> version;  // only this version's workers
     std::optional<std::string> region;   // brokers of this region first
     std::chrono::milliseconds timeout{5000};
+    // CURVE (issue #17): our key pair and the brokers' public key, Z85; all
+    // empty: plain. With broker_key, only brokers whose record publishes
+    // that key are called: the registry's word alone is never trusted.
+    std::string curve_public_key = {};
+    std::string curve_secret_key = {};
+    std::string broker_key = {};
 
     // "name@version", or the name without a version.
     std::string wanted() const;

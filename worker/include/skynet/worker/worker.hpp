@@ -54,6 +54,14 @@ struct worker_options {
     // outcome code and handling time. Off by default: it costs a log line
     // per request.
     bool access_log = false;
+    // CURVE (issue #17): this process's key pair and its brokers' public
+    // key, Z85 (skynet/security/keys.hpp reads them from key files). Set,
+    // every broker connection is CURVE and gets through only to a broker
+    // holding that key that lets this key in; all empty: plain. Throws
+    // std::invalid_argument from the constructor for a partial set.
+    std::string curve_public_key;
+    std::string curve_secret_key;
+    std::string broker_key;
     // A ZeroMQ context to share with the process's brokers and clients (one
     // set of I/O threads, inproc between them); empty: one of its own,
     // made by the constructor. The worker and its handlers' client
