@@ -25,7 +25,8 @@ cd "$root"
 
 # name:max_len. Inputs are small decoded things; a long one only slows the
 # search. JSON gets room for deep nesting and long strings.
-targets=(mdp:4096 envelope:4096 batch:4096 registry_record:4096 sky_params:16384 zap_request:1024)
+targets=(mdp:4096 envelope:4096 batch:4096 registry_record:4096 sky_params:16384
+         zap_request:1024 access_rules:4096)
 # libFuzzer's own default for the whole process (ASan's quarantine alone
 # keeps 256 MB); one allocation past malloc_limit_mb is a finding at once,
 # which is how a decoder that trusts a length field shows.

@@ -1,5 +1,7 @@
 #include "skynet/broker/broker.hpp"
 
+#include <mutex>
+
 #include "broker_core.hpp"
 #include "broker_metrics.hpp"
 #include "counters.hpp"
@@ -96,6 +98,13 @@ struct broker::impl {
     counters stats;
     std::string endpoint;
     broker_detail::scrape_desk scrape;
+    // set_access() hands the loop a new access control here; the loop looks
+    // at one relaxed atomic per burst, and takes the lock only when it is set.
+    std::mutex access_mutex;
+    std::shared_ptr<const broker_access> pending_access;  // guarded by access_mutex
+    std::atomic<bool> access_pending{false};
+    runtime::event_fd access_wake{"broker access"};
+    void take_access(broker_detail::broker_core& core);
     // Last: destroyed first, so that no scrape runs on what follows it.
     std::unique_ptr<metrics::exposer> metrics;
 
@@ -177,6 +186,25 @@ broker_stats broker::stats() const noexcept {
     return impl_->stats.snapshot();
 }
 
+void broker::set_access(std::shared_ptr<const broker_access> access) {
+    {
+        std::lock_guard lock(impl_->access_mutex);
+        impl_->pending_access = std::move(access);
+        impl_->access_pending.store(true, std::memory_order_release);
+    }
+    impl_->access_wake.signal();
+}
+
+void broker::impl::take_access(broker_detail::broker_core& core) {
+    std::shared_ptr<const broker_access> taken;
+    {
+        std::lock_guard lock(access_mutex);
+        taken = std::move(pending_access);
+        access_pending.store(false, std::memory_order_relaxed);
+    }
+    core.replace_access(std::move(taken));
+}
+
 // Reads a burst of what waits on the ROUTER and sends the batch frames it
 // gathered. True if it found the socket empty, with nothing sent since.
 bool broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& message) {
@@ -233,7 +261,8 @@ void broker::run() {
     const int router_fd = impl_->router.get(zmq::sockopt::fd);
     zmq_pollitem_t items[] = {{nullptr, router_fd, ZMQ_POLLIN, 0},
                               impl_->stop_signal.poll_item(),
-                              impl_->scrape.wake().poll_item()};
+                              impl_->scrape.wake().poll_item(),
+                              impl_->access_wake.poll_item()};
     impl_->scrape.open();
     auto next_tick = bus::clock::now();
     auto drain_deadline = bus::time_point::max();
@@ -246,11 +275,18 @@ void broker::run() {
         if (found_empty) {
             items[1].revents = 0;
             items[2].revents = 0;
+            items[3].revents = 0;
             bus::poll_until(items, next_tick);
+            if ((items[3].revents & ZMQ_POLLIN) != 0) {
+                impl_->access_wake.drain();  // access_pending tells below
+            }
             stop = (items[1].revents & ZMQ_POLLIN) != 0 && impl_->stop_requested();
             if ((items[2].revents & ZMQ_POLLIN) != 0) {
                 impl_->scrape.wake().drain();  // a scrape woke us: wanted() tells below
             }
+        }
+        if (impl_->access_pending.load(std::memory_order_acquire)) {
+            impl_->take_access(core);
         }
         found_empty = impl_->read_burst(core, message);
         if (impl_->scrape.wanted()) {  // one relaxed load per burst

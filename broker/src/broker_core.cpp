@@ -24,7 +24,8 @@ broker_core::broker_core(const broker_options& options, zmq::socket_ref router, 
       clients_(options.max_clients, options.max_client_requests),
       services_(options_, out_, stats),
       workers_(options_, out_, stats),
-      mmi_(options_, batch_limit_, services_, workers_, out_, stats) {
+      mmi_(options_, batch_limit_, services_, workers_, out_, stats),
+      access_(options.access, stats) {
     out_.set_batch_limit(batch_limit_);
 }
 
@@ -36,6 +37,7 @@ void broker_core::on_message(bus::frames& message, time_point now) {
     }
     auto& identity = message[0];
     const auto peer = bus::view_of(identity);
+    peer_key_ = access_.enforcing() ? access_gate::key_of(message) : std::string_view();
     auto decoded = mdp::decode_at_broker(std::span(message).subspan(1));
     if (!decoded) {
         malformed(peer, decoded.err(), now);
@@ -60,6 +62,9 @@ void broker_core::on_message(bus::frames& message, time_point now) {
                     if constexpr (!std::is_same_v<T, mdp::disconnect>) {
                         on_unknown_peer(peer);
                     }
+                    return;
+                }
+                if (!still_allowed(*w, now)) {
                     return;
                 }
                 if constexpr (std::is_same_v<T, mdp::reply>) {
@@ -102,6 +107,12 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
         on_unknown_peer(identity);  // DISCONNECT: we are closing, or the name is ours
         return;
     }
+    if (!access_.may_offer(peer_key_, name)) {
+        // It never joins a service, so it never gets a request.
+        access_.refused_offer(peer_key_, name, now);
+        out_.command(identity, mdp::command::disconnect);
+        return;
+    }
     // "name@version" serves both "name@version" and "name".
     const auto parts = bus::split_service_name(name);
     const bool versioned = !parts.version.empty();
@@ -112,6 +123,7 @@ void broker_core::on_ready(std::string_view identity, std::string_view name, tim
         return;
     }
     auto& w = workers_.join(identity, name, *named, base, now);
+    w.access_generation = access_.generation();
     for (int i = 0; i < w.entry_count; ++i) {
         services_.worker_joined(*w.entries[i].svc);
     }
@@ -143,6 +155,20 @@ void broker_core::on_unknown_peer(std::string_view identity) {
     // that a worker we forgot (we restarted, or dropped it) reconnects.
     out_.command(identity, mdp::command::disconnect);
     stats_.disconnects.add();
+}
+
+bool broker_core::still_allowed(worker_peer& w, time_point now) {
+    if (w.access_generation == access_.generation()) {
+        return true;  // checked at READY or since under the access in force
+    }
+    if (access_.may_offer(peer_key_, w.announced)) {
+        w.access_generation = access_.generation();
+        return true;
+    }
+    access_.refused_offer(peer_key_, w.announced, now);
+    out_.command(w.identity, mdp::command::disconnect);
+    remove_worker(w, now);  // what it holds is recovered
+    return false;
 }
 
 void broker_core::protocol_error(worker_peer& w, std::string_view why, time_point now) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "access_gate.hpp"
 #include "client_table.hpp"
 #include "counters.hpp"
 #include "inflight_table.hpp"
@@ -67,12 +68,20 @@ public:
     // The counters and every service's figures, for a scrape of /metrics.
     broker_snapshot snapshot();
 
+    // New access control (broker::set_access), in force from the next
+    // message: workers are checked again at their next message.
+    void replace_access(std::shared_ptr<const broker_access> access) {
+        access_.replace(std::move(access));
+    }
+
 private:
     // One request's path (request_path.cpp): every request, plain or a
     // record of a batch frame, and every reply, the same way.
     void on_client_message(zmq::message_t& client, bus::mdp::client_message& message,
                            time_point now);
     void on_client_request(zmq::message_t& client, bus::message_view& request, time_point now);
+    void refuse_unauthorized(const zmq::message_t& client, const bus::message_view& request,
+                             time_point now);
     // The checks every request passes: refused with a coded error to its
     // client (and nullptr), or its terms filled in and its service returned.
     service* admit(const zmq::message_t& client, const bus::message_view& request,
@@ -113,6 +122,9 @@ private:
     // them (and that worker told, if it is ours).
     void on_mmi_cancel(zmq::message_t& client, bus::mdp::client_message& request, time_point now);
     bool cancel_held(std::string_view client, std::string_view request_id);
+    // The access rules on a worker's message after READY: false if its key
+    // may no longer offer its service (a reload), and it was disconnected.
+    bool still_allowed(worker_peer& w, time_point now);
     void protocol_error(worker_peer& w, std::string_view why, time_point now);
     void remove_worker(worker_peer& w, time_point now);
     void malformed(std::string_view identity, const bus::error& why, time_point now);
@@ -131,6 +143,10 @@ private:
     worker_pool workers_;
     inflight_table inflight_;
     mmi_responder mmi_;
+    access_gate access_;
+    // The key name of the message being handled (its User-Id), while
+    // access_ enforces; valid during on_message only.
+    std::string_view peer_key_;
     bus::frames sending_;                   // a queued request on its way to a worker
     std::vector<std::string> unreachable_;  // workers whose batch could not be sent
     time_point next_forget_{};

@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
+#include "access_file.hpp"
 #include "skynet/broker/broker.hpp"
 #include "skynet/broker/registration.hpp"
 #include "skynet/runtime/check_endpoint.hpp"
@@ -53,7 +55,10 @@ void add_options(runtime::option_parser& parser) {
         "curve-key", po::value<std::string>(),
         "CURVE: this broker's secret key file (sky keygen NAME writes NAME.key); needs "
         "--allow-keys")("allow-keys", po::value<std::string>(),
-                        "CURVE: a directory of NAME.pub files, the client keys let in");
+                        "CURVE: a directory of NAME.pub files, the client keys let in")(
+        "access", po::value<std::string>(),
+        "access rules file: which keys may offer and call which services (docs/security.md); "
+        "needs CURVE; SIGHUP reads it and --allow-keys again");
 }
 
 // --curve-key and --allow-keys: a key file that cannot be used is a bad
@@ -75,6 +80,66 @@ void add_curve(const runtime::option_parser& parser, broker_options& options) {
     }
     runtime::logger_for("broker")->info("CURVE on: {} client keys allowed",
                                         options.allowed_keys->size());
+}
+
+// The access control of a CURVE broker: the --access rules (none: every
+// allowed key may do everything) and the names of the keys allowed now, so
+// that a key removed on a reload loses access at its next message.
+// Throws security::access_rules_error.
+std::shared_ptr<const broker_access> access_of(const runtime::option_parser& parser,
+                                               const security::allowed_keys& keys) {
+    std::vector<std::string> names;
+    for (const auto& [key, name] : keys) {
+        names.push_back(name);
+    }
+    const auto path = parser.has("access") ? parser.get<std::string>("access") : std::string();
+    return broker_main::load_access(path, true, names);
+}
+
+// --access needs CURVE: on a plain broker no peer has a key name, so rules
+// would refuse everyone: a configuration error, said at start.
+void add_access(const runtime::option_parser& parser, broker_options& options) {
+    if (parser.has("access") && !options.allowed_keys) {
+        throw runtime::options_error("--access " + parser.get<std::string>("access") +
+                                     " needs CURVE (--curve-key and --allow-keys): without it "
+                                     "no peer has a key name the rules could allow");
+    }
+    if (!options.allowed_keys) {
+        return;
+    }
+    try {
+        options.access = access_of(parser, *options.allowed_keys);
+    } catch (const security::access_rules_error& e) {
+        throw runtime::options_error(std::string("--access ") + e.what());
+    }
+    if (options.access->rules) {
+        runtime::logger_for("broker")->info("access rules loaded rules={}",
+                                            options.access->rules->size());
+    }
+}
+
+// SIGHUP, on the signal watcher's thread: the keys and the rules read
+// again and handed to the broker; if either does not load, it is logged and
+// the keys and rules in force stay.
+void reload(const runtime::option_parser& parser, broker* b) {
+    auto log = runtime::logger_for("broker");
+    if (b == nullptr || !parser.has("allow-keys")) {
+        log->info("SIGHUP: nothing to reload");
+        return;
+    }
+    try {
+        auto keys = std::make_shared<const security::allowed_keys>(
+            security::load_allowed_keys(parser.get<std::string>("allow-keys")));
+        auto access = access_of(parser, *keys);
+        log->info("reloaded keys={} rules={}", keys->size(),
+                  access->rules ? access->rules->size() : 0);
+        b->set_allowed_keys(std::move(keys));
+        b->set_access(std::move(access));
+    } catch (const security::key_error& e) {
+        log->error("keys not reloaded, the old keys and rules stay: {}", e.what());
+    } catch (const security::access_rules_error& e) {
+        log->error("access rules not reloaded, the old keys and rules stay: {}", e.what());
+    }
 }
 
 broker_options options_from(const runtime::option_parser& parser) {
@@ -102,6 +167,7 @@ broker_options options_from(const runtime::option_parser& parser) {
         throw runtime::options_error("--lease-ms must be at least 100");
     }
     add_curve(parser, options);
+    add_access(parser, options);
     return options;
 }
 
@@ -137,9 +203,16 @@ void begin_stop(broker& b, broker_registration* registered) {
 }
 
 int serve(const runtime::option_parser& parser, broker_options options) {
-    // Before any thread starts, so that every thread blocks SIGINT and SIGTERM
-    // and only the watcher takes them; one that comes meanwhile is kept.
-    runtime::stop_signals signals;
+    // Before any thread starts, so that every thread blocks SIGINT, SIGTERM
+    // and SIGHUP and only the watcher takes them; one that comes meanwhile is
+    // kept. SIGHUP reloads (once the broker is made; before, there is
+    // nothing to reload into).
+    std::mutex reload_mutex;
+    broker* reloadable = nullptr;  // guarded by reload_mutex: set while the broker lives
+    runtime::stop_signals signals([&] {
+        std::lock_guard lock(reload_mutex);
+        reload(parser, reloadable);
+    });
     // Hooked before the broker is made; registered once it has bound, so
     // that the registry gets the port actually bound.
     auto registration = registration_for(parser, options);
@@ -154,6 +227,10 @@ int serve(const runtime::option_parser& parser, broker_options options) {
         throw runtime::options_error(std::string("--metrics-listen: ") + e.what());
     }
     auto& b = *made;
+    {
+        std::lock_guard lock(reload_mutex);
+        reloadable = &b;
+    }
     if (!options.metrics_listen.empty()) {
         runtime::logger_for("broker")->info("metrics on http://{}/metrics", b.metrics_address());
     }
@@ -162,6 +239,10 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     }
     auto stop = [&] { begin_stop(b, registration.get()); };
     const int status = signals.serve({{"broker", [&b] { b.run(); }, stop}});
+    {
+        std::lock_guard lock(reload_mutex);
+        reloadable = nullptr;
+    }
     registration.reset();  // out of the registry before the broker it steers is gone
     return status;
 }

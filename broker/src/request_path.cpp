@@ -62,6 +62,10 @@ void broker_core::on_client_message(zmq::message_t& client, mdp::client_message&
 void broker_core::on_client_request(zmq::message_t& client, bus::message_view& request,
                                     time_point now) {
     stats_.requests.add();
+    if (!access_.may_call(peer_key_, request.route())) {
+        refuse_unauthorized(client, request, now);
+        return;
+    }
     if (!request.batched() && bus::mmi::is_internal(request.route())) {
         mdp::client_message internal{request.route(), request.plain_frames()};
         on_mmi(client, internal, now);
@@ -74,6 +78,18 @@ void broker_core::on_client_request(zmq::message_t& client, bus::message_view& r
     }
     terms.client.copy(client);  // a routing id: shared or inline, no allocation
     route(*svc, std::move(terms), request, now);
+}
+
+// UNAUTHORIZED, naming the service; never retried (bus/errc.hpp). Refusals
+// are rare and may allocate.
+void broker_core::refuse_unauthorized(const zmq::message_t& client,
+                                      const bus::message_view& request, time_point now) {
+    const auto service_name = request.route();
+    access_.refused_call(peer_key_, service_name, now);
+    const auto meta = request.size() > 0 ? bus::rpc::peek_request(request[0]) : std::nullopt;
+    out_.refuse(zmq::message_t(client.data(), client.size()), service_name, meta,
+                bus::errc::unauthorized,
+                "not allowed to call '" + std::string(service_name) + "' (access rules)");
 }
 
 service* broker_core::admit(const zmq::message_t& client, const bus::message_view& request,

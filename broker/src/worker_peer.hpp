@@ -34,6 +34,9 @@ struct worker_peer {
     // frozen or cut off, most likely. It gets nothing new until heard again
     // (or is dropped at its expiry), instead of up to its credit.
     bool quiet = false;
+    // The access control's generation it was last found allowed under
+    // (access_gate): checked again at its next message once that moved on.
+    std::uint64_t access_generation = 0;
     time_point expiry;     // dead if nothing heard by then
     time_point last_sent;  // for heartbeats only when otherwise silent
     inflight_list held;

@@ -26,11 +26,21 @@ void stop_quietly(const std::string& name, const std::function<void()>& stop) no
 
 }  // namespace
 
-stop_signals::stop_signals()
-    : watcher_([this](int signal) {
-          logger_for("serve")->info("stopping signal=SIG{}", sigabbrev_np(signal));
-          stop_all();
-      }) {
+stop_signals::stop_signals() : stop_signals(std::function<void()>()) {}
+
+stop_signals::stop_signals(std::function<void()> on_hangup)
+    : on_hangup_(std::move(on_hangup)),
+      watcher_(
+          [this](int signal) {
+              if (signal == SIGHUP) {
+                  logger_for("serve")->info("reloading signal=SIGHUP");
+                  on_hangup_();
+                  return;
+              }
+              logger_for("serve")->info("stopping signal=SIG{}", sigabbrev_np(signal));
+              stop_all();
+          },
+          static_cast<bool>(on_hangup_)) {
     // A served process whose output pipe lost its reader (skyd restarting,
     // `| head` ending) gets EPIPE from the write, not death by SIGPIPE.
     // The children we start get the default back (child_process resets it).

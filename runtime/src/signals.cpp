@@ -8,19 +8,22 @@
 namespace skynet::runtime {
 namespace {
 
-sigset_t stop_signal_set() {
+sigset_t watched_signals(bool hangup) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    if (hangup) {
+        sigaddset(&set, SIGHUP);
+    }
     return set;
 }
 
 }  // namespace
 
-signal_watcher::signal_watcher(std::function<void(int)> on_signal)
+signal_watcher::signal_watcher(std::function<void(int)> on_signal, bool hangup)
     : on_signal_(std::move(on_signal)) {
-    sigset_t set = stop_signal_set();
+    sigset_t set = watched_signals(hangup);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     thread_ = std::thread([this, set] {
         // Wakes every 100 ms to notice destruction: a signal cannot be sent to

@@ -46,7 +46,9 @@ const std::vector<std::string> mmi_stats_fields = {"requests",
                                                    "cancelled",
                                                    "cancelled_replies",
                                                    "batch_records_received",
-                                                   "batch_records_sent"};
+                                                   "batch_records_sent",
+                                                   "unauthorized",
+                                                   "offers_refused"};
 
 TEST(BrokerStats, MmiStatsKeepsItsFieldNamesOrderAndTypes) {
     running_broker broker;

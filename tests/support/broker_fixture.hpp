@@ -23,6 +23,7 @@ public:
     const std::string& endpoint() const noexcept { return endpoint_; }
     broker_stats stats() const noexcept { return broker_->stats(); }
     zmq::context_t& context() noexcept { return context_; }
+    skynet::broker& server() noexcept { return *broker_; }
     // Stops and joins the broker; it drains first.
     void stop();
 

@@ -14,6 +14,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "skynet/broker/broker_access.hpp"
 #include "skynet/broker/broker_stats.hpp"
 
 namespace skynet {
@@ -59,6 +60,12 @@ struct broker_options {
     // "host:port", port 0 for any free one (metrics_address() tells which);
     // empty: no metrics endpoint.
     std::string metrics_listen;
+    // Access control (docs/security.md): null, every peer may offer and call
+    // everything, as plain 7/MDP has it. Set, every message is checked
+    // against it by the key name its peer authenticated with: a READY not
+    // allowed gets DISCONNECT, a request not allowed UNAUTHORIZED, and a peer
+    // with no key name (no CURVE) is allowed nothing.
+    std::shared_ptr<const broker_access> access;
     // CURVE (issue #17): the broker's secret key (Z85, 40 characters; see
     // skynet/security/keys.hpp). Set, the ROUTER is a CURVE server and the
     // broker runs a ZAP handler on its context that lets in only the clients
@@ -112,6 +119,13 @@ public:
     void stop() noexcept;
 
     broker_stats stats() const noexcept;
+
+    // Replaces the access control from the next burst of messages on (a
+    // reload: SIGHUP). Peers still allowed are untouched; one no longer
+    // allowed is refused at its next message. Null turns checking off. Any
+    // thread; the broker's loop takes it up through a wake-up, never a lock
+    // on its path.
+    void set_access(std::shared_ptr<const broker_access> access);
 
 private:
     struct impl;

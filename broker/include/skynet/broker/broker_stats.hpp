@@ -38,7 +38,10 @@
     X(cancelled, counter, "Requests their callers gave up (mmi.cancel) while queued or held.")   \
     X(cancelled_replies, counter, "Worker replies to cancelled requests, dropped.")                \
     X(batch_records_received, counter, "Requests and replies that came in batch frames.")         \
-    X(batch_records_sent, counter, "Requests and replies sent in batch frames.")
+    X(batch_records_sent, counter, "Requests and replies sent in batch frames.")                  \
+    X(unauthorized, counter, "Requests answered UNAUTHORIZED by the access rules.")               \
+    X(offers_refused, counter,                                                                    \
+      "Workers disconnected by the access rules: at READY, or after a reload.")
 // clang-format on
 
 namespace skynet {

@@ -55,6 +55,10 @@ served_part part_of(T& part, std::string name) {
 class stop_signals {
 public:
     stop_signals();
+    // The same, and SIGHUP calls `on_hangup` on the watcher's thread (a
+    // reload: it may read files; it must not throw or block for long).
+    // Without it SIGHUP keeps its default action.
+    explicit stop_signals(std::function<void()> on_hangup);
     ~stop_signals();
     stop_signals(const stop_signals&) = delete;
     stop_signals& operator=(const stop_signals&) = delete;
@@ -83,7 +87,8 @@ private:
     std::mutex mutex_;
     // Guarded by mutex_: the parts being served (their names and stops).
     std::vector<served_part> stops_;
-    bool stopping_ = false;   // guarded by mutex_
+    bool stopping_ = false;  // guarded by mutex_
+    std::function<void()> on_hangup_;
     signal_watcher watcher_;  // last: its thread uses the fields above
 };
 

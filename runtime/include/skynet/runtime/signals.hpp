@@ -1,5 +1,5 @@
 #pragma once
-// Graceful stop on SIGINT and SIGTERM.
+// Graceful stop on SIGINT and SIGTERM, and optionally SIGHUP (reload).
 
 #include <atomic>
 #include <functional>
@@ -7,17 +7,18 @@
 
 namespace skynet::runtime {
 
-// Blocks SIGINT and SIGTERM in the constructing thread (and so in every thread
-// it starts afterwards; construct it first in main) and calls `on_signal` from
-// its own thread when one arrives. `on_signal` should only ask things to stop.
+// Blocks SIGINT and SIGTERM (and SIGHUP with `hangup`) in the constructing
+// thread (and so in every thread it starts afterwards; construct it first in
+// main) and calls `on_signal` from its own thread when one arrives.
+// `on_signal` should only ask things to stop, or reload.
 class signal_watcher {
 public:
-    explicit signal_watcher(std::function<void(int signal)> on_signal);
+    explicit signal_watcher(std::function<void(int signal)> on_signal, bool hangup = false);
     ~signal_watcher();
     signal_watcher(const signal_watcher&) = delete;
     signal_watcher& operator=(const signal_watcher&) = delete;
 
-    // The last signal received, 0 if none.
+    // The last signal received, 0 if none (SIGHUP included).
     int last_signal() const noexcept { return last_.load(); }
 
 private:
