@@ -37,7 +37,7 @@ int dial(const std::string& address) {
 
 // The whole answer to `request`, read until the server closes, in large
 // reads: the figure is the server's, not a client's reading in small pieces.
-std::string exchange(int fd, const std::string& request) {
+std::string http_exchange(int fd, const std::string& request) {
     if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
         static_cast<ssize_t>(request.size())) {
         return {};
@@ -74,9 +74,9 @@ std::optional<timed_scrape> scrape_once(const std::string& address, bool gzip) {
     if (fd < 0) {
         return std::nullopt;
     }
-    const auto answer =
-        exchange(fd, "GET /metrics HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n" +
-                         (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n");
+    const auto answer = http_exchange(fd, "GET /metrics HTTP/1.1\r\nHost: " + address +
+                                              "\r\nConnection: close\r\n" +
+                                              (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n");
     close(fd);
     const auto took = std::chrono::steady_clock::now() - start;
     const auto head_end = answer.find("\r\n\r\n");
