@@ -61,6 +61,7 @@ constexpr std::array known_fields = {
     field::load5,
     field::load15,
     field::uptime_s,
+    field::draining,
 };
 
 std::string_view name_of(const zmq::message_t& frame, bool by_index) {
