@@ -74,6 +74,12 @@ bool decode_figure(host_figures_record& f, std::string_view name, std::string_vi
     return true;
 }
 
+// A flag: "1" or "true", "0" or "false"; false if it is neither.
+bool parse_flag(std::string_view text, bool& out) noexcept {
+    out = text == "1" || text == "true";
+    return out || text == "0" || text == "false";
+}
+
 // Decodes one field into `record`; false if its value is bad.
 bool decode_field(instance& record, std::string_view name, std::string_view value) noexcept {
     auto& s = record.stats;
@@ -83,8 +89,10 @@ bool decode_field(instance& record, std::string_view name, std::string_view valu
         return kind.has_value();
     }
     if (name == field::registered) {
-        record.registered = value == "1" || value == "true";
-        return record.registered || value == "0" || value == "false";
+        return parse_flag(value, record.registered);
+    }
+    if (name == field::draining) {
+        return parse_flag(value, record.draining);
     }
     if (name == field::pid) {
         return parse_number(value, record.pid);
@@ -245,6 +253,9 @@ std::vector<field_pair> encode_instance(const instance& record) {
     }
     if (!record.curve_key.empty()) {
         out.emplace_back(std::string(field::curve_key), record.curve_key);
+    }
+    if (record.draining) {
+        out.emplace_back(std::string(field::draining), "1");
     }
     if (record.kind == instance_kind::daemon) {
         encode_figures(record.host_figures, out);

@@ -13,6 +13,9 @@ std::string release_of(const registry::instance& r) {
 }
 
 std::string state_of(const registry::instance& r) {
+    if (r.draining) {
+        return "draining";  // registered or not, it is leaving
+    }
     return r.registered ? "registered" : "unregistered";
 }
 
@@ -63,6 +66,7 @@ nlohmann::json record_json(const registry::instance& r) {
         {"endpoint", r.endpoint},
         {"broker", r.broker},
         {"registered", r.registered},
+        {"draining", r.draining},  // in its graceful stop: about to leave
         {"started_at", r.started_at},
         {"updated_at", r.updated_at},
         {"methods", r.methods},

@@ -62,6 +62,7 @@ constexpr std::array known_fields = {
     field::load15,
     field::uptime_s,
     field::curve_key,
+    field::draining,
 };
 
 std::string_view name_of(const zmq::message_t& frame, bool by_index) {

@@ -2,8 +2,13 @@
 // filters, actions (a malformed one refused, an unregister that takes
 // effect), and the service figures counting the calls made.
 
+#include <csignal>
+#include <future>
+
 #include "skynet/bus/bson.hpp"
+#include "skynet/client/client.hpp"
 #include "skynet/sky/call.hpp"
+#include "support/mmi_stats.hpp"
 #include "web_fixture.hpp"
 
 namespace skynet::testing {
@@ -141,6 +146,40 @@ TEST_F(WebTest, ServicesCountEveryCallMade) {
             EXPECT_TRUE(s["history"].is_array());
         }
     }
+}
+
+// A worker told to stop while it holds a call says so in its record, and the
+// dashboard shows it (the page draws a "draining" badge from this field).
+TEST_F(WebTest, ADrainingWorkerIsListedAsDraining) {
+    start_dashboard(dashboard_options());
+    auto worker = start_worker("10000");
+    const auto id = wait_for_worker("sleeper");
+    ASSERT_FALSE(id.empty());
+    auto [s0, before] = get("/api/instances?kind=worker");
+    ASSERT_EQ(s0, 200);
+    ASSERT_EQ(before.size(), 1U);
+    EXPECT_EQ(before[0]["draining"], false);
+
+    client_options options;
+    options.brokers = {broker_endpoint_};
+    client c(options);
+    auto held = std::async(std::launch::async, [&] {
+        bus::bson_doc params;
+        params.add_int64("ms", 4000);
+        call_options call;
+        call.timeout = 30s;
+        return c.call("sleeper", "Sleep", params.view(), call);
+    });
+    ASSERT_TRUE(
+        eventually([&] { return read_broker_stats(c).value_or(broker_stats{}).in_flight == 1; }));
+    worker->signal(SIGTERM);
+    EXPECT_TRUE(eventually([&] {
+        auto [status, list] = get("/api/instances?kind=worker");
+        return status == 200 && list.size() == 1 && list[0]["id"] == id &&
+               list[0]["draining"] == true;
+    }));
+    auto outcome = held.get();
+    EXPECT_TRUE(outcome.ok()) << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
 }
 
 }  // namespace

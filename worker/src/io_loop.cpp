@@ -188,6 +188,7 @@ void io_loop::begin_drain(time_point now) {
     phase_ = phase::draining;
     drain_deadline_ = now + options_.drain_timeout;
     log_->info("draining service={} in_flight={}", announced_, state_->stats.in_flight.load());
+    state_->drain.begin();  // never waits on Redis: the registrar writes on its thread
     connections_.pause_for_drain(now);
 }
 

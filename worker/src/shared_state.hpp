@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cancel_table.hpp"
+#include "drain_notice.hpp"
 #include "latency_histogram.hpp"
 #include "method_metrics.hpp"
 #include "nested_client.hpp"
@@ -73,6 +74,8 @@ struct shared_state {
     // request::client(): made on first use; closed by worker::wait() once
     // no handler runs any more.
     nested_client nested;
+    // The network thread says so when it begins draining (registry record).
+    drain_notice drain;
 };
 
 // Logs, at error, the exception being handled, thrown by a hook or escaping

@@ -58,8 +58,10 @@ function stat(r, name) {
 // its process (running, draining, crash-looping...), managed or not.
 function instance_states(r) {
   const states = [r.registered === false ? 'unregistered' : 'registered'];
+  // The record's own word (its graceful stop began) or skyd's, once.
+  if (r.draining === true) states.push('draining');
   const process = r.process_state;
-  if (process && process !== 'running') states.push(process);
+  if (process && process !== 'running' && !states.includes(process)) states.push(process);
   states.push(r.managed_by ? 'skyd' : 'unmanaged');
   return states;
 }

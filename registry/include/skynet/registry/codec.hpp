@@ -33,6 +33,7 @@ inline constexpr std::string_view pid = "pid";
 inline constexpr std::string_view endpoint = "endpoint";
 inline constexpr std::string_view broker = "broker";
 inline constexpr std::string_view registered = "registered";
+inline constexpr std::string_view draining = "draining";
 inline constexpr std::string_view started_at = "started_at";
 inline constexpr std::string_view updated_at = "updated_at";
 inline constexpr std::string_view methods = "methods";
@@ -60,13 +61,14 @@ inline constexpr std::string_view uptime_s = "uptime_s";
 
 // Every field of `record`, in a fixed order. A method name holding ',' is
 // dropped (it could not be told apart from two names). `managed_by` and
-// `curve_key` are written only when set and the host figures only for daemons, so that the records
-// of unmanaged workers and brokers stay as they were.
+// `curve_key` are written only when set and the host figures only for
+// daemons, so that the records of unmanaged workers and brokers stay as they
+// were; `draining` likewise only when true (a missing one reads as false).
 std::vector<field_pair> encode_instance(const instance& record);
 
 // The record these pairs describe. `id` and `kind` are required and must be
 // valid; every number present must be a whole decimal number in range;
-// `registered` must be "1" or "0" (or "true"/"false"). Returns bad_request
+// `registered` and `draining` must be "1" or "0" (or "true"/"false"). Returns bad_request
 // naming the first bad field. Never throws.
 bus::result<instance> decode_instance(std::span<const field_view> fields) noexcept;
 

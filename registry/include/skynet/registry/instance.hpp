@@ -63,6 +63,9 @@ struct instance {
     std::string endpoint;              // where a broker listens; empty for workers
     std::string broker;                // the broker endpoint(s) a worker is on
     bool registered = true;            // false: alive but not taking new work
+    // True once the process began its graceful stop: it takes no new work,
+    // finishes what it holds, then leaves. Older records lack it: false.
+    bool draining = false;
     std::int64_t started_at = 0;       // wall-clock ms since the epoch
     std::int64_t updated_at = 0;       // wall-clock ms of the last change of content
     std::vector<std::string> methods;  // what a worker serves; no ',' in a name

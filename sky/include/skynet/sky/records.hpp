@@ -10,7 +10,7 @@ namespace skynet::sky {
 
 // "fibonacci@1.0", "fibonacci" without a version, "-" for none (a broker).
 std::string release_of(const registry::instance& r);
-// "registered" or "unregistered".
+// "draining" once it began its graceful stop, else "registered" or "unregistered".
 std::string state_of(const registry::instance& r);
 // Microseconds for people: "850us", "1.2ms", "3.40s".
 std::string latency_text(std::uint64_t us);
