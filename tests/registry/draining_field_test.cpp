@@ -47,8 +47,8 @@ TEST(DrainingField, AbsentOrWordsReadSafely) {
     auto decoded = decode_instance(old);
     ASSERT_TRUE(decoded.ok()) << decoded.err().detail;
     EXPECT_FALSE(decoded->draining);
-    for (auto [text, expected] : {std::pair{"1", true}, {"true", true}, {"0", false},
-                                  {"false", false}}) {
+    for (auto [text, expected] :
+         {std::pair{"1", true}, {"true", true}, {"0", false}, {"false", false}}) {
         std::vector<field_view> f{{"id", "w-1"}, {"kind", "worker"}, {"draining", text}};
         auto d = decode_instance(f);
         ASSERT_TRUE(d.ok()) << text;
@@ -71,8 +71,9 @@ TEST_F(DrainingFieldRedis, AnUpdateReachesReaders) {
     registry::registrar w(options(), record, fast_registrar());
     auto draining = [&]() -> std::optional<bool> {
         auto c = registry::connection::open(options());
-        auto all = c.ok() ? c->find() : bus::result<std::vector<registry::instance>>{
-                                            bus::error{bus::errc::unavailable, "no redis"}};
+        auto all = c.ok() ? c->find()
+                          : bus::result<std::vector<registry::instance>>{
+                                bus::error{bus::errc::unavailable, "no redis"}};
         if (!all.ok() || all->size() != 1) {
             return std::nullopt;
         }

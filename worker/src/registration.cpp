@@ -57,9 +57,8 @@ registration::registration(const worker_options& options, std::vector<std::strin
     lease.lease = options.lease;
     registrar_ = std::make_unique<registry::registrar>(settings, std::move(record), lease);
     take_commands(std::move(stop));
-    state_->drain.listen([this] {
-        registrar_->update([](registry::instance& r) { r.draining = true; });
-    });
+    state_->drain.listen(
+        [this] { registrar_->update([](registry::instance& r) { r.draining = true; }); });
     if (options.brokers.empty()) {
         // The registered brokers of our region (one that is not registered
         // is closing: it counts as gone).

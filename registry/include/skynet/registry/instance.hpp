@@ -60,9 +60,9 @@ struct instance {
     std::string region;
     std::string host;
     std::int64_t pid = 0;
-    std::string endpoint;              // where a broker listens; empty for workers
-    std::string broker;                // the broker endpoint(s) a worker is on
-    bool registered = true;            // false: alive but not taking new work
+    std::string endpoint;    // where a broker listens; empty for workers
+    std::string broker;      // the broker endpoint(s) a worker is on
+    bool registered = true;  // false: alive but not taking new work
     // True once the process began its graceful stop: it takes no new work,
     // finishes what it holds, then leaves. Older records lack it: false.
     bool draining = false;
