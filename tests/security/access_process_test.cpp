@@ -23,10 +23,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// fibonacci-service runs as "worker"; "rogue" may offer only "ledger";
+// fibonacci-service runs as "worker" (it calls itself for n-1 and n-2, so
+// it may call fibonacci too); "rogue" may offer only "ledger";
 // "alice" may call billing and fibonacci, "bob" only fibonacci.
 constexpr const char* rules_text =
     "allow worker offer fibonacci\n"
+    "allow worker call  fibonacci\n"
     "allow rogue  offer ledger\n"
     "allow alice  call billing fibonacci\n"
     "allow bob    call fibonacci   # not billing\n";
@@ -184,12 +186,14 @@ TEST_F(AccessProcessTest, KeyRemovedThenSighupCutsThatClientOff) {
 TEST_F(AccessProcessTest, MalformedRulesOnSighupKeepTheOldRules) {
     client bob(as("bob"));
     wait_serving(bob);
-    write_rules("allow bob call fibonacci billing\nallow bob serve billing\n");
+    write_rules(
+        "allow worker offer fibonacci\nallow bob call fibonacci billing\n"
+        "allow bob serve billing\n");
     broker_->signal(SIGHUP);
     ASSERT_TRUE(eventually([&] {
         return broker_->stderr_text().find("access rules not reloaded") != std::string::npos;
     })) << broker_->stderr_text();
-    EXPECT_NE(broker_->stderr_text().find("line 2"), std::string::npos) << broker_->stderr_text();
+    EXPECT_NE(broker_->stderr_text().find("line 3"), std::string::npos) << broker_->stderr_text();
     EXPECT_TRUE(broker_->running());
     auto allowed = fib(bob);
     EXPECT_TRUE(allowed.ok()) << why(allowed);
