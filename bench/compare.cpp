@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "curve_keys.hpp"
 #include "scraper.hpp"
 
 namespace skynet::bench {
@@ -91,6 +92,9 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         if (ours.metrics) {
             broker.metrics_listen = "127.0.0.1:0";
         }
+        if (ours.curve) {
+            ours.curve->apply(broker);
+        }
         local.emplace(broker);
     }
     const auto endpoint = local ? local->endpoint() : options.broker;
@@ -103,11 +107,13 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         return r;
     }
     echo_workers workers(endpoint, echo_service, ours);
-    if (!workers.wait_ready(warm_up_limit) || !warm_up(endpoint, echo_service, warm_up_limit)) {
+    if (!workers.wait_ready(warm_up_limit) ||
+        !warm_up(endpoint, echo_service, warm_up_limit, ours.curve.get())) {
         return failed("skynet", "our echo worker did not answer within 10 s");
     }
     const raw_target raw{endpoint, true, echo_service, true};
-    auto load = [&](const load_plan& p) {
+    auto load = [&](load_plan p) {
+        p.curve = ours.curve;
         return caller == caller_kind::raw ? run_raw_load(raw, p)
                                           : run_skynet_load(endpoint, echo_service, p);
     };
@@ -130,6 +136,8 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         result.label = "raw caller, our broker+worker";
     } else if (ours.unbatched) {
         result.label = "skynet, no batch frames";
+    } else if (ours.curve) {
+        result.label = "skynet, CURVE";
     } else if (ours.metrics) {
         result.label = "skynet, metrics on";
         result.note += "; " + std::to_string(scraper ? scraper->scrapes() : 0) +
@@ -158,6 +166,11 @@ scenario_result run_comparison(const bench_options& options, const comparison& c
         auto metered = c.ours;
         metered.metrics = true;
         s.runs.push_back(run_ours(options, metered, c.plan, caller_kind::client));
+    }
+    if (c.curve_too && options.broker.empty() && options.service.empty()) {
+        auto secured = c.ours;
+        secured.curve = curve_keys::make();
+        s.runs.push_back(run_ours(options, secured, c.plan, caller_kind::client));
     }
     auto ours = run_ours(options, c.ours, c.plan, caller_kind::client);
     if (ours.label.empty()) {

@@ -37,6 +37,9 @@ struct comparison {
     // Also run ours with the broker's /metrics on and scraped every second
     // (docs/metrics.md): the difference is what metrics cost.
     bool metrics_too = false;
+    // Also run ours with CURVE on every connection (docs/security.md): the
+    // difference is what encryption and authentication cost.
+    bool curve_too = false;
 };
 
 enum class caller_kind { client, raw };

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <zmq.hpp>
 
@@ -16,6 +17,8 @@ class client;
 
 namespace skynet::bench {
 
+struct curve_keys;
+
 struct load_plan {
     int callers = 1;             // threads (sync) or clients, each with its own socket
     int inflight = 1;            // per caller
@@ -24,6 +27,8 @@ struct load_plan {
     std::uint64_t requests = 0;  // per caller; 0: run for `seconds`
     std::chrono::milliseconds timeout{10000};  // per call, and the drain after the window
     bool idempotent = false;
+    // Set: our clients speak CURVE with these keys (docs/security.md).
+    std::shared_ptr<const curve_keys> curve = {};
 };
 
 // The peer a raw caller talks to: the relay (bare body frames) or any 7/MDP

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "curve_keys.hpp"
 #include "skynet/client/client.hpp"
 #include "skynet/runtime/thread_name.hpp"
 
@@ -42,6 +43,9 @@ echo_workers::echo_workers(const std::string& endpoint, const std::string& servi
         o.credit = plan.credit;
         o.heartbeat = plan.heartbeat;
         o.drain_timeout = std::chrono::milliseconds(500);
+        if (plan.curve) {
+            plan.curve->apply(o);
+        }
         auto w = std::make_unique<worker>(std::move(o));
         w->handle(
             "echo", [](const request& r) { return bus::bson_doc::copy_of(r.params()); },
@@ -75,10 +79,13 @@ bool echo_workers::wait_ready(std::chrono::milliseconds limit) const {
 }
 
 bool warm_up(const std::string& endpoint, const std::string& service,
-             std::chrono::milliseconds limit) {
+             std::chrono::milliseconds limit, const curve_keys* curve) {
     client_options o;
     o.brokers = {endpoint};
     o.name = "skynet-bench-warm-up";
+    if (curve != nullptr) {
+        curve->apply(o);
+    }
     client c(o);
     bus::bson_doc params;
     params.add_string("data", "warm-up");

@@ -37,6 +37,8 @@ private:
     thread_cpu_clock cpu_;
 };
 
+struct curve_keys;
+
 struct echo_plan {
     int workers = 1;           // worker objects, each with its own threads
     bool plain = false;        // plain 7/MDP: `credit` connections, one request each
@@ -47,6 +49,8 @@ struct echo_plan {
     std::chrono::milliseconds heartbeat{2500};  // the broker's, which must match
     // The broker serves /metrics, scraped every second during the run.
     bool metrics = false;
+    // Set: the broker, its workers and clients speak CURVE with these keys.
+    std::shared_ptr<const curve_keys> curve = {};
 };
 
 // Workers whose "echo" answers with its params, on the network thread.
@@ -69,7 +73,7 @@ private:
 // Waits until `service` answers one echo call through `endpoint`, or the
 // deadline passes: a worker's READY may still be on its way.
 bool warm_up(const std::string& endpoint, const std::string& service,
-             std::chrono::milliseconds limit);
+             std::chrono::milliseconds limit, const curve_keys* curve = nullptr);
 
 // Polls `done` every few milliseconds until it holds or `limit` passes.
 template <class Predicate>

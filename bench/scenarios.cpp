@@ -28,13 +28,15 @@ comparison sync_1x1(const bench_options& o) {
 }
 
 comparison sync_4x4(const bench_options& o) {
-    return {"sync-4x4",
-            "4 clients x 4 workers, one call at a time each",
-            plan_from(o, 4, 1, o.size),
-            {{"relay, 4 workers", relay_mode::unlimited, 4, 1},
-             {"relay, 7/MDP frames, 4 workers", relay_mode::mdp_frames, 4, 1}},
-            0,
-            {4, false, 0}};
+    comparison c{"sync-4x4",
+                 "4 clients x 4 workers, one call at a time each",
+                 plan_from(o, 4, 1, o.size),
+                 {{"relay, 4 workers", relay_mode::unlimited, 4, 1},
+                  {"relay, 7/MDP frames, 4 workers", relay_mode::mdp_frames, 4, 1}},
+                 0,
+                 {4, false, 0}};
+    c.curve_too = true;
+    return c;
 }
 
 comparison async_plain_1(const bench_options& o) {
@@ -76,6 +78,7 @@ comparison async_credit(const bench_options& o, std::size_t size, std::string na
     c.raw_caller_too = true;
     c.unbatched_too = size < bus::batch::record_limit;  // larger ones travel alone anyway
     c.metrics_too = c.name == "async-credit";
+    c.curve_too = c.name == "async-credit";
     return c;
 }
 

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "curve_keys.hpp"
 #include "load.hpp"
 #include "skynet/client/client.hpp"
 
@@ -25,6 +26,9 @@ client_options client_for(const std::string& endpoint, const load_plan& plan) {
     o.brokers = {endpoint};
     o.name = "skynet-bench";
     o.default_timeout = plan.timeout;
+    if (plan.curve) {
+        plan.curve->apply(o);
+    }
     return o;
 }
 
