@@ -11,7 +11,7 @@
 #include "fixture.hpp"
 #include "skynet/client/client.hpp"
 #include "support/eventually.hpp"
-#include "support/mmi_stats.hpp"
+#include "support/sleeper_calls.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -34,11 +34,7 @@ bool serves_sleeper(registry_cluster& cluster, const std::string& endpoint) {
 }
 
 call_result sleep_for(client& c, std::int64_t ms) {
-    bus::bson_doc params;
-    params.add_int64("ms", ms);
-    call_options options;
-    options.timeout = 20s;
-    return c.call("sleeper", "Sleep", params.view(), options);
+    return call_sleeper(c, ms, 20s);
 }
 
 TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds) {
@@ -57,9 +53,7 @@ TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds)
     client_options direct_options;
     direct_options.brokers = {leaving};
     client direct(direct_options);
-    auto held = std::async(std::launch::async, [&] { return sleep_for(direct, 6000); });
-    ASSERT_TRUE(eventually(
-        [&] { return read_broker_stats(direct).value_or(broker_stats{}).in_flight == 1; }));
+    auto held = hold_sleeper_call(direct, 6000, 20s);
     client_options discovering_options;
     discovering_options.redis = cluster.url();
     discovering_options.region = "eu";

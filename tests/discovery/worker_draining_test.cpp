@@ -9,7 +9,7 @@
 #include "fixture.hpp"
 #include "skynet/client/client.hpp"
 #include "support/eventually.hpp"
-#include "support/mmi_stats.hpp"
+#include "support/sleeper_calls.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -37,15 +37,7 @@ TEST(WorkerDraining, ADrainingWorkerSaysSoInItsRecordUntilItLeaves) {
     client_options options;
     options.brokers = {broker};
     client c(options);
-    auto held = std::async(std::launch::async, [&] {
-        bus::bson_doc params;
-        params.add_int64("ms", 6000);
-        call_options call;
-        call.timeout = 30s;
-        return c.call("sleeper", "Sleep", params.view(), call);
-    });
-    ASSERT_TRUE(
-        eventually([&] { return read_broker_stats(c).value_or(broker_stats{}).in_flight == 1; }));
+    auto held = hold_sleeper_call(c, 6000, 30s);
     worker.signal(SIGTERM);
 
     // Said while the held call still runs: the record is there and draining.

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "key_dir.hpp"
 #include "skynet/client/client.hpp"
 #include "skynet/security/keys.hpp"
 #include "skynet/worker/worker.hpp"
@@ -36,49 +37,36 @@ constexpr const char* rules_text =
 class AccessProcessTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("skynet-access-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_ / "keys");
-        fs::create_directories(dir_ / "allowed");
-        for (const auto* name : {"broker", "alice", "bob", "worker", "rogue"}) {
-            keys_[name] = security::generate_key_pair();
-            security::write_key_files(dir_ / "keys", name, keys_[name]);
-            if (std::string(name) != "broker") {
-                fs::copy_file(dir_ / "keys" / (std::string(name) + ".pub"),
-                              dir_ / "allowed" / (std::string(name) + ".pub"));
-            }
-        }
+        keys_.emplace("access",
+                      std::vector<std::string>{"broker", "alice", "bob", "worker", "rogue"},
+                      std::vector<std::string>{"alice", "bob", "worker", "rogue"});
         write_rules(rules_text);
         endpoint_ = loopback_endpoint(free_port());
         broker_.emplace("skynet-broker",
                         std::vector<std::string>{
                             "--bind", endpoint_, "--heartbeat-ms", "100", "--log-level", "warn",
-                            "--curve-key", (dir_ / "keys" / "broker.key").string(), "--allow-keys",
-                            (dir_ / "allowed").string(), "--access", rules_file().string()});
+                            "--curve-key", keys_->key("broker.key").string(), "--allow-keys",
+                            keys_->allowed().string(), "--access", rules_file().string()});
         fib_worker_.emplace(
             "fibonacci-service",
             std::vector<std::string>{"--broker", endpoint_, "--heartbeat-ms", "100", "--log-level",
-                                     "warn", "--curve-key", (dir_ / "keys" / "worker.key").string(),
-                                     "--broker-key", (dir_ / "keys" / "broker.pub").string()});
+                                     "warn", "--curve-key", keys_->key("worker.key").string(),
+                                     "--broker-key", keys_->key("broker.pub").string()});
     }
     void TearDown() override {
         fib_worker_.reset();
         broker_.reset();
-        fs::remove_all(dir_);
+        keys_.reset();
     }
 
-    fs::path rules_file() const { return dir_ / "rules.acl"; }
+    fs::path rules_file() const { return keys_->root() / "rules.acl"; }
     void write_rules(const std::string& text) const { std::ofstream(rules_file()) << text; }
 
     client_options as(const std::string& name) {
         client_options o;
         o.brokers = {endpoint_};
         o.heartbeat = std::chrono::milliseconds(100);
-        o.curve_public_key = keys_[name].public_key;
-        o.curve_secret_key = keys_[name].secret_key;
-        o.broker_key = keys_["broker"].public_key;
+        keys_->apply(o, name, "broker");
         return o;
     }
 
@@ -102,8 +90,7 @@ protected:
             << broker_->stderr_text();
     }
 
-    fs::path dir_;
-    std::map<std::string, security::key_pair> keys_;
+    std::optional<key_dir> keys_;
     std::string endpoint_;
     std::optional<child_process> broker_;
     std::optional<child_process> fib_worker_;
@@ -117,9 +104,7 @@ TEST_F(AccessProcessTest, WorkerMayNotOfferIsDisconnectedAndNeverServes) {
     wo.service = "billing";
     wo.brokers = {endpoint_};
     wo.heartbeat = std::chrono::milliseconds(100);
-    wo.curve_public_key = keys_["rogue"].public_key;
-    wo.curve_secret_key = keys_["rogue"].secret_key;
-    wo.broker_key = keys_["broker"].public_key;
+    keys_->apply(wo, "rogue", "broker");
     worker rogue(wo);
     rogue.handle("Charge", [&](const request&) {
         ++handled;
@@ -165,7 +150,7 @@ TEST_F(AccessProcessTest, KeyRemovedThenSighupCutsThatClientOff) {
     client bob(as("bob"));
     wait_serving(alice);
     wait_serving(bob);
-    fs::remove(dir_ / "allowed" / "bob.pub");
+    fs::remove(keys_->allowed() / "bob.pub");
     broker_->signal(SIGHUP);
     std::string last;
     EXPECT_TRUE(eventually([&] {

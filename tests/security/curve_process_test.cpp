@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "key_dir.hpp"
 #include "skynet/client/client.hpp"
 #include "skynet/security/keys.hpp"
 #include "support/eventually.hpp"
@@ -24,28 +25,16 @@ namespace fs = std::filesystem;
 class CurveProcessTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("skynet-curve-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_ / "keys");
-        fs::create_directories(dir_ / "allowed");
-        for (const auto* name : {"broker", "alice", "worker", "stranger"}) {
-            keys_[name] = security::generate_key_pair();
-            security::write_key_files(dir_ / "keys", name, keys_[name]);
-        }
-        for (const auto* name : {"alice", "worker"}) {
-            fs::copy_file(dir_ / "keys" / (std::string(name) + ".pub"),
-                          dir_ / "allowed" / (std::string(name) + ".pub"));
-        }
+        keys_.emplace("curve", std::vector<std::string>{"broker", "alice", "worker", "stranger"},
+                      std::vector<std::string>{"alice", "worker"});
     }
     void TearDown() override {
         worker_.reset();
         broker_.reset();
-        fs::remove_all(dir_);
+        keys_.reset();
     }
 
-    fs::path key(const std::string& file) const { return dir_ / "keys" / file; }
+    fs::path key(const std::string& file) const { return keys_->key(file); }
 
     // A broker (CURVE unless `plain`) and a fibonacci-service on it.
     void start(bool plain = false) {
@@ -57,7 +46,7 @@ protected:
                                              "100",      "--log-level", "warn"};
         if (!plain) {
             broker_args.insert(broker_args.end(), {"--curve-key", key("broker.key").string(),
-                                                   "--allow-keys", (dir_ / "allowed").string()});
+                                                   "--allow-keys", keys_->allowed().string()});
             worker_args.insert(worker_args.end(), {"--curve-key", key("worker.key").string(),
                                                    "--broker-key", key("broker.pub").string()});
         }
@@ -71,9 +60,7 @@ protected:
         o.brokers = {endpoint};
         o.heartbeat = std::chrono::milliseconds(100);
         if (!own.empty()) {
-            o.curve_public_key = keys_[own].public_key;
-            o.curve_secret_key = keys_[own].secret_key;
-            o.broker_key = keys_[broker_key].public_key;
+            keys_->apply(o, own, broker_key);
         }
         return o;
     }
@@ -88,8 +75,7 @@ protected:
     // worker are up.
     bool serving(client& c) { return fib(c, 10, std::chrono::milliseconds(500)).ok(); }
 
-    fs::path dir_;
-    std::map<std::string, security::key_pair> keys_;
+    std::optional<key_dir> keys_;
     int port_ = 0;
     std::string endpoint_;
     std::optional<child_process> broker_;
@@ -138,18 +124,18 @@ TEST_F(CurveProcessTest, PlainUnknownAndWrongKeyClientsGetNoReply) {
     ASSERT_TRUE(still.ok()) << still.err().detail;
     EXPECT_EQ(still->result().get_int64("result"), 144);
     EXPECT_TRUE(eventually([&] {
-        return broker_->stderr_text().find("connection refused key=" +
-                                           security::fingerprint(keys_["stranger"].public_key)) !=
-               std::string::npos;
+        return broker_->stderr_text().find(
+                   "connection refused key=" +
+                   security::fingerprint(keys_->pair("stranger").public_key)) != std::string::npos;
     })) << broker_->stderr_text();
-    EXPECT_EQ(broker_->stderr_text().find(keys_["stranger"].secret_key), std::string::npos);
+    EXPECT_EQ(broker_->stderr_text().find(keys_->pair("stranger").secret_key), std::string::npos);
 }
 
 TEST_F(CurveProcessTest, SecretKeyReadableByOthersIsRefused) {
     fs::permissions(key("broker.key"), fs::perms(0644));
     auto broker = run_program(
         "skynet-broker", {"--bind", loopback_endpoint(free_port()), "--curve-key",
-                          key("broker.key").string(), "--allow-keys", (dir_ / "allowed").string()});
+                          key("broker.key").string(), "--allow-keys", keys_->allowed().string()});
     EXPECT_EQ(broker.status, 2) << broker.err;
     EXPECT_NE(broker.err.find("mode 0644"), std::string::npos) << broker.err;
     fs::permissions(key("worker.key"), fs::perms(0640));
@@ -161,7 +147,7 @@ TEST_F(CurveProcessTest, SecretKeyReadableByOthersIsRefused) {
 }
 
 TEST_F(CurveProcessTest, SkyKeygenWritesAPrivateSecretAndAPublicKey) {
-    const auto out = dir_ / "generated";
+    const auto out = keys_->root() / "generated";
     fs::create_directories(out);
     auto made = run_program("sky", {"keygen", "bob", "--dir", out.string()});
     ASSERT_EQ(made.status, 0) << made.err;

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/scratch_dir.hpp"
+
 namespace skynet::security {
 namespace {
 
@@ -13,21 +15,13 @@ namespace fs = std::filesystem;
 
 class KeysTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("skynet-keys-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
     static unsigned mode_of(const fs::path& file) {
         struct stat st {};
         EXPECT_EQ(::stat(file.c_str(), &st), 0);
         return st.st_mode & 07777;
     }
-    fs::path dir_;
+    const skynet::testing::scratch_dir scratch_{"keys"};
+    const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(KeysTest, GeneratedPairIsZ85AndConsistent) {

@@ -8,7 +8,7 @@
 #include "skynet/bus/bson.hpp"
 #include "skynet/client/client.hpp"
 #include "skynet/sky/call.hpp"
-#include "support/mmi_stats.hpp"
+#include "support/sleeper_calls.hpp"
 #include "web_fixture.hpp"
 
 namespace skynet::testing {
@@ -163,15 +163,7 @@ TEST_F(WebTest, ADrainingWorkerIsListedAsDraining) {
     client_options options;
     options.brokers = {broker_endpoint_};
     client c(options);
-    auto held = std::async(std::launch::async, [&] {
-        bus::bson_doc params;
-        params.add_int64("ms", 4000);
-        call_options call;
-        call.timeout = 30s;
-        return c.call("sleeper", "Sleep", params.view(), call);
-    });
-    ASSERT_TRUE(
-        eventually([&] { return read_broker_stats(c).value_or(broker_stats{}).in_flight == 1; }));
+    auto held = hold_sleeper_call(c, 4000, 30s);
     worker->signal(SIGTERM);
     EXPECT_TRUE(eventually([&] {
         auto [status, list] = get("/api/instances?kind=worker");
