@@ -9,16 +9,16 @@
 
 #include "outbox.hpp"
 #include "skynet/bus/clock.hpp"
+#include "skynet/runtime/monitored_socket.hpp"
 
 namespace skynet::client_detail {
 
 struct broker_link {
     std::string endpoint;
-    std::optional<zmq::socket_t> socket;
-    // A PAIR receiving the socket's ZMQ_EVENT_DISCONNECTED: a broken
-    // connection loses what the broker held for us at once, even if a broker
-    // is back on the endpoint before our heartbeats could miss it.
-    std::optional<zmq::socket_t> monitor;
+    // The DEALER, watched for ZMQ_EVENT_DISCONNECTED: a broken connection
+    // loses what the broker held for us at once, even if a broker is back on
+    // the endpoint before our heartbeats could miss it.
+    std::optional<runtime::monitored_socket> connection;
     bool up = true;  // not declared dead
     // Declared dead, and an attempt to connect since was refused: nothing
     // listens there now. Calls that only such brokers could take fail fast;
@@ -40,6 +40,8 @@ struct broker_link {
     bool retired = false;
     // What leaves for it: plain frames, or records of this turn's batch.
     outbox out;
+
+    zmq::socket_t& socket() noexcept { return connection->socket(); }
 
     // Up and not refusing: where attempts go first.
     bool usable(bus::time_point now) const noexcept { return up && now >= refusing_until; }

@@ -21,10 +21,10 @@ namespace mmi = bus::mmi;
 // so that a flood of replies never keeps the loop from its timers.
 void engine::on_link_message(std::size_t index, time_point now) {
     auto& link = links_[index];
-    auto* socket = &*link.socket;
+    auto* socket = &link.socket();
     std::size_t records = 0;
     for (int n = 0;
-         n < 256 && records < 4096 && socket == &*link.socket && bus::recv_frames(*socket, in_);
+         n < 256 && records < 4096 && socket == &link.socket() && bus::recv_frames(*socket, in_);
          ++n) {
         ++records;
         auto decoded = mdp::decode_at_client(in_);
@@ -209,7 +209,7 @@ void engine::on_monitor_event(std::size_t index, time_point now) {
         auto& link = links_[index];
         link.unreachable = false;
         link.out.ask_again();
-        link.out.ask(*link.socket, now, options_.heartbeat, options_.batching);
+        link.out.ask(link.socket(), now, options_.heartbeat, options_.batching);
     }
 }
 
@@ -222,11 +222,11 @@ void engine::check_links(time_point now) {
             lose_link(i, now, "not answering");
             continue;
         }
-        link.out.ask(*link.socket, now, options_.heartbeat, options_.batching);
+        link.out.ask(link.socket(), now, options_.heartbeat, options_.batching);
         if (silent >= options_.heartbeat && now - link.last_ping >= options_.heartbeat) {
             // 8/MMI: any broker answers mmi.service; the answer proves it alive.
             link.last_ping = now;
-            link.out.ping(*link.socket);
+            link.out.ping(link.socket());
         }
     }
 }
@@ -295,12 +295,12 @@ void engine::cancel_call(std::uint64_t id, time_point now) {
 // answer; so do ours ("200", "404").
 void engine::tell_broker_cancelled(std::size_t index, std::string_view request_id) {
     auto& link = links_[index];
-    if (!link.out.flush(*link.socket)) {
+    if (!link.out.flush(link.socket())) {
         unsend(link, bus::clock::now());
     }
     out_.clear();
     bus::mmi::put_cancel_request(out_, request_id);
-    (void)bus::send_frames(*link.socket, out_, true);  // lost: the handler runs on, that is all
+    (void)bus::send_frames(link.socket(), out_, true);  // lost: the handler runs on, that is all
     out_.clear();
 }
 

@@ -256,11 +256,11 @@ int engine::send_copy(pending_call& call, time_point now, int avoid) {
 bool engine::send_envelope(pending_call& call, broker_link& link, time_point now) {
     char id[runtime::slot_token::hex_size];
     const auto header = header_for(call, origin_, id, now);
-    if (!link.out.send(*link.socket, call.service, header, {call.params, call.params_borrowed},
+    if (!link.out.send(link.socket(), call.service, header, {call.params, call.params_borrowed},
                        call.token())) {
         return false;
     }
-    if (link.out.full() && !link.out.flush(*link.socket)) {
+    if (link.out.full() && !link.out.flush(link.socket())) {
         unsend(link, now);
     }
     return true;
@@ -301,7 +301,7 @@ void engine::send_hedge(runtime::slot_token token, time_point now) {
 // sent again (they did not leave).
 void engine::flush(time_point now) {
     for (auto& link : links_) {
-        if (!link.out.flush(*link.socket)) {
+        if (!link.out.flush(link.socket())) {
             unsend(link, now);  // not connected (any more), or not reading
         }
     }

@@ -2,8 +2,6 @@
 #include "link_set.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <cstring>
 
 #include "skynet/runtime/check_endpoint.hpp"
 #include "skynet/runtime/sockets.hpp"
@@ -11,23 +9,19 @@
 namespace skynet::client_detail {
 
 broker_link& link_set::add(const std::string& endpoint, bus::time_point now) {
-    // Both sockets first: a link is never left without them.
-    auto socket = connect_dealer(endpoint);
-    auto monitor = watch_disconnects(socket);
+    // The connection first: a link is never left without one.
+    auto watched = watched_dealer(endpoint);
     auto& link = links_.emplace_back();
     link.endpoint = endpoint;
     link.last_heard = now;
-    link.socket = std::move(socket);
-    link.monitor = std::move(monitor);
+    link.connection = std::move(watched);
     return link;
 }
 
 bool link_set::reconnect(broker_link& link) noexcept {
     try {
-        auto socket = connect_dealer(link.endpoint);
-        auto monitor = watch_disconnects(socket);
-        link.socket = std::move(socket);
-        link.monitor = std::move(monitor);
+        auto watched = watched_dealer(link.endpoint);
+        link.connection = std::move(watched);  // stops the old one's monitor first
         link.out.reset();
         return true;
     } catch (const std::exception& e) {
@@ -90,39 +84,19 @@ zmq::socket_t link_set::connect_dealer(const std::string& endpoint) {
     return socket;
 }
 
-zmq::socket_t link_set::watch_disconnects(zmq::socket_t& socket) {
-    // Numbered per process: clients sharing a context share its inproc names.
-    static std::atomic<std::uint64_t> monitors_made{0};
-    const auto address =
-        "inproc://skynet-client-monitor-" + std::to_string(monitors_made.fetch_add(1));
+runtime::monitored_socket link_set::watched_dealer(const std::string& endpoint) {
     const int events =
         ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_CONNECT_RETRIED;
-    if (zmq_socket_monitor(socket.handle(), address.c_str(), events) != 0) {
-        throw zmq::error_t();
-    }
-    zmq::socket_t pair(context_, zmq::socket_type::pair);
-    pair.connect(address);
-    // Its fd is polled, not the socket (rebuild_poll_items), and libzmq
-    // signals a pipe's first message only to a reader that has found it
-    // empty once: read it now, or the fd would never wake us. Nothing can
-    // have come yet (the connection takes a round trip to report anything),
-    // and a missed handshake would only delay the batch question a tick.
-    bus::frames nothing;
-    while (bus::recv_frames(pair, nothing)) {
-    }
-    return pair;
+    return runtime::monitored_socket(context_, connect_dealer(endpoint), events);
 }
 
 link_set::connection link_set::read_monitor(std::size_t index) {
-    auto* monitor = &*links_[index].monitor;
+    auto& watched = *links_[index].connection;
     bool lost = false;
     bool made = false;
     bool refused = false;
-    while (bus::recv_frames(*monitor, events_)) {  // until empty: its fd is edge-triggered
-        std::uint16_t event = 0;
-        if (!events_.empty() && events_[0].size() >= sizeof event) {
-            std::memcpy(&event, events_[0].data(), sizeof event);
-        }
+    // Until empty: its fd is edge-triggered.
+    for (int event = watched.read_event(); event != 0; event = watched.read_event()) {
         lost = lost || event == ZMQ_EVENT_DISCONNECTED;
         made = made || event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
         refused = refused || event == ZMQ_EVENT_CONNECT_RETRIED;
@@ -167,7 +141,7 @@ void link_set::rebuild_poll_items(const zmq_pollitem_t& wake) {
     items_.clear();
     items_.push_back(wake);
     for (auto& link : links_) {
-        items_.push_back({link.socket->handle(), 0, ZMQ_POLLIN, 0});
+        items_.push_back({link.socket().handle(), 0, ZMQ_POLLIN, 0});
     }
     for (auto& link : links_) {
         // Its ZMQ_FD, polled as a plain fd: zmq_poll would ask a socket for
@@ -175,7 +149,7 @@ void link_set::rebuild_poll_items(const zmq_pollitem_t& wake) {
         // for events that come once per connection. The fd tells only that
         // something may have come; read_monitor reads until nothing is
         // left, so that it tells again, and nothing is ever sent on it.
-        items_.push_back({nullptr, link.monitor->get(zmq::sockopt::fd), ZMQ_POLLIN, 0});
+        items_.push_back({nullptr, link.connection->events().get(zmq::sockopt::fd), ZMQ_POLLIN, 0});
     }
     polled_links_ = links_.size();
     for (auto& raw : raw_sockets_) {

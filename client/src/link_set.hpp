@@ -94,7 +94,7 @@ public:
 
 private:
     zmq::socket_t connect_dealer(const std::string& endpoint);
-    zmq::socket_t watch_disconnects(zmq::socket_t& socket);
+    runtime::monitored_socket watched_dealer(const std::string& endpoint);
     void rebuild_poll_items(const zmq_pollitem_t& wake);
 
     zmq::context_t& context_;
@@ -107,7 +107,6 @@ private:
     bool items_dirty_ = true;
     // Links when items_ was built: [wake, link sockets, link monitors, raw sockets].
     std::size_t polled_links_ = 0;
-    bus::frames events_;  // a monitor's messages
 };
 
 }  // namespace skynet::client_detail
