@@ -9,7 +9,7 @@ packages=(
   libboost-program-options-dev libspdlog-dev libfmt-dev
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   prometheus-cpp-dev libcpp-httplib-dev
-  redis-server clang-format
+  redis-server redis-sentinel clang-format
   iproute2
   chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )

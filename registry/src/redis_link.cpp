@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "sentinel.hpp"
+
 namespace skynet::registry::detail {
 
 namespace {
@@ -43,6 +45,22 @@ result<void> handshake(redis_link& link, const redis_url& url) {
     return {};
 }
 
+// What the sentinels named may already be a replica (a failover in
+// progress, or a stale sentinel): ROLE says, and a replica is refused.
+result<void> confirm_master(redis_link& link) {
+    auto role = link.command({"ROLE"});
+    if (!role) {
+        return std::move(role).err();
+    }
+    const redisReply& reply = **role;
+    if (reply.type != REDIS_REPLY_ARRAY || reply.elements == 0 ||
+        text_of(*reply.element[0]) != "master") {
+        return error{errc::unavailable, "redis at " + link.where() +
+                                            ": not a master (yet): a failover may be under way"};
+    }
+    return {};
+}
+
 }  // namespace
 
 error reply_error(const redisReply& reply, std::string_view where) {
@@ -56,9 +74,31 @@ redis_link::redis_link(std::unique_ptr<redisContext, context_deleter> context, s
     : context_(std::move(context)), where_(std::move(where)) {}
 
 result<redis_link> redis_link::open(const options& opts) {
-    auto where = opts.redis.to_string();
+    if (!opts.redis.via_sentinel()) {
+        return open_at(opts.redis, opts, opts.redis.to_string());
+    }
+    auto master = find_master(opts);
+    if (!master) {
+        return std::move(master).err();
+    }
+    auto target = opts.redis;
+    target.host = master->host;
+    target.port = master->port;
+    auto link =
+        open_at(target, opts, opts.redis.to_string() + " (master " + master->to_string() + ")");
+    if (!link) {
+        return link;
+    }
+    if (auto confirmed = confirm_master(*link); !confirmed) {
+        return confirmed.err();
+    }
+    return link;
+}
+
+result<redis_link> redis_link::open_at(const redis_url& target, const options& opts,
+                                       std::string where) {
     std::unique_ptr<redisContext, context_deleter> context(redisConnectWithTimeout(
-        opts.redis.host.c_str(), opts.redis.port, to_timeval(opts.connect_timeout)));
+        target.host.c_str(), target.port, to_timeval(opts.connect_timeout)));
     if (!context) {
         return error{errc::unavailable, "redis at " + where + ": cannot allocate a context"};
     }
@@ -70,7 +110,7 @@ result<redis_link> redis_link::open(const options& opts) {
     redisSetTimeout(context.get(), to_timeval(opts.command_timeout));
     redisEnableKeepAlive(context.get());
     redis_link link(std::move(context), std::move(where));
-    if (auto done = handshake(link, opts.redis); !done) {
+    if (auto done = handshake(link, target); !done) {
         return done.err();
     }
     return link;

@@ -30,7 +30,9 @@ inline std::string_view text_of(const redisReply& reply) noexcept {
 class redis_link {
 public:
     // Connects within opts.connect_timeout, sets the command timeout, sends
-    // AUTH and SELECT. unavailable, unauthorized or service_error.
+    // AUTH and SELECT. unavailable, unauthorized or service_error. Through
+    // Sentinel, the master is looked up first (sentinel.hpp) and confirmed a
+    // master once connected.
     static bus::result<redis_link> open(const options& opts);
 
     // One command and its reply. An error reply becomes service_error
@@ -60,6 +62,8 @@ private:
         void operator()(redisContext* context) const noexcept { redisFree(context); }
     };
     redis_link(std::unique_ptr<redisContext, context_deleter> context, std::string where);
+    static bus::result<redis_link> open_at(const redis_url& target, const options& opts,
+                                           std::string where);
     bus::error lost(std::string_view doing);
     bus::result<void> append(const command_line& args);
     bus::result<void> flush();

@@ -1,6 +1,7 @@
 #include "skynet/registry/redis_url.hpp"
 
 #include <charconv>
+#include <optional>
 
 namespace skynet::registry {
 
@@ -11,11 +12,15 @@ using bus::error;
 using bus::result;
 
 constexpr std::string_view scheme = "redis://";
+constexpr std::string_view sentinel_scheme = "redis-sentinel://";
+constexpr int sentinel_port = 26379;
 
 error bad_url(std::string_view text, std::string_view why) {
-    return error{errc::bad_request, "bad redis URL \"" + std::string(text) +
-                                        "\": " + std::string(why) +
-                                        " (expected redis://[:password@]host[:port][/db])"};
+    return error{
+        errc::bad_request,
+        "bad redis URL \"" + std::string(text) + "\": " + std::string(why) +
+            " (expected redis://[[user]:password@]host[:port][/db] or "
+            "redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/master[/db])"};
 }
 
 int hex_digit(char c) noexcept {
@@ -91,11 +96,54 @@ std::string_view split_host(std::string_view text, std::string_view& port) {
     return text.substr(0, colon);
 }
 
-result<redis_url> parse(std::string_view text) {
-    if (!text.starts_with(scheme)) {
-        return bad_url(text, "it must start with redis://");
+// "host[:port]" into `out`, the port `default_port` when not given.
+std::optional<std::string_view> parse_address(std::string_view text, int default_port,
+                                              redis_address& out) {
+    std::string_view port;
+    auto host = split_host(text, port);
+    if (host.empty()) {
+        return "the host is missing";
     }
-    auto rest = text.substr(scheme.size());
+    out.host.assign(host);
+    out.port = default_port;
+    if (!port.empty() && !parse_int(port, 1, 65535, out.port)) {
+        return "the port must be a number from 1 to 65535";
+    }
+    return std::nullopt;
+}
+
+// The sentinels' "h:p,h:p" and "/master[/db]" after them.
+std::optional<std::string_view> parse_sentinel_part(std::string_view authority,
+                                                    std::string_view path, redis_url& url) {
+    while (true) {
+        auto comma = authority.find(',');
+        auto& sentinel = url.sentinels.emplace_back();
+        if (auto wrong = parse_address(authority.substr(0, comma), sentinel_port, sentinel)) {
+            return wrong;
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        authority = authority.substr(comma + 1);
+    }
+    auto slash = path.find('/');
+    url.master_name.assign(path.substr(0, slash));
+    if (url.master_name.empty()) {
+        return "the master's name is missing (after the sentinels, as /name)";
+    }
+    auto db = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    if (!db.empty() && !parse_int(db, 0, 1 << 20, url.db)) {
+        return "the database must be a number";
+    }
+    return std::nullopt;
+}
+
+result<redis_url> parse(std::string_view text) {
+    const bool sentinel = text.starts_with(sentinel_scheme);
+    if (!sentinel && !text.starts_with(scheme)) {
+        return bad_url(text, "it must start with redis:// or redis-sentinel://");
+    }
+    auto rest = text.substr(sentinel ? sentinel_scheme.size() : scheme.size());
     if (rest.find_first_of("?# \t\r\n") != std::string_view::npos) {
         return bad_url(text, "query strings, fragments and spaces are not supported");
     }
@@ -109,31 +157,45 @@ result<redis_url> parse(std::string_view text) {
     }
     auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
-    if (slash != std::string_view::npos) {
-        auto db = rest.substr(slash + 1);
-        if (!db.empty() && !parse_int(db, 0, 1 << 20, url.db)) {
-            return bad_url(text, "the database must be a number");
+    auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    if (sentinel) {
+        if (auto wrong = parse_sentinel_part(authority, path, url)) {
+            return bad_url(text, *wrong);
         }
+        return url;
     }
-    std::string_view port;
-    auto host = split_host(authority, port);
-    if (host.empty()) {
-        return bad_url(text, "the host is missing");
+    if (!path.empty() && !parse_int(path, 0, 1 << 20, url.db)) {
+        return bad_url(text, "the database must be a number");
     }
-    url.host.assign(host);
-    if (!port.empty() && !parse_int(port, 1, 65535, url.port)) {
-        return bad_url(text, "the port must be a number from 1 to 65535");
+    redis_address address;
+    if (auto wrong = parse_address(authority, url.port, address)) {
+        return bad_url(text, *wrong);
     }
+    url.host = std::move(address.host);
+    url.port = address.port;
     return url;
 }
 
 }  // namespace
 
-std::string redis_url::to_string() const {
+std::string redis_address::to_string() const {
     bool v6 = host.find(':') != std::string::npos;
-    std::string out(scheme);
+    std::string out;
     out.append(v6 ? "[" : "").append(host).append(v6 ? "]" : "");
-    out.append(":").append(std::to_string(port));
+    return out.append(":").append(std::to_string(port));
+}
+
+std::string redis_url::to_string() const {
+    std::string out;
+    if (via_sentinel()) {
+        out.append(sentinel_scheme);
+        for (const auto& sentinel : sentinels) {
+            out.append(&sentinel == &sentinels.front() ? "" : ",").append(sentinel.to_string());
+        }
+        out.append("/").append(master_name);
+    } else {
+        out.append(scheme).append(redis_address{host, port}.to_string());
+    }
     if (db != 0) {
         out.append("/").append(std::to_string(db));
     }

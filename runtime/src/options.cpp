@@ -39,7 +39,8 @@ po::options_description option_parser::all_options() const {
     common.add_options()("help,h", "print this help and exit")(
         "config", po::value<std::string>(), "read more options from this INI file")(
         "redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
-        "registry URL: redis://[:password@]host:port[/db]")(
+        "registry URL: redis://[user:password@]host:port[/db], or through Redis Sentinel "
+        "redis-sentinel://[user:password@]host:port[,host:port...]/master[/db]")(
         "prefix", po::value<std::string>()->default_value("skynet:"),
         "prefix of every registry key, so that clusters can share a Redis")(
         "region", po::value<std::string>()->default_value("local"), "region of this process")(

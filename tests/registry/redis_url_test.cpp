@@ -58,6 +58,33 @@ TEST(RegistryUrl, BadUrlsAreBadRequests) {
     }
 }
 
+TEST(RegistryUrl, SentinelsAndTheMastersName) {
+    auto u = parse_redis_url("redis-sentinel://:pw@10.0.0.1,10.0.0.2:26380,[::1]:26381/main/2");
+    ASSERT_TRUE(u.ok()) << u.err().detail;
+    ASSERT_TRUE(u->via_sentinel());
+    ASSERT_EQ(u->sentinels.size(), 3u);
+    EXPECT_EQ(u->sentinels[0].to_string(), "10.0.0.1:26379");  // Sentinel's own port
+    EXPECT_EQ(u->sentinels[1].to_string(), "10.0.0.2:26380");
+    EXPECT_EQ(u->sentinels[2].to_string(), "[::1]:26381");
+    EXPECT_EQ(u->master_name, "main");
+    EXPECT_EQ(u->db, 2);
+    EXPECT_EQ(u->password, "pw");
+    EXPECT_EQ(u->to_string(), "redis-sentinel://10.0.0.1:26379,10.0.0.2:26380,[::1]:26381/main/2");
+    EXPECT_FALSE(parse_redis_url("redis://h:1").value().via_sentinel());
+}
+
+TEST(RegistryUrl, BadSentinelUrlsAreBadRequests) {
+    for (const char* text :
+         {"redis-sentinel://h:26379", "redis-sentinel://h:26379/", "redis-sentinel:///main",
+          "redis-sentinel://h:1,/main", "redis-sentinel://h:0/main", "redis-sentinel://h/main/x",
+          "redis-sentinel://h,h:port/main"}) {
+        auto u = parse_redis_url(text);
+        ASSERT_FALSE(u.ok()) << text;
+        EXPECT_EQ(u.err().code, bus::errc::bad_request) << text;
+        EXPECT_NE(u.err().detail.find("redis-sentinel://"), std::string::npos) << u.err().detail;
+    }
+}
+
 TEST(RegistryUrl, OptionsFromUrlKeepPrefix) {
     auto o = registry::options_from_url("redis://h:2", "mine:");
     ASSERT_TRUE(o.ok());
