@@ -104,7 +104,7 @@ int run_call(session& s, const invocation& inv) {
     auto params = inv.raw ? bus::bson_doc() : params_of(inv);
     auto* c = s.connect();
     if (c == nullptr) {
-        return exit_code::unreachable;
+        return s.connect_failure();
     }
     auto endpoints = brokers_for(*c, request);
     if (!endpoints) {

@@ -93,10 +93,11 @@ void print_help(std::ostream& out, bool in_shell) {
            "         (the words after PATH are the program's); restart --rolling restarts\n"
            "         managed instances one at a time, each once it is registered again;\n"
            "         logs [--tail N] [-f] [--grep RE] prints host/id: before each line.\n"
-           "\nexit status: 0 ok, 1 failed or cancelled, 2 bad usage or JSON, 3 registry\n"
-           "unreachable, 4 no instance matches the filters, 5 some instances failed or did\n"
-           "not answer in time; call: 10 + the bus error code (12 no such service,\n"
-           "13 no such method, 14 timeout, 15 unavailable, 18 service error).\n";
+           "\nexit status: 0 ok, 1 failed or cancelled, 2 bad usage or JSON (or Redis refused\n"
+           "the credentials of --redis), 3 registry unreachable, 4 no instance matches the\n"
+           "filters, 5 some instances failed or did not answer in time; call: 10 + the bus\n"
+           "error code (12 no such service, 13 no such method, 14 timeout, 15 unavailable,\n"
+           "18 service error).\n";
     out.flush();
 }
 

@@ -14,6 +14,7 @@ session::session(const std::string& url, const std::string& prefix, std::ostream
         throw usage_error("bad --redis URL " + url + ": " + parsed.err().detail);
     }
     options_ = std::move(parsed).value();
+    url_ = options_.redis.to_string();  // what messages show: never the password
     options_.connect_timeout = std::chrono::milliseconds(1000);
     options_.command_timeout = std::chrono::milliseconds(1000);
 }
@@ -24,9 +25,15 @@ registry::connection* session::connect() {
     }
     connection_.reset();
     auto opened = registry::connection::open(options_);
+    if (!opened && opened.err().code == bus::errc::unauthorized) {
+        connect_failure_ = fail(exit_code::usage,
+                                "the registry at " + url_ +
+                                    " refused the credentials of --redis: " + opened.err().detail);
+        return nullptr;
+    }
     if (!opened) {
-        fail(exit_code::unreachable,
-             "cannot reach the registry at " + url_ + ": " + opened.err().detail);
+        connect_failure_ = fail(exit_code::unreachable, "cannot reach the registry at " + url_ +
+                                                            ": " + opened.err().detail);
         return nullptr;
     }
     connection_.emplace(std::move(opened).value());
@@ -55,7 +62,7 @@ std::optional<std::vector<registry::instance>> session::find(const filters& f, i
                                                              const filters& given) {
     auto* c = connect();
     if (c == nullptr) {
-        code = exit_code::unreachable;
+        code = connect_failure_;
         return std::nullopt;
     }
     auto found = c->find(f.to_query());

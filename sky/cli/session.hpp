@@ -28,10 +28,15 @@ public:
     bool in_shell = false;
 
     const registry::options& registry() const noexcept { return options_; }
+    // The registry's URL without its credentials, for messages.
     const std::string& url() const noexcept { return url_; }
 
-    // The open connection, or nothing after printing why (exit_code::unreachable).
+    // The open connection, or nothing after printing why; then
+    // connect_failure() is the exit status: unreachable, or usage when
+    // Redis refused the credentials of --redis (an option to fix, not a
+    // registry to wait for).
     registry::connection* connect();
+    int connect_failure() const noexcept { return connect_failure_; }
     // The same without a word on failure (for completion, which must stay quiet).
     registry::connection* connect_quietly();
     // Prints "sky: <text>" and returns `code`.
@@ -51,6 +56,7 @@ private:
     std::string url_;
     registry::options options_;
     std::optional<registry::connection> connection_;
+    int connect_failure_ = 0;
 };
 
 }  // namespace skynet::sky

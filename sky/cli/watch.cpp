@@ -112,7 +112,7 @@ int run_watch(session& s, const invocation& inv) {
         throw usage_error("watch takes no arguments (got '" + inv.args.front() + "')");
     }
     if (s.connect() == nullptr) {
-        return exit_code::unreachable;
+        return s.connect_failure();
     }
     {
         // First, so that the listener's thread blocks the signals too; the

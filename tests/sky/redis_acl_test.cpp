@@ -65,5 +65,17 @@ TEST(RedisAcl, ABusRunsUnderTheServiceUserAndTheViewerOnlyReads) {
     EXPECT_TRUE(worker.running());
 }
 
+// A wrong password is an option to fix, not a registry to wait for: the
+// usage status, and words that say so.
+TEST(RedisAcl, AWrongPasswordIsTheUsageStatusAndSaysSo) {
+    redis_server redis(acl_users);
+    auto listed =
+        run_program("sky", {"--redis", url_of(redis, "skynet-viewer", "wrong"), "instances"});
+    EXPECT_EQ(listed.status, 2) << listed.err;
+    EXPECT_NE(listed.err.find("refused the credentials of --redis"), std::string::npos)
+        << listed.err;
+    EXPECT_EQ(listed.err.find("wrong"), std::string::npos) << "the password is printed";
+}
+
 }  // namespace
 }  // namespace skynet::testing
