@@ -118,7 +118,12 @@ void broker_registration::start(broker& b) {
 void broker_registration::draining() {
     std::lock_guard lock(impl_->mutex);
     if (impl_->registrar) {
-        impl_->registrar->set_registered(false);
+        // Unregistered, so that clients and workers stop choosing it, and
+        // draining, so that `sky` and the dashboard say why (as a worker's).
+        impl_->registrar->update([](registry::instance& r) {
+            r.registered = false;
+            r.draining = true;
+        });
     }
 }
 

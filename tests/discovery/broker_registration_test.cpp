@@ -10,6 +10,7 @@
 #include "support/plain_mdp.hpp"
 #include "support/process.hpp"
 #include "support/redis_server.hpp"
+#include "support/sleeper_calls.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -49,6 +50,37 @@ TEST(BrokerRegistration, ABrokerRegistersItsServicesAndLeavesOnStop) {
     broker.signal(SIGTERM);
     EXPECT_EQ(broker.wait_exit(generous), 0);
     EXPECT_TRUE(brokers_in(*registry, "eu").empty());
+}
+
+// While it drains what it holds, its record says so: unregistered (clients
+// and workers stop choosing it) and draining (sky and the dashboard say why).
+TEST(BrokerRegistration, ADrainingBrokerSaysSoInItsRecord) {
+    redis_server redis;
+    auto registry = registry::connection::open(*registry::options_from_url(redis.url()));
+    ASSERT_TRUE(registry.ok()) << registry.err().detail;
+    auto endpoint = loopback_endpoint(free_port());
+    child_process broker("skynet-broker",
+                         {"--bind", endpoint, "--redis", redis.url(), "--region", "eu",
+                          "--heartbeat-ms", "100", "--drain-ms", "30000", "--log-level", "warn"});
+    child_process sleeper("sleeper-service",
+                          {"--broker", endpoint, "--heartbeat-ms", "100", "--log-level", "warn"});
+    ASSERT_TRUE(eventually([&] {
+        auto found = brokers_in(*registry, "eu");
+        return found.size() == 1 && !found.front().services.empty();
+    }));
+    EXPECT_FALSE(brokers_in(*registry, "eu").front().draining);
+    client_options options;
+    options.brokers = {endpoint};
+    client c(options);
+    auto held = hold_sleeper_call(c, 6000, std::chrono::seconds(30));
+
+    broker.signal(SIGTERM);
+    EXPECT_TRUE(eventually([&] {
+        auto found = registry->find({.kind = registry::instance_kind::broker});
+        return found && found->size() == 1 && found->front().draining && !found->front().registered;
+    }));
+    EXPECT_TRUE(held.get().ok());  // what it held is still answered
+    EXPECT_EQ(broker.wait_exit(generous), 0);
 }
 
 TEST(BrokerRegistration, ABadRedisUrlIsAClearError) {
