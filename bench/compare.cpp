@@ -98,6 +98,13 @@ run_result run_ours(const bench_options& options, const echo_plan& ours, const l
         local.emplace(broker);
     }
     const auto endpoint = local ? local->endpoint() : options.broker;
+    if (!options.service.empty() && options.envelope) {
+        // A worker of ours elsewhere (another process, another language).
+        run_skynet_load(endpoint, options.service, warm_up_plan(plan));
+        auto r = run_skynet_load(endpoint, options.service, plan);
+        r.label = "skynet";
+        return r;
+    }
     if (!options.service.empty()) {
         // Someone else's service: a plain MDP caller, like for like with any broker.
         const raw_target target{endpoint, true, options.service, false};

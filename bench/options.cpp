@@ -18,7 +18,10 @@ void add_bench_options(runtime::option_parser& parser) {
     parser.add()("broker", po::value<std::string>(),
                  "measure this running MDP broker instead of ours")(
         "service", po::value<std::string>(), "call this service there (served by someone else)")(
-        "requests", po::value<std::uint64_t>(), "requests per run instead of --seconds")(
+        "envelope", po::bool_switch(),
+        "with --service: call its method echo {data} through our client (a worker of ours, "
+        "in any language), not with plain MDP frames")("requests", po::value<std::uint64_t>(),
+                                                       "requests per run instead of --seconds")(
         "inflight", po::value<int>()->default_value(1000), "asynchronous calls in flight")(
         "size", po::value<std::size_t>()->default_value(100), "payload bytes")(
         "idempotent", po::bool_switch(), "mark our calls idempotent")(
@@ -73,6 +76,7 @@ bench_options parse_options(int argc, char** argv) {
     bench_options o;
     o.broker = parser.has("broker") ? parser.get<std::string>("broker") : "";
     o.service = parser.has("service") ? parser.get<std::string>("service") : "";
+    o.envelope = parser.get<bool>("envelope");
     o.requests = parser.has("requests") ? parser.get<std::uint64_t>("requests") : 0;
     o.inflight = std::max(1, parser.get<int>("inflight"));
     o.size = std::max<std::size_t>(parser.get<std::size_t>("size"), 16);

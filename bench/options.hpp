@@ -21,8 +21,11 @@ struct child_options {
 };
 
 struct bench_options {
-    std::string broker;          // an already running MDP broker; empty: ours, in-process
-    std::string service;         // a service already served there; empty: our echo worker
+    std::string broker;   // an already running MDP broker; empty: ours, in-process
+    std::string service;  // a service already served there; empty: our echo worker
+    // With `service`: call it through skynet::client (method "echo", params
+    // {data}), as our workers of another language are called; else plain 7/MDP.
+    bool envelope = false;
     std::uint64_t requests = 0;  // per run; 0: run for `seconds`
     int inflight = 1000;         // asynchronous calls kept in flight
     std::size_t size = 100;      // payload bytes of the scenarios that do not set their own
