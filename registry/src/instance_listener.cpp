@@ -14,6 +14,7 @@
 #include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
 #include "subscriber.hpp"
+#include "switch_watch.hpp"
 
 namespace skynet::registry {
 
@@ -51,6 +52,9 @@ struct instance_listener::impl {
     time_point flush_at = time_point::max();
     time_point prune_at{};
 
+    // The thread's own: a failover that leaves the old master up (Sentinel).
+    detail::switch_watch master_moves{opts};
+
     std::thread thread;  // last: starts once everything above exists
 
     impl(options o, query q, listener_callbacks c, listener_settings s)
@@ -83,6 +87,7 @@ struct instance_listener::impl {
     }
 
     bus::result<session> open_session() {
+        (void)master_moves.master_switched();  // subscribes before the master is looked up
         auto events = detail::subscriber::open(opts);
         if (!events) {
             return std::move(events).err();
@@ -166,6 +171,9 @@ struct instance_listener::impl {
         }
         note(std::move(buffered).value(), clock::now());
         while (!stopping.raised()) {
+            if (master_moves.master_switched()) {
+                return bus::error{bus::errc::unavailable, "the sentinels named a new master"};
+            }
             auto now = clock::now();
             if (auto pruned = prune_if_due(s.reads, now); !pruned) {
                 return pruned;

@@ -12,6 +12,7 @@
 #include "skynet/bus/clock.hpp"
 #include "skynet/registry/connection.hpp"
 #include "skynet/runtime/logging.hpp"
+#include "switch_watch.hpp"
 
 namespace skynet::registry {
 
@@ -41,6 +42,9 @@ struct registrar::impl {
     // Guards commands: created by the first handle_commands(), from any thread.
     mutable std::mutex commands_mutex;
     std::unique_ptr<detail::command_listener> commands;
+
+    // The thread's own: a failover that leaves the old master up (Sentinel).
+    detail::switch_watch master_moves{opts};
 
     std::thread thread;  // last: starts once everything above exists
 
@@ -130,6 +134,11 @@ struct registrar::impl {
     }
 
     bus::result<void> ensure(std::optional<connection>& conn) {
+        // Asked first: its first call subscribes before the master is looked up.
+        if (master_moves.master_switched() && conn) {
+            log->info("the sentinels named a new master: connecting to it");
+            conn.reset();
+        }
         if (!conn || conn->broken()) {
             conn.reset();
             auto opened = connection::open(opts);

@@ -75,6 +75,41 @@ TEST_F(SentinelTest, RegistrarsAndListenersFollowAFailover) {
     EXPECT_FALSE(log.saw("removed w1"));
 }
 
+// The old master stays up, taking writes, until Sentinel makes it a replica
+// (about 10 s here): registrars and listeners leave it at once, on the
+// sentinels' +switch-master, so that no lease runs out on the new master
+// while refreshes go to the old one (seen as a spurious removal without it).
+TEST_F(SentinelTest, AFailoverWithTheOldMasterStillUpIsFollowed) {
+    const auto opts = sentinel_options(sentinels_.url());
+    registry::registrar r(opts, make_record("w1"), fast_registrar(6000ms));
+    event_log log;
+    registry::instance_listener listener(opts, {}, log.callbacks(), fast_listener());
+    ASSERT_TRUE(eventually([&] { return log.saw("added w1"); }, 20s));
+
+    const int old_master = sentinels_.master_port();
+    ASSERT_TRUE(sentinels_.force_failover());
+    ASSERT_TRUE(eventually(
+        [&] {
+            const int now = sentinels_.master_port();
+            return now != 0 && now != old_master;
+        },
+        60s))
+        << "no failover";
+    r.set_stats({.requests = 7});
+    registry::instance second = make_record("w2");
+    registry::registrar r2(opts, second, fast_registrar(6000ms));
+    EXPECT_TRUE(eventually(
+        [&] {
+            auto got = record_at(opts, "w1");
+            return got && got->stats.requests == 7;
+        },
+        30s))
+        << "the registrar did not write to the new master";
+    EXPECT_TRUE(eventually([&] { return log.saw("added w2"); }, 30s))
+        << "the listener did not follow the new master";
+    EXPECT_FALSE(log.saw("removed w1")) << ::testing::PrintToString(log.events());
+}
+
 TEST_F(SentinelTest, AMasterNameNoSentinelKnowsIsAClearError) {
     auto url = sentinels_.url();
     url.replace(url.rfind('/'), std::string::npos, "/nosuch");

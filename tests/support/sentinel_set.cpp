@@ -133,4 +133,8 @@ int sentinel_set::stop_master() {
     return port;
 }
 
+bool sentinel_set::force_failover() {
+    return redis_cli(sentinel_ports_.front(), {"SENTINEL", "FAILOVER", name_}) == "OK";
+}
+
 }  // namespace skynet::testing

@@ -36,6 +36,9 @@ public:
     // Stops the server that is master now (SIGTERM: it is gone, as far as
     // anyone can tell) and returns its port.
     int stop_master();
+    // Asks a sentinel for a failover while the master still runs (SENTINEL
+    // FAILOVER): it becomes a replica of the other. False if refused.
+    bool force_failover();
 
 private:
     void start_sentinel(int index);
