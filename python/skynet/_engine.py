@@ -47,7 +47,7 @@ class Call:
         self.wait_until = None          # waiting for a connection until then
         self.on_done = on_done
         self.outcome = None
-        self.last_refusal = ""
+        self.last_refusal = None       # (code, detail) of the last move
 
     @property
     def done(self):
@@ -56,7 +56,7 @@ class Call:
 
 class Engine:
     def __init__(self, context, directory, curve_keys=None, broker_key=None, heartbeat=1.0,
-                 liveness=3, name="python", retry_budget=10.0, retry_refill=0.1):
+                 liveness=3, name="python"):
         self.links = LinkSet(context, curve_keys, broker_key)
         self.directory = directory
         self.heartbeat = heartbeat
@@ -67,8 +67,6 @@ class Engine:
         self._deadlines = []    # heap of (deadline, seq, request_id)
         self._seq = itertools.count()
         self._id_prefix = os.urandom(4).hex() + "-"
-        self._budget = self._budget_max = retry_budget
-        self._refill = retry_refill
         self.stats = dict.fromkeys(("calls", "replies", "errors", "timeouts", "late_replies",
                                     "malformed", "brokers_lost", "retries", "moved"), 0)
 
@@ -110,6 +108,17 @@ class Engine:
         if link is not None and link.socket is not None:
             self._send(link, [b"", mdp.CLIENT, b"mmi.cancel", request_id.encode()])
 
+    def open_links(self):
+        """Links to every broker the directory lists, connecting."""
+        return [self.links.get(e) for e in self.directory.order(None)]
+
+    def connecting(self):
+        """True while a listed broker is neither connected nor unreachable."""
+        return any(self._pending(l) for l in self.open_links())
+
+    def connected(self):
+        return [l.endpoint for l in self.open_links() if l.connected]
+
     # -- choosing a broker and sending --------------------------------------
 
     def _candidates(self, call):
@@ -142,8 +151,8 @@ class Engine:
         self._waiting[call.request_id] = call
 
     def _nowhere(self, call, candidates):
-        if call.refused_by and call.last_refusal:
-            return Outcome.failure(ErrorCode.UNAVAILABLE, call.last_refusal, call.retry)
+        if call.last_refusal:
+            return Outcome.failure(*call.last_refusal, call.retry)
         if not candidates:
             return Outcome.failure(*self.directory.none_for(call.service), call.retry)
         tried = ", ".join(f"{l.endpoint} ({l.unreachable or 'not connected'})"
@@ -194,8 +203,6 @@ class Engine:
         self.stats["replies" if outcome.ok else "errors"] += 1
         if outcome.code == ErrorCode.TIMEOUT:
             self.stats["timeouts"] += 1
-        if outcome.ok:
-            self._budget = min(self._budget_max, self._budget + self._refill)
         if call.on_done is not None:
             call.on_done(outcome)
 
@@ -265,19 +272,21 @@ class Engine:
             return
         if header.code == ErrorCode.OK:
             self._finish(call, Outcome.success(result, call.retry))
-        elif header.code == ErrorCode.UNAVAILABLE:
-            self._refused(call, link, header.error, now)
+        elif header.code in (ErrorCode.UNAVAILABLE, ErrorCode.UNKNOWN_SERVICE):
+            self._refused(call, link, header, now)
         else:
             self._finish(call, Outcome.failure(header.code, header.error, call.retry))
 
-    def _refused(self, call, link, detail, now):
-        """A draining broker: the call did not run, so it moves to another
-        broker once per broker without spending a retry."""
-        link.refusing_until = now + self.heartbeat * self.liveness
+    def _refused(self, call, link, header, now):
+        """A draining broker (UNAVAILABLE), or one without a worker for the
+        service (UNKNOWN_SERVICE): the call did not run, so it moves to
+        another broker, once per broker, without counting as a retry."""
+        if header.code == ErrorCode.UNAVAILABLE:
+            link.refusing_until = now + self.heartbeat * self.liveness
         link.held.discard(call.request_id)
         call.link = None
         call.refused_by.add(link)
-        call.last_refusal = detail or f"broker {link.endpoint} is unavailable"
+        call.last_refusal = (header.code, header.error or f"broker {link.endpoint} refused it")
         self.stats["moved"] += 1
         self._dispatch(call, now)
 
@@ -306,12 +315,7 @@ class Engine:
                 self._finish(call, Outcome.failure(
                     ErrorCode.WORKER_LOST, f"broker {link.endpoint} lost ({why}) while it held "
                     "the call; it may have run, and is not run again", call.retry))
-            elif self._budget < 1:
-                self._finish(call, Outcome.failure(
-                    ErrorCode.UNAVAILABLE, f"broker {link.endpoint} lost ({why}); the client's "
-                    "retry budget is spent", call.retry))
-            else:
-                self._budget -= 1
+            else:  # re-dispatches are bounded by the deadline, not by a budget
                 call.retry += 1
                 self.stats["retries"] += 1
                 self._dispatch(call, now)

@@ -59,6 +59,16 @@ class AsyncClient(ClientBase):
             self._kick()
             raise
 
+    async def wait_for_brokers(self, timeout=5.0):
+        """As Client.wait_for_brokers: the endpoints connected."""
+        self._bind_loop()
+        await self._directory_ready()
+        deadline = time.monotonic() + timeout
+        while self.engine.connecting() and time.monotonic() < deadline:
+            self._kick()
+            await asyncio.sleep(0.005)
+        return self.engine.connected()
+
     # -- the loop's side ------------------------------------------------------
 
     def _bind_loop(self):

@@ -114,11 +114,23 @@ class Client(ClientBase):
                 self._turn()
             return call.outcome
 
+    def wait_for_brokers(self, timeout=5.0):
+        """Connects to every broker it knows and waits until each is
+        connected or unreachable, at most ``timeout`` seconds. Returns the
+        endpoints connected (calls need not wait for this: it is for
+        callers that want every broker ready before they start)."""
+        with self._lock:
+            deadline = time.monotonic() + timeout
+            self._refresh(time.monotonic())
+            while self.engine.connecting() and time.monotonic() < deadline:
+                self._turn(deadline)
+            return self.engine.connected()
+
     def _refresh(self, now):
         if self.directory.refresh_due(now):
             self.directory.refresh(now)
 
-    def _turn(self):
+    def _turn(self, until=None):
         """One wait for sockets or the next timer, then what is due."""
         engine = self.engine
         if self._poller_version != engine.links.version:
@@ -126,7 +138,9 @@ class Client(ClientBase):
             for sock in engine.links.sockets():
                 self._poller.register(sock, zmq.POLLIN)
             self._poller_version = engine.links.version
-        wait_ms = int(engine.next_wake(time.monotonic()) * 1000) + 1
+        now = time.monotonic()
+        wake = engine.next_wake(now) if until is None else min(engine.next_wake(now), until - now)
+        wait_ms = int(max(0.0, wake) * 1000) + 1
         for sock, _ in self._poller.poll(min(wait_ms, 1000)):
             while engine.on_readable(sock, time.monotonic()):
                 pass
