@@ -17,7 +17,8 @@ class StaticDirectory:
             raise ValueError("give brokers=[endpoint, ...] or redis=URL")
 
     def order(self, service):
-        return self.endpoints
+        """[(rank, endpoint)], best first: given brokers rank alike."""
+        return [(1, e) for e in self.endpoints]
 
     def none_for(self, service):
         return ErrorCode.UNAVAILABLE, "no broker given"
@@ -56,9 +57,13 @@ class RegistryDirectory:
         self.apply(self.read(), now)
 
     def order(self, service):
-        ranked = [(self.discovery.rank(r, service), r.endpoint) for r in self.records]
-        ranked = sorted((-k, e) for k, e in ranked if k > 0)
-        return list(dict.fromkeys(e for _, e in ranked))
+        """[(rank, endpoint)], best first (Discovery.rank), one per endpoint."""
+        best = {}
+        for r in self.records:
+            rank = self.discovery.rank(r, service)
+            if rank > best.get(r.endpoint, 0):
+                best[r.endpoint] = rank
+        return sorted(((k, e) for e, k in best.items()), key=lambda ke: (-ke[0], ke[1]))
 
     def none_for(self, service):
         d = self.discovery

@@ -110,7 +110,7 @@ class Engine:
 
     def open_links(self):
         """Links to every broker the directory lists, connecting."""
-        return [self.links.get(e) for e in self.directory.order(None)]
+        return [self.links.get(e) for _, e in self.directory.order(None)]
 
     def connecting(self):
         """True while a listed broker is neither connected nor unreachable."""
@@ -122,7 +122,17 @@ class Engine:
     # -- choosing a broker and sending --------------------------------------
 
     def _candidates(self, call):
-        return [self.links.get(e) for e in self.directory.order(call.service)]
+        return [self.links.get(e) for _, e in self.directory.order(call.service)]
+
+    def _tiers(self, call):
+        """The candidates in groups of equal rank, best first."""
+        tiers, last = [], None
+        for rank, endpoint in self.directory.order(call.service):
+            if rank != last:
+                tiers.append([])
+                last = rank
+            tiers[-1].append(self.links.get(endpoint))
+        return tiers
 
     def _dispatch(self, call, now):
         """Sends the call to the best broker that can take it now, or leaves
@@ -131,16 +141,20 @@ class Engine:
             self._finish(call, Outcome.failure(ErrorCode.TIMEOUT, self._timeout_text(call),
                                                call.retry))
             return
-        candidates = self._candidates(call)
-        ready = [l for l in candidates if l.connected and l not in call.refused_by]
-        ready.sort(key=lambda l: l.refusing_until > now)  # stable: rank order kept
-        for link in ready:
-            if self._send_call(call, link, now):
+        tiers = self._tiers(call)
+        for tier in tiers:
+            # The best rank that can take it: a broker of it still connecting
+            # is waited for rather than a worse one used (ours before another
+            # region's), until it connects or is found unreachable.
+            ready = [l for l in tier if l.connected and l not in call.refused_by]
+            ready.sort(key=lambda l: l.refusing_until > now)  # stable: order kept
+            for link in ready:
+                if self._send_call(call, link, now):
+                    return
+            if ready or any(self._pending(l) and l not in call.refused_by for l in tier):
+                self._wait(call, now)
                 return
-        if ready or any(self._pending(l) and l not in call.refused_by for l in candidates):
-            self._wait(call, now)
-            return
-        self._finish(call, self._nowhere(call, candidates))
+        self._finish(call, self._nowhere(call, [l for tier in tiers for l in tier]))
 
     def _pending(self, link):
         return link.socket is not None and not link.connected and link.unreachable is None
@@ -339,10 +353,22 @@ class Engine:
             if call.done:
                 continue
             if call.wait_until <= now:
-                self._finish(call, self._nowhere(call, self._candidates(call)))
-            else:
-                self._dispatch(call, now)
+                self._give_up_connecting(call, now)
+            self._dispatch(call, now)
         self._check_links(now)
+
+    def _give_up_connecting(self, call, now):
+        """A call waited heartbeat x liveness for a connection: brokers that
+        made none in that long count as unreachable (the next rank's get the
+        call, or it ends UNAVAILABLE)."""
+        wait = self.heartbeat * self.liveness
+        for link in self._candidates(call):
+            if self._pending(link) and now - link.opened_at >= wait:
+                link.unreachable = f"no connection after {wait:g} s"
+        if any(self._pending(l) for l in self._candidates(call)):
+            call.wait_until = now + wait  # a broker that was just opened gets its time
+        else:
+            call.wait_until = None
 
     def _check_links(self, now):
         dead_after = self.heartbeat * self.liveness

@@ -7,6 +7,8 @@ Connection state comes from a socket monitor, as in the C++ client
 (docs/design.md, "Broker death, seen from a client" and "Failing fast").
 """
 
+import time
+
 import zmq
 from zmq.utils.monitor import parse_monitor_message
 
@@ -36,7 +38,7 @@ class Link:
         self.last_ping = 0.0
         self.busy_since = 0.0
         self.refusing_until = 0.0   # answered UNAVAILABLE (draining) until then
-        self.wanted = True          # still listed (discovery may drop it)
+        self.opened_at = 0.0        # when the current socket began to connect
 
     def silent_for(self, now):
         return now - max(self.last_heard, self.busy_since)
@@ -69,7 +71,6 @@ class LinkSet:
             self.links.append(link)
             self.by_endpoint[endpoint] = link
             self.open(link)
-        link.wanted = True
         return link
 
     def open(self, link):
@@ -81,6 +82,7 @@ class LinkSet:
             skynet_keys.apply_client_keys(sock, self.curve_keys, self.broker_key)
         link.monitor = sock.get_monitor_socket(_EVENTS)
         sock.connect(link.endpoint)
+        link.opened_at = time.monotonic()
         link.socket = sock
         link.connected = False
         self._owner[sock] = (link, False)

@@ -109,6 +109,7 @@ class Client(ClientBase):
             call = self._new_call(service, method, params, timeout, idempotent, meta,
                                   traceparent, parent)
             self._refresh(time.monotonic())
+            self._catch_up()
             self.engine.start(call, time.monotonic())
             while not call.done:
                 self._turn()
@@ -125,6 +126,15 @@ class Client(ClientBase):
             while self.engine.connecting() and time.monotonic() < deadline:
                 self._turn(deadline)
             return self.engine.connected()
+
+    def _catch_up(self):
+        """What came while no call was out (a broken connection, say), read
+        before choosing a broker for the next one."""
+        if self._poller is None or self._poller_version != self.engine.links.version:
+            return
+        for sock, _ in self._poller.poll(0):
+            while self.engine.on_readable(sock, time.monotonic()):
+                pass
 
     def _refresh(self, now):
         if self.directory.refresh_due(now):
