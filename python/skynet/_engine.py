@@ -17,7 +17,7 @@ import socket as socket_module
 
 import zmq
 
-from . import envelope, mdp
+from . import batch, envelope, mdp
 from ._links import LinkSet, MADE, LOST, REFUSED, DENIED
 from .errors import ErrorCode, ProtocolError
 from .outcome import Outcome
@@ -64,6 +64,7 @@ class Engine:
         self.origin = f"{socket_module.gethostname()}/{os.getpid()}/{name}"
         self.calls = {}
         self._waiting = {}      # request_id -> Call, not sent for want of a connection
+        self._dirty = set()     # links with records staged this turn
         self._deadlines = []    # heap of (deadline, seq, request_id)
         self._seq = itertools.count()
         self._id_prefix = os.urandom(4).hex() + "-"
@@ -106,6 +107,7 @@ class Engine:
         self._finish(call, Outcome.failure(ErrorCode.CANCELLED, "cancelled by the caller",
                                            call.retry))
         if link is not None and link.socket is not None:
+            self.flush(now)  # the request leaves before its cancel
             self._send(link, [b"", mdp.CLIENT, b"mmi.cancel", request_id.encode()])
 
     def open_links(self):
@@ -184,9 +186,10 @@ class Engine:
             method=call.method, request_id=call.request_id, origin=self.origin,
             retry=call.retry, timeout_ms=budget_ms, idempotent=call.idempotent,
             traceparent=call.traceparent, parent=call.parent, meta=call.meta)
-        frames = [b"", mdp.CLIENT, call.service.encode(),
-                  envelope.encode_request_header(header), call.params]
-        if not self._send(link, frames):
+        service, encoded = call.service.encode(), envelope.encode_request_header(header)
+        if link.out.stage(service, encoded, call.params, call.request_id):
+            self._dirty.add(link)  # leaves with the others at the end of this turn
+        elif not self._send(link, [b"", mdp.CLIENT, service, encoded, call.params]):
             return False
         if not link.held:
             link.busy_since = now
@@ -254,6 +257,7 @@ class Engine:
         if kind == MADE:
             link.connected, link.unreachable, link.denied = True, None, False
             link.last_heard = now
+            link.out.ask(link.socket, now, self.heartbeat)
             self._retry_waiting(now)
         elif kind == LOST:
             if link.connected:
@@ -272,11 +276,34 @@ class Engine:
             self.stats["malformed"] += 1
             return
         link.last_heard = now
+        if reply.service == batch.SERVICE:
+            self._on_batch(link, reply.body, now)
+            return
         service = reply.service.decode("utf-8", "replace")
         if service.startswith("mmi."):
             return  # a ping's answer (or a cancel's): hearing it was the point
+        self._on_reply(link, service, reply.body, now)
+
+    def _on_batch(self, link, body, now):
+        """The answer to the batch question, or a batch frame of replies."""
+        if len(body) != 1 or bytes(body[0]) == b"501":
+            answer = link.out.on_answer(body)
+            if answer == "lost":
+                self._lose(link, now, "broker no longer takes batches")
+            elif answer == "malformed":
+                self.stats["malformed"] += 1
+            return
         try:
-            header, result = envelope.decode_reply(reply.body)
+            records = batch.records(body[0])
+        except ProtocolError:
+            self.stats["malformed"] += 1
+            return
+        for route, frames in records:
+            self._on_reply(link, route.decode("utf-8", "replace"), frames, now)
+
+    def _on_reply(self, link, service, body, now):
+        try:
+            header, result = envelope.decode_reply(body)
         except ProtocolError:
             self._on_foreign(link, service)
             return
@@ -319,6 +346,13 @@ class Engine:
 
     def _lose(self, link, now, why):
         self.stats["brokers_lost"] += 1
+        self._dirty.discard(link)
+        for rid in link.out.take_staged():  # never left: not lost, just not gone yet
+            link.held.discard(rid)
+            call = self.calls.get(rid)
+            if call is not None:
+                call.link = None
+                self._wait(call, now)
         held = [self.calls[r] for r in sorted(link.held) if r in self.calls]
         link.held.clear()
         link.refusing_until = 0.0
@@ -356,6 +390,21 @@ class Engine:
                 self._give_up_connecting(call, now)
             self._dispatch(call, now)
         self._check_links(now)
+        self.flush(now)
+
+    def flush(self, now):
+        """Sends the records staged this turn. Calls whose batch could not
+        leave (the connection went) wait, and are sent again soon."""
+        dirty, self._dirty = self._dirty, set()
+        for link in dirty:
+            if link.socket is None:
+                continue
+            for rid in link.out.flush(link.socket):
+                link.held.discard(rid)
+                call = self.calls.get(rid)
+                if call is not None and call.link is link:
+                    call.link = None
+                    self._wait(call, now)
 
     def _give_up_connecting(self, call, now):
         """A call waited heartbeat x liveness for a connection: brokers that
@@ -373,6 +422,8 @@ class Engine:
     def _check_links(self, now):
         dead_after = self.heartbeat * self.liveness
         for link in self.links:
+            if link.connected:
+                link.out.ask(link.socket, now, self.heartbeat)
             if not link.held or not link.connected:
                 continue
             silent = link.silent_for(now)

@@ -111,6 +111,7 @@ class Client(ClientBase):
             self._refresh(time.monotonic())
             self._catch_up()
             self.engine.start(call, time.monotonic())
+            self.engine.flush(time.monotonic())
             while not call.done:
                 self._turn()
             return call.outcome
