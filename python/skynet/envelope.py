@@ -36,6 +36,7 @@ __all__ = [
 
 INT32_MAX = 2**31 - 1
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+_CODE_MAX = max(ErrorCode)
 EMPTY_DOCUMENT = b"\x05\x00\x00\x00\x00"
 _RAW = CodecOptions(document_class=RawBSONDocument)
 
@@ -276,7 +277,7 @@ def decode_reply_header(data):
     if "code" not in f:
         raise ProtocolError("reply header lacks code")
     code = f["code"]
-    if not _is_int(code) or not 0 <= code <= max(ErrorCode):
+    if not _is_int(code) or not 0 <= code <= _CODE_MAX:
         raise ProtocolError("reply code is not a known error code")
     return ReplyHeader(request_id, ErrorCode(code), _string(f, "error", "reply"))
 
