@@ -73,6 +73,7 @@ class ClientBase:
     def _shut(self):
         self.closed = True
         self.engine.close(time.monotonic())
+        self.directory.close()
         if self._own_context:
             self.context.term()
 

@@ -17,7 +17,8 @@ def runnable_blocks():
     with open(PAGE) as f:
         text = f.read()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    return [b for b in blocks if "tcp://127.0.0.1:5555" in b and re.search(r"^import .*skynet", b, re.M)]
+    return [b for b in blocks
+            if "tcp://127.0.0.1:5555" in b and re.search(r"^import .*skynet", b, re.M)]
 
 
 class DocsTest(unittest.TestCase):
