@@ -110,6 +110,23 @@ class FailoverTest(unittest.TestCase):
             self.assertEqual(outcome.code, ErrorCode.UNAVAILABLE)
             self.assertIn("no broker reachable", outcome.detail)
 
+    def test_a_broker_restarted_on_its_endpoint_is_used_again(self):
+        with skynet.Client(brokers=[self.b.endpoint], timeout=10,
+                           heartbeat=harness.scaled(0.5)) as client:
+            self.assertEqual(client.call("sleeper", "Sleep", {"ms": 1}), {"slept_ms": 1})
+            self.b.process.kill()
+            # Idempotent: had it gone out before the connection broke, it is
+            # sent again, and then nothing listens there.
+            outcome = client.call_result("sleeper", "Sleep", {"ms": 1}, idempotent=True)
+            self.assertEqual(outcome.code, ErrorCode.UNAVAILABLE)
+            again = self.h.broker(port=self.b.port)
+            sleeper = self.h.service("sleeper-service", broker=again.endpoint)
+            self.h.wait_service(again.endpoint, "sleeper", sleeper)
+            outcome = harness.eventually(
+                lambda: client.call_result("sleeper", "Sleep", {"ms": 4}) or None, 20,
+                "a call through the restarted broker")
+            self.assertEqual(outcome.value, {"slept_ms": 4})
+
 
 if __name__ == "__main__":
     unittest.main()
