@@ -21,9 +21,13 @@ class DiscoveringClientTest(unittest.TestCase):
             fib = h.service("fibonacci-service", broker=broker.endpoint)
             h.wait_service(broker.endpoint, "fibonacci", fib)
         d = skynet.Discovery(self.redis)
-        harness.eventually(lambda: len(d.brokers("fibonacci")) == 2 and all(
-            "fibonacci" in r.services for r in d.brokers("fibonacci")), 15,
-            "both brokers listing fibonacci")
+        self.addCleanup(d.close)
+        try:
+            harness.eventually(lambda: len(d.brokers("fibonacci")) == 2 and all(
+                "fibonacci" in r.services for r in d.brokers("fibonacci")), 15,
+                "both brokers listing fibonacci")
+        except AssertionError:
+            raise AssertionError(f"the registry holds {d.brokers('fibonacci')}") from None
 
     def requests_at(self, broker):
         return harness.broker_stats(broker.endpoint).get("dispatched", 0)
