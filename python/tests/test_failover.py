@@ -127,6 +127,31 @@ class FailoverTest(unittest.TestCase):
                 "a call through the restarted broker")
             self.assertEqual(outcome.value, {"slept_ms": 4})
 
+    def test_asyncio_client_uses_a_restarted_broker_again(self):
+        async def body(client):
+            first = await client.call("sleeper", "Sleep", {"ms": 1})
+            self.b.process.kill()
+            gone = await client.call_result("sleeper", "Sleep", {"ms": 1}, idempotent=True)
+            again = self.h.broker(port=self.b.port)
+            sleeper = self.h.service("sleeper-service", broker=again.endpoint)
+            self.h.wait_service(again.endpoint, "sleeper", sleeper)
+            outcome = None
+            for _ in range(2000):  # bounded: 20 s of attempts at most
+                outcome = await client.call_result("sleeper", "Sleep", {"ms": 5})
+                if outcome.ok:
+                    break
+                await asyncio.sleep(0.01)
+            return first, gone, outcome
+
+        async def main():
+            async with skynet.AsyncClient(brokers=[self.b.endpoint], timeout=10,
+                                          heartbeat=harness.scaled(0.5)) as client:
+                return await body(client)
+        first, gone, outcome = asyncio.run(main())
+        self.assertEqual(first, {"slept_ms": 1})
+        self.assertEqual(gone.code, ErrorCode.UNAVAILABLE)
+        self.assertEqual(outcome.value, {"slept_ms": 5})
+
 
 if __name__ == "__main__":
     unittest.main()
