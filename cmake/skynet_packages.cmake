@@ -133,6 +133,7 @@ set(CPACK_DEBIAN_PACKAGE_SOURCE skynet)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends computed from what the binaries and libraries link (dpkg-shlibdeps).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
@@ -143,11 +144,14 @@ foreach(component IN LISTS skynet_packaged)
 endforeach()
 
 set(CPACK_DEBIAN_LIBRARIES_PACKAGE_SECTION libs)
-# The shlibs file (and the ldconfig trigger) for the libraries' users.
-set(CPACK_DEBIAN_LIBRARIES_PACKAGE_GENERATE_SHLIBS ON)
-set(CPACK_DEBIAN_LIBRARIES_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# The shlibs file, for the Depends of programs linking the libraries, and
+# the ldconfig trigger.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+file(WRITE ${skynet_package_build}/libraries/triggers "activate-noawait ldconfig\n")
+set(CPACK_DEBIAN_LIBRARIES_PACKAGE_CONTROL_EXTRA ${skynet_package_build}/libraries/triggers)
 set(CPACK_COMPONENT_LIBRARIES_DESCRIPTION
-    "Skynet service bus: shared libraries
+    "C++ service bus over Majordomo brokers (shared libraries)
 Skynet is a C++20 service bus: services and clients talk through Majordomo
 (7/MDP) brokers and find each other in a Redis registry. This package holds
 the shared libraries that programs built on Skynet link.")
@@ -158,7 +162,7 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
     "${skynet_package_name_libraries} (= ${SKYNET_DEBIAN_VERSION}), libzmq3-dev, cppzmq-dev, libbson-dev, libhiredis-dev, libboost-program-options-dev, libspdlog-dev, prometheus-cpp-dev, libsystemd-dev, nlohmann-json3-dev, pkg-config")
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
-    "Skynet service bus: development files
+    "C++ service bus over Majordomo brokers (development files)
 Headers, static libraries, the CMake package (find_package(Skynet)) and the
 pkg-config files for building services and clients on the Skynet service
 bus.")
@@ -169,7 +173,7 @@ set(CPACK_DEBIAN_BINARIES_PACKAGE_SUGGESTS redis-server)
 set(CPACK_DEBIAN_BINARIES_PACKAGE_CONTROL_EXTRA
     ${skynet_package_build}/conffiles ${skynet_package_build}/postinst)
 set(CPACK_COMPONENT_BINARIES_DESCRIPTION
-    "Skynet service bus: broker, host daemon and command line
+    "C++ service bus: broker, host daemon and command line
 skynet-broker, the Majordomo (7/MDP) broker; skyd, the host daemon that runs,
 restarts and steers services; sky, the command line of a cluster. With
 systemd units (skynet-broker@, skyd, skynet-service@) that run them as the
@@ -180,8 +184,8 @@ set(CPACK_DEBIAN_PYTHON_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "python3, python3-zmq, python3-bson, python3-redis")
 set(CPACK_COMPONENT_PYTHON_DESCRIPTION
-    "Skynet service bus: Python package
-Python clients and services for the Skynet service bus, speaking 7/MDP to
-its brokers and reading its Redis registry.")
+    "Python clients and services for the Skynet service bus
+The skynet module for Python 3: clients and workers that speak 7/MDP to
+Skynet's brokers and find them in its Redis registry.")
 
 include(CPack)
