@@ -12,6 +12,7 @@ packages=(
   redis-server clang-format
   iproute2
   chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
+  help2man lintian debootstrap file  # scripts/packages.sh: man pages, checks, the chroot test
 )
 
 missing=()
