@@ -88,7 +88,7 @@ in_chroot sh -c 'apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb 
   tail -n 40 "$work/apt.log" >&2
   exit 1
 }
-echo "   installed in $((SECONDS - start)) s: $(cd "$target/tmp/debs" && ls)"
+echo "   installed in $((SECONDS - start)) s: $(cd "$target/tmp/debs" && echo *.deb)"
 in_chroot dpkg-query -W -f '   ${Package} ${Version} ${Status}\n' libskynet0 libskynet-dev skynet
 in_chroot getent passwd skynet >/dev/null || { echo "chroot: no skynet user" >&2; exit 1; }
 
