@@ -58,7 +58,12 @@ if [[ ! -f $tarball ]]; then
   rm -rf "$target.new"
 fi
 echo "== a fresh chroot from $tarball"
-rm -rf "$target"
+# Never remove a tree with the host's /dev or /proc still mounted in it.
+if grep -qF " $target/" /proc/mounts; then
+  echo "packages_chroot.sh: $target still has mounts; not removing it" >&2
+  exit 1
+fi
+rm -rf --one-file-system "$target"
 mkdir -p "$target"
 tar -C "$target" -xzf "$tarball"
 echo "   ready in $((SECONDS - start)) s"
