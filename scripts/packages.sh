@@ -19,9 +19,17 @@ echo "== building the packages' files (Release) in build/"
 start=$SECONDS
 # Prefix /usr: the paths inside the packages. CMAKE_SKIP_INSTALL_ALL_DEPENDENCY:
 # cpack installs what skynet_package_files built, without building `all`
-# (the tests and the benchmark) first.
-SKYNET_TARGETS="skynet_package_files" bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
+# (the tests and the benchmark) first. The demo configures build/ so: then
+# it is not configured again (that would rebuild every object, see demo.sh).
+reuse=0
+if [[ -f build/CMakeCache.txt ]] &&
+  grep -qx 'CMAKE_BUILD_TYPE:STRING=Release' build/CMakeCache.txt &&
+  grep -qx 'CMAKE_INSTALL_PREFIX:PATH=/usr' build/CMakeCache.txt &&
+  grep -qE '^CMAKE_SKIP_INSTALL_ALL_DEPENDENCY:[A-Z]+=ON$' build/CMakeCache.txt; then
+  reuse=1
+fi
+SKYNET_REUSE_CONFIGURE=$reuse SKYNET_TARGETS="skynet_package_files" bash scripts/build.sh build \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
 echo "   built in $((SECONDS - start)) s"
 
 echo "== cpack -G DEB into build/packages/"

@@ -29,7 +29,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 mkdir -p "$work"
 
 # Processes whose root is the chroot (ours: nothing else runs there), then
-# the mounts, innermost first.
+# the mounts.
 cleanup() {
   local pid
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
@@ -37,10 +37,11 @@ cleanup() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done
-  for mount in dev/pts dev proc sys; do
-    if mountpoint -q "$target/$mount" 2>/dev/null; then
-      umount "$target/$mount" 2>/dev/null || umount -l "$target/$mount"
-    fi
+  # Ours, and what a debootstrap that failed half-way left in its target;
+  # the deepest first.
+  local mount
+  for mount in $(awk -v dir="$work/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount "$mount" 2>/dev/null || umount -l "$mount"
   done
 }
 trap cleanup EXIT
@@ -49,17 +50,17 @@ cleanup  # what a run killed half-way may have left
 start=$SECONDS
 if [[ ! -f $tarball ]]; then
   echo "== debootstrap --variant=minbase bookworm ($mirror), kept in $tarball"
-  rm -rf "$target.new"
+  rm -rf --one-file-system "$target.new"
   debootstrap --variant=minbase bookworm "$target.new" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     tail -n 30 "$work/debootstrap.log" >&2
     exit 1
   }
   tar -C "$target.new" -czf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-  rm -rf "$target.new"
+  rm -rf --one-file-system "$target.new"
 fi
 echo "== a fresh chroot from $tarball"
 # Never remove a tree with the host's /dev or /proc still mounted in it.
-if grep -qF " $target/" /proc/mounts; then
+if awk -v dir="$work/" 'index($2, dir) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
   echo "packages_chroot.sh: $target still has mounts; not removing it" >&2
   exit 1
 fi
