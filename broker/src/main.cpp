@@ -220,9 +220,13 @@ void pace_systemd(broker_options& options) {
     };
 }
 
-// Leaving: out of the registry's list of live brokers first, so that clients
-// and workers stop choosing this one while it drains, then drain.
-void begin_stop(broker& b, broker_registration* registered) {
+// Leaving: STOPPING=1 to systemd (once: serve() asks again once the loop
+// returned), out of the registry's list of live brokers, so that clients and
+// workers stop choosing this one while it drains, then drain.
+void begin_stop(broker& b, broker_registration* registered, std::atomic<bool>& stopping) {
+    if (!stopping.exchange(true)) {
+        runtime::notify_stopping();
+    }
     if (registered != nullptr) {
         registered->draining();
     }
@@ -266,12 +270,7 @@ int serve(const runtime::option_parser& parser, broker_options options) {
         registration->start(b);
     }
     std::atomic<bool> stopping{false};
-    auto stop = [&] {
-        if (!stopping.exchange(true)) {  // serve() asks again once the loop returned
-            runtime::notify_stopping();
-        }
-        begin_stop(b, registration.get());
-    };
+    auto stop = [&] { begin_stop(b, registration.get(), stopping); };
     const int status = signals.serve({{"broker", [&b] { b.run(); }, stop}});
     {
         std::lock_guard lock(reload_mutex);
