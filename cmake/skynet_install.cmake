@@ -3,7 +3,8 @@
 #   libraries   (component "libraries"):   libskynet_<name>.so.<version>
 #   development (component "development"): headers, libskynet_<name>.a, the .so
 #               link, the CMake package (find_package(Skynet)), pkg-config files
-#   binaries    (component "binaries"):    skynet-broker, skynet-bench, sky, skyd
+#   binaries    (component "binaries"):    skynet-broker, sky, skyd
+#   bench       (component "bench"):       skynet-bench
 # Each installed library is there twice, static and shared, from one set of
 # objects: the static archive is the target our own binaries and tests link
 # (skynet::<name>), the shared one is linked here from the archive's objects.
@@ -178,11 +179,16 @@ install(FILES ${PROJECT_BINARY_DIR}/package/SkynetConfig.cmake
               ${PROJECT_BINARY_DIR}/package/SkynetConfigVersion.cmake
         DESTINATION ${skynet_package_dir} COMPONENT development)
 
-foreach(binary skynet-broker skynet-bench sky skyd)
+foreach(binary skynet-broker sky skyd)
     if(TARGET ${binary})
         install(TARGETS ${binary} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT binaries)
     endif()
 endforeach()
+# A component of its own: the Debian packages (cmake/skynet_packages.cmake)
+# leave the benchmark out.
+if(TARGET skynet-bench)
+    install(TARGETS skynet-bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT bench)
+endif()
 if(TARGET sky)
     install(FILES ${PROJECT_SOURCE_DIR}/sky/sky-completion.bash
             DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME sky

@@ -18,8 +18,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -f $dir/CMakeCache.txt ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$dir/CMakeCache.txt"; then
   rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
 fi
-cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
-  "$@" >/dev/null
+# SKYNET_REUSE_CONFIGURE=1: a directory configured already is built as it is
+# (scripts/packages.sh after the demo).
+if [[ ${SKYNET_REUSE_CONFIGURE:-0} != 1 || ! -f $dir/CMakeCache.txt ]]; then
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
+    "$@" >/dev/null
+fi
 targets=()
 for t in ${SKYNET_TARGETS:-}; do
   targets+=("$t")

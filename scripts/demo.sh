@@ -12,8 +12,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/deps.sh
 echo "== building (Release) in build/"
+# Configured as scripts/packages.sh wants build/ too (install prefix /usr, no
+# `all` before cpack), so that it builds on this without configuring again:
+# a second configure of a fresh tree moves libzmq's pkg-config flags and
+# rebuilds every object.
 SKYNET_TARGETS="skynet-broker skyd echo-service sleeper-service fibonacci-service fibonacci-client sky" \
-  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
+  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+  -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
 bin=$root/build/bin
 logs=$(mktemp -d /tmp/skynet-demo.XXXXXX)
 

@@ -13,6 +13,7 @@ packages=(
   python3 python3-zmq python3-bson python3-redis  # the Python client and worker, and their tests
   iproute2
   chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
+  help2man lintian debootstrap file  # scripts/packages.sh: man pages, checks, the chroot test
 )
 
 missing=()

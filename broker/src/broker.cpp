@@ -296,6 +296,9 @@ void broker::run() {
         if (now >= next_tick) {
             stop = impl_->stop_requested() || stop;  // under load the loop may never wait
             core.on_tick(now);
+            if (impl_->options.on_tick) {
+                impl_->options.on_tick();
+            }
             next_tick = now + core.tick_interval();
             found_empty = false;  // it may have sent: read again before waiting
         }

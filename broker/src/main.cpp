@@ -1,9 +1,12 @@
 // skynet-broker: a Majordomo (7/MDP/0.1) broker; with --redis, registered in
 // the registry for clients and workers of its region to find.
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "access_file.hpp"
 #include "skynet/broker/broker.hpp"
@@ -12,6 +15,7 @@
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/options.hpp"
 #include "skynet/runtime/serve.hpp"
+#include "skynet/runtime/systemd_notify.hpp"
 #include "skynet/security/keys.hpp"
 
 namespace {
@@ -193,9 +197,36 @@ std::unique_ptr<broker_registration> registration_for(const runtime::option_pars
     }
 }
 
-// Leaving: out of the registry's list of live brokers first, so that clients
-// and workers stop choosing this one while it drains, then drain.
-void begin_stop(broker& b, broker_registration* registered) {
+// Under systemd (Type=notify, docs/operations.md): READY=1 at the first tick
+// of the broker's loop, once it is bound and serving; WATCHDOG=1 at half of
+// WatchdogSec= from the loop's own ticks, so that a loop that hangs stops the
+// pings. Nothing per message; without NOTIFY_SOCKET every call is a no-op.
+void pace_systemd(broker_options& options) {
+    struct pacing {
+        std::optional<std::chrono::microseconds> watchdog = runtime::watchdog_interval();
+        bool ready = false;
+        std::chrono::steady_clock::time_point next_ping;
+    };
+    options.on_tick = [state = std::make_shared<pacing>()] {
+        const auto now = std::chrono::steady_clock::now();
+        if (!state->ready) {
+            state->ready = true;
+            runtime::notify_ready();
+        }
+        if (state->watchdog && now >= state->next_ping) {
+            runtime::notify_watchdog();
+            state->next_ping = now + *state->watchdog / 2;
+        }
+    };
+}
+
+// Leaving: STOPPING=1 to systemd (once: serve() asks again once the loop
+// returned), out of the registry's list of live brokers, so that clients and
+// workers stop choosing this one while it drains, then drain.
+void begin_stop(broker& b, broker_registration* registered, std::atomic<bool>& stopping) {
+    if (!stopping.exchange(true)) {
+        runtime::notify_stopping();
+    }
     if (registered != nullptr) {
         registered->draining();
     }
@@ -216,6 +247,7 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     // Hooked before the broker is made; registered once it has bound, so
     // that the registry gets the port actually bound.
     auto registration = registration_for(parser, options);
+    pace_systemd(options);
     if (auto problem = runtime::endpoint_problem(options.bind, runtime::endpoint_use::bind)) {
         throw runtime::options_error("--bind " + options.bind + ": " + *problem);
     }
@@ -237,7 +269,8 @@ int serve(const runtime::option_parser& parser, broker_options options) {
     if (registration) {
         registration->start(b);
     }
-    auto stop = [&] { begin_stop(b, registration.get()); };
+    std::atomic<bool> stopping{false};
+    auto stop = [&] { begin_stop(b, registration.get(), stopping); };
     const int status = signals.serve({{"broker", [&b] { b.run(); }, stop}});
     {
         std::lock_guard lock(reload_mutex);

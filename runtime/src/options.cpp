@@ -44,7 +44,11 @@ po::options_description option_parser::all_options() const {
         "prefix", po::value<std::string>()->default_value("skynet:"),
         "prefix of every registry key, so that clusters can share a Redis")(
         "region", po::value<std::string>()->default_value("local"), "region of this process")(
-        "host", po::value<std::string>()->default_value(bus::local_host_name()),
+        "host",
+        // Shown as a word, not this machine's name: --help feeds the man
+        // pages and docs/options.md, which must not depend on where they
+        // were made.
+        po::value<std::string>()->default_value(bus::local_host_name(), "hostname"),
         "name of this host in the registry")("log-level",
                                              po::value<std::string>()->default_value("info"),
                                              "trace, debug, info, warn, error, critical or off");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "skynet/registry/connection.hpp"
+#include "support/notify_socket.hpp"
 #include "support/process.hpp"
 #include "support/redis_server.hpp"
 
@@ -61,21 +62,5 @@ std::size_t count_processes_with(const std::string& marker);
 inline bool any_process_with(const std::string& marker) {
     return count_processes_with(marker) > 0;
 }
-
-// A datagram socket standing where systemd's notify socket would be.
-class notify_socket {
-public:
-    explicit notify_socket(std::filesystem::path path);
-    ~notify_socket();
-    notify_socket(const notify_socket&) = delete;
-    notify_socket& operator=(const notify_socket&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    // What has arrived since the last call (messages joined by newlines).
-    std::string receive();
-
-private:
-    std::filesystem::path path_;
-    int fd_ = -1;
-};
 
 }  // namespace skynet::testing

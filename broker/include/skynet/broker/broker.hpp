@@ -83,6 +83,11 @@ struct broker_options {
     // The services that have workers ("name" and "name@version"), sorted,
     // whenever that set changed; at most once per tick.
     std::function<void(const std::vector<std::string>& services)> on_services_changed;
+    // At each tick of the broker's loop (every min(heartbeat, 100 ms), never
+    // per message), from its first turn until run() returns: skynet-broker
+    // paces its systemd watchdog by it, so that a loop that hangs stops the
+    // pings and systemd restarts it.
+    std::function<void()> on_tick;
 };
 
 class broker {
