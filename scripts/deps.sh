@@ -10,6 +10,7 @@ packages=(
   libgtest-dev nlohmann-json3-dev libedit-dev libsystemd-dev
   prometheus-cpp-dev libcpp-httplib-dev
   redis-server clang-format
+  python3 python3-zmq python3-bson python3-redis  # the Python client and worker, and their tests
   iproute2
   chromium chromium-driver  # the dashboard's browser test (headless, through WebDriver)
 )

@@ -1,0 +1,301 @@
+"""Real processes for the Python tests: redis-server, skynet-broker, the C++
+example services and `sky`, on free loopback ports.
+
+Binaries come from ``SKYNET_BIN_DIR`` (CTest sets it to the build's bin/;
+run by hand, it defaults to ./build/bin of the source tree). Waits are on
+conditions with deadlines, never on sleeps; ``SKYNET_TEST_TIME_SCALE``
+stretches every deadline on slow builds (sanitizers), as the C++ tests do.
+Everything a :class:`Harness` starts is killed (its whole process group)
+when it closes, and by the kernel if this interpreter dies first.
+"""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "python"))
+
+import zmq  # noqa: E402
+
+from skynet import mdp  # noqa: E402
+from skynet import keys as skynet_keys  # noqa: E402
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def bin_dir():
+    return os.environ.get("SKYNET_BIN_DIR") or os.path.join(SOURCE_DIR, "build", "bin")
+
+
+def binary(name):
+    path = os.path.join(bin_dir(), name)
+    if not os.access(path, os.X_OK):
+        raise FileNotFoundError(f"{path} is not built (set SKYNET_BIN_DIR or build {name})")
+    return path
+
+
+def time_scale():
+    try:
+        return max(1.0, float(os.environ.get("SKYNET_TEST_TIME_SCALE", "1")))
+    except ValueError:
+        return 1.0
+
+
+def scaled(seconds):
+    return seconds * time_scale()
+
+
+def eventually(condition, timeout=10.0, what="condition", interval=0.01):
+    """Polls ``condition`` until it is true or ``timeout`` (scaled) passes;
+    returns its last value when true, raises AssertionError otherwise."""
+    deadline = time.monotonic() + scaled(timeout)
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)  # a poll interval, not synchronisation
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    # In the child, before exec: SIGKILL it if the test runner dies, so that
+    # a ctest timeout leaves nothing behind.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _child_env(extra=None):
+    # No SKYNET_* from the caller's shell (a stray SKYNET_REDIS would make a
+    # broker register somewhere): only what the test gives.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKYNET_")}
+    env.update(extra or {})
+    return env
+
+
+class Process:
+    """One child in a process group of its own, its output in files."""
+
+    def __init__(self, argv, env=None, scratch=None):
+        self.argv = [str(a) for a in argv]
+        scratch = scratch or tempfile.gettempdir()
+        self._out = tempfile.NamedTemporaryFile(prefix="skynet-py-", suffix=".out", dir=scratch,
+                                                delete=False)
+        self._err = tempfile.NamedTemporaryFile(prefix="skynet-py-", suffix=".err", dir=scratch,
+                                                delete=False)
+        self.popen = subprocess.Popen(self.argv, stdout=self._out, stderr=self._err,
+                                      stdin=subprocess.DEVNULL, env=_child_env(env),
+                                      start_new_session=True, preexec_fn=_die_with_parent)
+        self.pid = self.popen.pid
+
+    def running(self):
+        return self.popen.poll() is None
+
+    def signal(self, signo):
+        if self.running():
+            try:
+                os.killpg(self.pid, signo)
+            except ProcessLookupError:
+                pass
+
+    def kill(self):
+        """SIGKILL to its whole group, and reaped."""
+        self.signal(signal.SIGKILL)
+        try:
+            self.popen.wait(timeout=scaled(10))
+        except subprocess.TimeoutExpired:
+            pass
+
+    def stop(self, grace=5.0):
+        """SIGTERM, a grace, then SIGKILL to what is left."""
+        self.signal(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=scaled(grace))
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def wait(self, timeout=10.0):
+        return self.popen.wait(timeout=scaled(timeout))
+
+    def stdout_text(self):
+        with open(self._out.name, errors="replace") as f:
+            return f.read()
+
+    def stderr_text(self):
+        with open(self._err.name, errors="replace") as f:
+            return f.read()
+
+    def close(self):
+        self.kill()
+        for f in (self._out, self._err):
+            f.close()
+            try:
+                os.unlink(f.name)
+            except OSError:
+                pass
+
+
+def run(argv, timeout=30.0, env=None):
+    """Runs a program to its end: (status, stdout, stderr)."""
+    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True,
+                          env=_child_env(env), timeout=scaled(timeout),
+                          preexec_fn=_die_with_parent)
+    return done.returncode, done.stdout, done.stderr
+
+
+def mmi_service(endpoint, name, client_keys=None, server_key=None, timeout=1.0, context=None):
+    """Asks a broker 8/MMI's mmi.service NAME on a fresh socket: "200",
+    "404", or None when it does not answer in time."""
+    ctx = context or zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.linger = 0
+    try:
+        if client_keys is not None:
+            skynet_keys.apply_client_keys(sock, client_keys, server_key)
+        sock.connect(endpoint)
+        sock.send_multipart(mdp.client_request(mdp.MMI_SERVICE, [name]))
+        if not sock.poll(int(scaled(timeout) * 1000)):
+            return None
+        reply = mdp.parse_client_reply(sock.recv_multipart())
+        return reply.body[-1].decode() if reply.body else None
+    finally:
+        sock.close()
+
+
+class Broker:
+    def __init__(self, process, endpoint, port):
+        self.process = process
+        self.endpoint = endpoint
+        self.port = port
+
+
+class Harness:
+    """Starts processes and kills them all in close() (use as a context
+    manager, or addCleanup(h.close) in a TestCase)."""
+
+    def __init__(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="skynet-py-test-")
+        self.dir = self._tmp.name
+        self.processes = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        for p in reversed(self.processes):
+            p.close()
+        self.processes.clear()
+        self._tmp.cleanup()
+
+    def spawn(self, argv, env=None):
+        p = Process(argv, env=env, scratch=self.dir)
+        self.processes.append(p)
+        return p
+
+    def _failed(self, p, what):
+        return AssertionError(f"{what} did not start (status {p.popen.poll()}):\n"
+                              f"{p.stderr_text()[-4000:]}")
+
+    # -- redis ----------------------------------------------------------------
+
+    def redis(self):
+        """A redis-server of our own; returns its URL."""
+        import redis as redis_py
+        for _ in range(5):  # a free port can be taken before redis binds it
+            port = free_port()
+            p = self.spawn([REDIS_SERVER, "--port", port, "--bind", "127.0.0.1", "--save", "",
+                            "--appendonly", "no"])
+
+            def answers():
+                try:
+                    return redis_py.Redis(port=port, socket_timeout=1).ping()
+                except redis_py.RedisError:
+                    return not p.running()
+            eventually(answers, 10, "redis-server to answer")
+            if p.running():
+                return f"redis://127.0.0.1:{port}"
+        raise AssertionError("redis-server did not start")
+
+    # -- brokers --------------------------------------------------------------
+
+    def broker(self, *args, port=None, heartbeat_ms=250, liveness=3, redis=None, region=None,
+               wait=True):
+        """A skynet-broker on a free loopback port (or ``port``); extra
+        ``args`` go on its command line. Waits until it accepts connections."""
+        port = port or free_port()
+        endpoint = f"tcp://127.0.0.1:{port}"
+        argv = [binary("skynet-broker"), "--bind", endpoint, "--heartbeat-ms", heartbeat_ms,
+                "--liveness", liveness, "--log-level", "warn", *args]
+        if redis:
+            argv += ["--redis", redis]
+        if region:
+            argv += ["--region", region]
+        p = self.spawn(argv)
+        if wait:
+            eventually(lambda: port_open(port) or not p.running(), 15, "the broker's port")
+            if not p.running():
+                raise self._failed(p, "skynet-broker")
+        return Broker(p, endpoint, port)
+
+    # -- services -------------------------------------------------------------
+
+    def service(self, program, *args, broker=None, redis=None, region=None):
+        """A C++ service (fibonacci-service, sleeper-service, echo-service)."""
+        argv = [binary(program), "--log-level", "warn", *args]
+        if broker:
+            argv += ["--broker", broker]
+        if redis:
+            argv += ["--redis", redis]
+        if region:
+            argv += ["--region", region]
+        return self.spawn(argv)
+
+    def wait_service(self, endpoint, name, process=None, client_keys=None, server_key=None,
+                     timeout=20.0):
+        """Until the broker at ``endpoint`` has a worker for ``name``."""
+        def ready():
+            if process is not None and not process.running():
+                raise self._failed(process, name)
+            return mmi_service(endpoint, name, client_keys, server_key) == "200"
+        eventually(ready, timeout, f"a worker of {name} at {endpoint}")
+
+    # -- keys -----------------------------------------------------------------
+
+    def keygen(self, name, directory=None):
+        """`sky keygen NAME --dir DIR`: (NAME.key path, NAME.pub path)."""
+        directory = directory or os.path.join(self.dir, "keys")
+        os.makedirs(directory, exist_ok=True)
+        status, out, err = run([binary("sky"), "keygen", name, "--dir", directory])
+        if status != 0:
+            raise AssertionError(f"sky keygen {name} failed ({status}): {err}")
+        return os.path.join(directory, name + ".key"), os.path.join(directory, name + ".pub")
