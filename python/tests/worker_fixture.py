@@ -71,7 +71,16 @@ def main():
         await asyncio.sleep(params.get("ms", 100) / 1000.0)
         return {"slept_ms": params.get("ms", 100), "pid": os.getpid()}
 
-    state = {}
+    state = {"ran": 0}
+
+    @worker.method("counted")
+    def counted(params, call):
+        state["ran"] += 1  # a call that ran; "counts" tells how many did
+        return {"ran": state["ran"]}
+
+    @worker.method("counts")
+    def counts(params, call):
+        return {"ran": state["ran"]}
 
     @worker.method("gather")
     async def gather(params, call):
