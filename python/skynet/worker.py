@@ -291,10 +291,12 @@ class Worker:
 
     @staticmethod
     def _peek_id(body):
+        """The request_id of a header that is otherwise not ours, if it has one."""
         try:
-            return envelope.decode_request_header(body[0]).request_id
+            value = envelope.decode_document(body[0]).get("request_id", "")
         except (ProtocolError, IndexError):
             return ""
+        return value if isinstance(value, str) else ""
 
     def _answer_now(self, link, epoch, address, request_id, code, detail):
         reply = envelope.encode_reply(envelope.ReplyHeader(request_id, code, detail))
