@@ -12,6 +12,9 @@ from .errors import (ErrorCode, SkynetError, BadRequest, UnknownService, Unknown
 from .envelope import RequestHeader, ReplyHeader
 from .keys import KeyPair, load_secret_key_file, load_public_key_file
 from .discovery import Discovery, BrokerRecord
+from .outcome import Outcome
+from .client import Client
+from .aio import AsyncClient
 
 __version__ = "0.1.0"
 
@@ -20,7 +23,7 @@ __all__ = [
     "CallTimeout", "Unavailable", "WorkerLost", "Overloaded", "ServiceError",
     "Unauthorized", "Cancelled", "ProtocolError", "KeyFileError", "error_for",
     "RequestHeader", "ReplyHeader", "KeyPair", "load_secret_key_file",
-    "load_public_key_file", "Discovery", "BrokerRecord",
+    "load_public_key_file", "Discovery", "BrokerRecord", "Outcome", "Client", "AsyncClient",
 ]
 
 # The worker half (python/skynet/worker.py and the modules under it).

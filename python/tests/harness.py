@@ -65,6 +65,16 @@ def eventually(condition, timeout=10.0, what="condition", interval=0.01):
         time.sleep(interval)  # a poll interval, not synchronisation
 
 
+async def async_eventually(condition, timeout=10.0, what="condition", interval=0.01):
+    """eventually() for a coroutine: polls without blocking the event loop."""
+    import asyncio
+    deadline = time.monotonic() + scaled(timeout)
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(interval)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -170,23 +180,45 @@ def run(argv, timeout=30.0, env=None):
     return done.returncode, done.stdout, done.stderr
 
 
-def mmi_service(endpoint, name, client_keys=None, server_key=None, timeout=1.0, context=None):
-    """Asks a broker 8/MMI's mmi.service NAME on a fresh socket: "200",
-    "404", or None when it does not answer in time."""
-    ctx = context or zmq.Context.instance()
-    sock = ctx.socket(zmq.DEALER)
+def mmi(endpoint, service, body, client_keys=None, server_key=None, timeout=1.0):
+    """One mmi.* request on a fresh socket: the reply's body frames, or None
+    when the broker does not answer in time."""
+    sock = zmq.Context.instance().socket(zmq.DEALER)
     sock.linger = 0
     try:
         if client_keys is not None:
             skynet_keys.apply_client_keys(sock, client_keys, server_key)
         sock.connect(endpoint)
-        sock.send_multipart(mdp.client_request(mdp.MMI_SERVICE, [name]))
+        sock.send_multipart(mdp.client_request(service, body))
         if not sock.poll(int(scaled(timeout) * 1000)):
             return None
-        reply = mdp.parse_client_reply(sock.recv_multipart())
-        return reply.body[-1].decode() if reply.body else None
+        return mdp.parse_client_reply(sock.recv_multipart()).body
     finally:
         sock.close()
+
+
+def mmi_service(endpoint, name, client_keys=None, server_key=None, timeout=1.0):
+    """8/MMI's mmi.service NAME: "200", "404", or None (no answer)."""
+    body = mmi(endpoint, "mmi.service", [name], client_keys, server_key, timeout)
+    return body[-1].decode() if body else None
+
+
+def broker_stats(endpoint, client_keys=None, server_key=None):
+    """The broker's counters (mmi.stats), {} when it does not answer."""
+    import bson
+    body = mmi(endpoint, "mmi.stats", [b""], client_keys, server_key, timeout=5.0)
+    return bson.decode(body[1]) if body and len(body) > 1 and body[0] == b"200" else {}
+
+
+def service_stats(endpoint, name):
+    """The broker's row for one service (mmi.service_stats): queued,
+    workers, idle, busy, requests, errors; {} when none."""
+    import bson
+    body = mmi(endpoint, "mmi.service_stats", [b""], timeout=5.0)
+    if not body or len(body) < 2 or body[0] != b"200":
+        return {}
+    rows = bson.decode(body[1]).get("services", [])
+    return next((r for r in rows if r.get("name") == name), {})
 
 
 class Broker:
@@ -204,6 +236,7 @@ class Harness:
         self._tmp = tempfile.TemporaryDirectory(prefix="skynet-py-test-")
         self.dir = self._tmp.name
         self.processes = []
+        self.threads = []
 
     def __enter__(self):
         return self
@@ -212,10 +245,20 @@ class Harness:
         self.close()
 
     def close(self):
+        for t in reversed(self.threads):
+            t.close()
+        self.threads.clear()
         for p in reversed(self.processes):
             p.close()
         self.processes.clear()
         self._tmp.cleanup()
+
+    def silent_worker(self, endpoint, service):
+        """A worker of ``service`` that never answers (SilentWorker), until close."""
+        worker = SilentWorker(endpoint, service)
+        self.threads.append(worker)
+        self.wait_service(endpoint, service)
+        return worker
 
     def spawn(self, argv, env=None):
         p = Process(argv, env=env, scratch=self.dir)
@@ -299,3 +342,38 @@ class Harness:
         if status != 0:
             raise AssertionError(f"sky keygen {name} failed ({status}): {err}")
         return os.path.join(directory, name + ".key"), os.path.join(directory, name + ".pub")
+
+
+class SilentWorker:
+    """A 7/MDP worker that takes requests and never answers them (it keeps
+    sending heartbeats, so the broker keeps it): calls to it can only end by
+    their deadline. ``held`` counts the requests it got."""
+
+    def __init__(self, endpoint, service, heartbeat=0.1):
+        import threading
+        self.endpoint, self.service, self.heartbeat = endpoint, service, heartbeat
+        self.held = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        sock = zmq.Context.instance().socket(zmq.DEALER)
+        sock.linger = 0
+        try:
+            sock.connect(self.endpoint)
+            sock.send_multipart(mdp.ready(self.service))
+            while not self._stop.is_set():
+                if sock.poll(int(self.heartbeat * 1000)):
+                    message = mdp.parse_worker_message(sock.recv_multipart())
+                    if message.command == mdp.REQUEST:
+                        self.held += 1
+                    elif message.command == mdp.DISCONNECT:
+                        sock.send_multipart(mdp.ready(self.service))
+                sock.send_multipart(mdp.heartbeat())
+        finally:
+            sock.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
