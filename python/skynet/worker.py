@@ -134,7 +134,9 @@ class Worker:
     def add_method(self, name, fn):
         if not name or "," in name:
             raise ValueError(f"worker: {name!r} is not a method name")
-        self._methods[name] = fn
+        # Decided once: a coroutine function runs on the loop, any other
+        # callable on the thread pool.
+        self._methods[name] = (fn, asyncio.iscoroutinefunction(fn))
 
     @property
     def methods(self):
@@ -262,7 +264,7 @@ class Worker:
             self._answer_now(link, epoch, address, self._peek_id(body), ErrorCode.BAD_REQUEST,
                              str(e))
             return
-        handler = self._methods.get(header.method)
+        handler, is_async = self._methods.get(header.method, (None, False))
         if handler is None:
             self._answer_now(link, epoch, address, header.request_id, ErrorCode.UNKNOWN_METHOD,
                              f"no method '{header.method}'")
@@ -276,7 +278,7 @@ class Worker:
             return
         key = (link.index, epoch, bytes(address))
         self._calls[key] = call
-        if asyncio.iscoroutinefunction(handler):
+        if is_async:
             future = self._loop.create_task(self._run_async(handler, params, call))
         else:
             future = self._loop.run_in_executor(self._pool, self._run_sync, handler, params, call)

@@ -79,8 +79,8 @@ class BrokerLink:
         self.endpoint = endpoint
         self.index = index
         self.epoch = 0
-        self.sync = None      # the zmq.Socket: every send and read
-        self.waiter = None    # its asyncio view: waiting only
+        self.sync = None      # the zmq.Socket: reads
+        self.waiter = None    # its asyncio view: waits and sends
         self.state = "closed"  # negotiating, serving
         self.credit = 1
         self.plain = False
@@ -129,13 +129,15 @@ class BrokerLink:
     def send(self, frames):
         if self.sync is None:
             return False
-        try:
-            self.sync.send_multipart(frames, zmq.NOBLOCK)
-        except zmq.Again:
+        # Through the asyncio view, never the plain socket: a send can take
+        # the readable edge of ZeroMQ's file descriptor, and only the view
+        # knows to look again for messages its poll is waiting on.
+        error = self.waiter.send_multipart(frames, flags=zmq.NOBLOCK).exception()
+        if isinstance(error, zmq.Again):
             log.warning("broker not reading, message dropped broker=%s", self.endpoint)
             return False
-        except zmq.ZMQError as e:
-            log.warning("cannot send broker=%s error=\"%s\"", self.endpoint, e)
+        if error is not None:
+            log.warning("cannot send broker=%s error=\"%s\"", self.endpoint, error)
             return False
         self.last_sent = time.monotonic()
         return True

@@ -49,6 +49,10 @@ def main():
     def echo(params, call):
         return dict(params, retry=call.retry, pid=os.getpid())
 
+    @worker.method("aecho")
+    async def aecho(params, call):
+        return params
+
     @worker.method("add")
     def add(params, call):
         return {"sum": params["a"] + params["b"]}
