@@ -48,6 +48,8 @@ __all__ = ["Worker"]
 
 log = logging.getLogger("skynet.worker")
 
+MAX_PLAIN_CONNECTIONS = 64
+
 
 class _Expired(Exception):
     """A request whose deadline passed while it waited for a thread."""
@@ -103,7 +105,7 @@ class Worker:
         self.draining = False
         self._methods = {}
         self._calls = {}
-        self._links = {}
+        self._links = {}  # endpoint -> [BrokerLink]: more than one for a plain broker
         self._index = -1
         self._loop = None
         self._stop_event = None
@@ -168,7 +170,7 @@ class Worker:
         """`sky register`/`unregister`: mmi.resume/mmi.pause to every broker.
         Call on the worker's loop (call_soon_threadsafe from elsewhere)."""
         self.registered = bool(registered)
-        for link in self._links.values():
+        for link in self._all_links():
             link.pause(not self.registered or self.draining)
         if self._registry is not None:
             self._registry.set_registered(self.registered)
@@ -199,13 +201,30 @@ class Worker:
         """Connects to these brokers (and leaves the others). On the loop."""
         for endpoint in endpoints:
             if endpoint not in self._links and not self.draining:
-                self._index += 1  # never reused: the routing ids of a new link are new
-                link = BrokerLink(self, endpoint, self._index)
-                link.paused = not self.registered
-                self._links[endpoint] = link
-                link.task = self._loop.create_task(link.run())
+                self._links[endpoint] = [self._start_link(endpoint, negotiate=True)]
         for endpoint in [e for e in self._links if e not in endpoints]:
-            self._links.pop(endpoint).close()
+            for link in self._links.pop(endpoint):
+                link.close()
+
+    def _start_link(self, endpoint, negotiate):
+        self._index += 1  # never reused: the routing ids of a new link are new
+        link = BrokerLink(self, endpoint, self._index, negotiate)
+        link.paused = not self.registered
+        link.task = self._loop.create_task(link.run())
+        return link
+
+    def on_plain_broker(self, endpoint):
+        """A broker answered mmi.credit with 501: one request per connection
+        there, so up to credit - 1 more connections (at most 64 in all), each
+        announcing the bare name (docs/design.md)."""
+        links = self._links.get(endpoint)
+        if links is None or len(links) > 1 or self.draining:
+            return
+        for _ in range(min(self.credit, MAX_PLAIN_CONNECTIONS) - 1):
+            links.append(self._start_link(endpoint, negotiate=False))
+
+    def _all_links(self):
+        return [link for links in self._links.values() for link in links]
 
     def changed(self):
         """Something a drain waits on changed (a reply left, a pause answered)."""
@@ -218,12 +237,12 @@ class Worker:
                  self.stats.in_flight)
         if self._registry is not None:
             self._registry.set_draining()
-        for link in self._links.values():
+        for link in self._all_links():
             link.pause(True)
         deadline = time.monotonic() + self.drain_timeout
         # A request already on the wire is not in_flight yet: wait until every
         # broker acknowledged the pause, so that none is lost.
-        while any(link.pause_pending for link in self._links.values()) or self.stats.in_flight:
+        while any(link.pause_pending for link in self._all_links()) or self.stats.in_flight:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -232,13 +251,13 @@ class Worker:
                 await asyncio.wait_for(self._changed_event.wait(), min(left, 0.1))
             except asyncio.TimeoutError:
                 pass
-        for link in self._links.values():
+        for link in self._all_links():
             link.disconnect()
         log.info("stopped service=%s unanswered=%d", self.announced.decode(),
                  self.stats.in_flight)
 
     async def _shut_down(self, own_context):
-        links = list(self._links.values())
+        links = self._all_links()
         self._links.clear()
         for link in links:
             link.close()

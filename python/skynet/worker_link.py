@@ -74,8 +74,10 @@ class BrokerLink:
     The worker calls :meth:`run` as a task, :meth:`send_reply` for answers,
     :meth:`pause` for `sky unregister` and drains, :meth:`close` to end."""
 
-    def __init__(self, worker, endpoint, index):
+    def __init__(self, worker, endpoint, index, negotiate=True):
         self.worker = worker
+        # False: an extra connection to a plain broker, READY at once.
+        self.negotiate = negotiate
         self.endpoint = endpoint
         self.index = index
         self.epoch = 0
@@ -83,7 +85,7 @@ class BrokerLink:
         self.waiter = None    # its asyncio view: waits and sends
         self.state = "closed"  # negotiating, serving
         self.credit = 1
-        self.plain = False
+        self.plain = not negotiate
         self.paused = False
         self.pause_pending = False
         self.retired = False
@@ -203,7 +205,10 @@ class BrokerLink:
             self.pause(True)
 
     async def _serve(self):
-        self._ask_credit()
+        if self.negotiate:
+            self._ask_credit()
+        else:
+            self._send_ready()
         negotiate_until = time.monotonic() + self.worker.heartbeat
         while True:
             now = time.monotonic()
@@ -277,8 +282,10 @@ class BrokerLink:
             return  # late: READY has gone, and with it the grant took hold
         if grant is not None:
             self.credit = grant[0]
+            self.plain = False  # ours again (a broker replaced on the endpoint)
         elif status_of(body) == "501":
             self.plain = True  # a plain 7/MDP broker: one request at a time
+            self.worker.on_plain_broker(self.endpoint)
         self._send_ready()
 
     def _accept_terms(self, terms):

@@ -111,12 +111,26 @@ class WorkerProtocolTest(unittest.TestCase):
         _, ready = self.broker.recv()
         self.assertEqual(ready, [b"", mdp.WORKER, mdp.READY, b"calc@2.1"])
 
-    def test_a_plain_broker_answering_501_gets_the_bare_name(self):
-        self.start(credit=8)
+    def test_a_plain_broker_answering_501_gets_more_connections_and_the_bare_name(self):
+        self.start(credit=3)
         identity, frames = self.broker.recv()
         self.broker.send(identity, [b"", mdp.CLIENT, b"mmi.credit", b"501"])
-        _, ready = self.broker.recv()
-        self.assertEqual(ready, [b"", mdp.WORKER, mdp.READY, b"calc"])
+        # One request per connection there: credit 3 is three connections,
+        # the two new ones READY at once, every one under the bare name.
+        readies = {}
+        while len(readies) < 3:
+            sender, frames = self.broker.recv()
+            self.assertEqual(frames, [b"", mdp.WORKER, mdp.READY, b"calc"])
+            readies[sender.rsplit(b"/", 2)[1]] = sender
+        self.assertEqual(sorted(readies), [b"0", b"1", b"2"])
+        self.assertEqual(readies[b"0"], identity)
+        # Each holds one request: three served at once, on three sockets.
+        for i, sender in enumerate(readies.values()):
+            self.broker.request(sender, b"a%d" % i,
+                                envelope.RequestHeader("add", f"r{i}", timeout_ms=5000),
+                                {"a": i, "b": 1})
+        answered = sorted(self.broker.reply()[0] for _ in range(3))
+        self.assertEqual(answered, [b"a0", b"a1", b"a2"])
 
     def test_serves_requests_and_answers_what_it_cannot_run(self):
         self.start()

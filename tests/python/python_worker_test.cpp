@@ -10,6 +10,7 @@
 #include "support/broker_fixture.hpp"
 #include "support/bus_helpers.hpp"
 #include "support/eventually.hpp"
+#include "support/plain_broker.hpp"
 
 namespace skynet::testing {
 namespace {
@@ -105,6 +106,27 @@ TEST(PythonWorker, HoldsItsCreditOfRequestsInFlight) {
     ASSERT_TRUE(wait_for_service(c, "pyfixture")) << worker->stderr_text();
 
     // Each "gather" returns only once `credit` of them are held at once.
+    std::vector<std::future<call_result>> calls;
+    for (int i = 0; i < credit; ++i) {
+        calls.push_back(c.call_future("pyfixture", "gather", bus::bson_doc{}.add_int64("n", credit),
+                                      within(20s)));
+    }
+    for (auto& f : calls) {
+        auto outcome = f.get();
+        ASSERT_TRUE(outcome.ok()) << outcome.err().detail;
+        EXPECT_EQ(outcome->result().get_int64("peak"), credit);
+    }
+}
+
+TEST(PythonWorker, BehindAPlainBrokerHoldsItsCreditOnMoreConnections) {
+    plain_broker broker(100ms);
+    constexpr int credit = 4;
+    auto worker = start_python_worker(broker.endpoint(), {"--credit", std::to_string(credit)});
+    // It answered mmi.credit with 501: one request per connection, so four
+    // connections, each READY under the bare name its clients know.
+    ASSERT_TRUE(eventually([&] { return broker.workers("pyfixture") == credit; }))
+        << worker->stderr_text();
+    client c(fast_client_options(broker.endpoint()));
     std::vector<std::future<call_result>> calls;
     for (int i = 0; i < credit; ++i) {
         calls.push_back(c.call_future("pyfixture", "gather", bus::bson_doc{}.add_int64("n", credit),
