@@ -26,6 +26,9 @@ class StaticDirectory:
     def refresh_due(self, now):
         return False
 
+    def close(self):
+        pass
+
 
 class RegistryDirectory:
     def __init__(self, discovery, refresh=1.0):
@@ -55,6 +58,9 @@ class RegistryDirectory:
 
     def refresh(self, now):
         self.apply(self.read(), now)
+
+    def close(self):
+        self.discovery.close()
 
     def order(self, service):
         """[(rank, endpoint)], best first (Discovery.rank), one per endpoint."""

@@ -18,12 +18,12 @@ import socket as socket_module
 import zmq
 
 from . import envelope, mdp
-from ._links import LinkSet, MADE, LOST, REFUSED, DENIED
-from .errors import ErrorCode, ProtocolError
+from ._inbound import Inbound
+from ._links import LinkSet
+from .errors import ErrorCode
 from .outcome import Outcome
 
 _PING = [b"", mdp.CLIENT, mdp.MMI_SERVICE, b"mmi.ping"]  # a name no worker can have
-_READ_BURST = 512
 
 
 class Call:
@@ -54,7 +54,7 @@ class Call:
         return self.outcome is not None
 
 
-class Engine:
+class Engine(Inbound):
     def __init__(self, context, directory, curve_keys=None, broker_key=None, heartbeat=1.0,
                  liveness=3, name="python"):
         self.links = LinkSet(context, curve_keys, broker_key)
@@ -64,6 +64,7 @@ class Engine:
         self.origin = f"{socket_module.gethostname()}/{os.getpid()}/{name}"
         self.calls = {}
         self._waiting = {}      # request_id -> Call, not sent for want of a connection
+        self._dirty = set()     # links with records staged this turn
         self._deadlines = []    # heap of (deadline, seq, request_id)
         self._seq = itertools.count()
         self._id_prefix = os.urandom(4).hex() + "-"
@@ -106,6 +107,7 @@ class Engine:
         self._finish(call, Outcome.failure(ErrorCode.CANCELLED, "cancelled by the caller",
                                            call.retry))
         if link is not None and link.socket is not None:
+            self.flush(now)  # the request leaves before its cancel
             self._send(link, [b"", mdp.CLIENT, b"mmi.cancel", request_id.encode()])
 
     def open_links(self):
@@ -184,9 +186,10 @@ class Engine:
             method=call.method, request_id=call.request_id, origin=self.origin,
             retry=call.retry, timeout_ms=budget_ms, idempotent=call.idempotent,
             traceparent=call.traceparent, parent=call.parent, meta=call.meta)
-        frames = [b"", mdp.CLIENT, call.service.encode(),
-                  envelope.encode_request_header(header), call.params]
-        if not self._send(link, frames):
+        service, encoded = call.service.encode(), envelope.encode_request_header(header)
+        if link.out.stage(service, encoded, call.params, call.request_id):
+            self._dirty.add(link)  # leaves with the others at the end of this turn
+        elif not self._send(link, [b"", mdp.CLIENT, service, encoded, call.params]):
             return False
         if not link.held:
             link.busy_since = now
@@ -224,125 +227,15 @@ class Engine:
         where = f" at {call.link.endpoint}" if call.link is not None else ""
         return f"no reply from '{call.service}'{where} within the call's deadline"
 
-    # -- what comes in ------------------------------------------------------
-
-    def on_readable(self, sock, now):
-        """Reads what a socket has (up to a burst). True if more may remain."""
-        link, is_monitor = self.links.owner(sock)
-        if link is None:
-            return False
-        if is_monitor:
-            for _ in range(64):
-                if link.monitor is None or not self._on_event(link, now):
-                    return False
-            return True
-        for _ in range(_READ_BURST):
-            if link.socket is not sock:
-                return False
-            try:
-                frames = sock.recv_multipart(zmq.NOBLOCK)
-            except zmq.Again:
-                return False
-            self._on_message(link, frames, now)
-        return True
-
-    def _on_event(self, link, now):
-        got = self.links.read_event(link)
-        if got is None:
-            return False
-        kind, why = got
-        if kind == MADE:
-            link.connected, link.unreachable, link.denied = True, None, False
-            link.last_heard = now
-            self._retry_waiting(now)
-        elif kind == LOST:
-            if link.connected:
-                self._lose(link, now, why)
-        elif kind in (REFUSED, DENIED):
-            if link.connected:
-                self._lose(link, now, why)
-            link.unreachable, link.denied = why, kind == DENIED
-            self._retry_waiting(now)
-        return True
-
-    def _on_message(self, link, frames, now):
-        try:
-            reply = mdp.parse_client_reply(frames)
-        except ProtocolError:
-            self.stats["malformed"] += 1
-            return
-        link.last_heard = now
-        service = reply.service.decode("utf-8", "replace")
-        if service.startswith("mmi."):
-            return  # a ping's answer (or a cancel's): hearing it was the point
-        try:
-            header, result = envelope.decode_reply(reply.body)
-        except ProtocolError:
-            self._on_foreign(link, service)
-            return
-        call = self.calls.get(header.request_id)
-        if call is None or call.link is not link:
-            self.stats["late_replies"] += 1
-            return
-        if header.code == ErrorCode.OK:
-            self._finish(call, Outcome.success(result, call.retry))
-        elif header.code in (ErrorCode.UNAVAILABLE, ErrorCode.UNKNOWN_SERVICE):
-            self._refused(call, link, header, now)
-        else:
-            self._finish(call, Outcome.failure(header.code, header.error, call.retry))
-
-    def _refused(self, call, link, header, now):
-        """A draining broker (UNAVAILABLE), or one without a worker for the
-        service (UNKNOWN_SERVICE): the call did not run, so it moves to
-        another broker, once per broker, without counting as a retry."""
-        if header.code == ErrorCode.UNAVAILABLE:
-            link.refusing_until = now + self.heartbeat * self.liveness
-        link.held.discard(call.request_id)
-        call.link = None
-        call.refused_by.add(link)
-        call.last_refusal = (header.code, header.error or f"broker {link.endpoint} refused it")
-        self.stats["moved"] += 1
-        self._dispatch(call, now)
-
-    def _on_foreign(self, link, service):
-        """Not our reply envelope (a plain 7/MDP worker?): it ends the call
-        it answers when that is certain, the only one for that service here."""
-        self.stats["malformed"] += 1
-        mine = [self.calls[r] for r in link.held
-                if r in self.calls and self.calls[r].service == service]
-        if len(mine) == 1:
-            self._finish(mine[0], Outcome.failure(
-                ErrorCode.SERVICE_ERROR, "the service answered with frames that are not our "
-                "reply envelope (a raw or plain 7/MDP worker?)", mine[0].retry))
-
-    # -- losing brokers -----------------------------------------------------
-
-    def _lose(self, link, now, why):
-        self.stats["brokers_lost"] += 1
-        held = [self.calls[r] for r in sorted(link.held) if r in self.calls]
-        link.held.clear()
-        link.refusing_until = 0.0
-        self.links.reconnect(link)
-        for call in held:
-            call.link = None
-            if not call.idempotent:
-                self._finish(call, Outcome.failure(
-                    ErrorCode.WORKER_LOST, f"broker {link.endpoint} lost ({why}) while it held "
-                    "the call; it may have run, and is not run again", call.retry))
-            else:  # re-dispatches are bounded by the deadline, not by a budget
-                call.retry += 1
-                self.stats["retries"] += 1
-                self._dispatch(call, now)
-
-    def _retry_waiting(self, now):
-        for call in list(self._waiting.values()):
-            if not call.done:
-                self._dispatch(call, now)
-
     # -- time ---------------------------------------------------------------
 
     def tick(self, now):
         """Deadlines, waits for a connection, and broker liveness."""
+        if len(self._deadlines) > 2 * len(self.calls) + 1024:
+            # Ended calls leave their entries until their deadline: drop them
+            # now and then, so that the heap follows the calls out.
+            self._deadlines = [d for d in self._deadlines if d[2] in self.calls]
+            heapq.heapify(self._deadlines)
         while self._deadlines and self._deadlines[0][0] <= now:
             _, _, rid = heapq.heappop(self._deadlines)
             call = self.calls.get(rid)
@@ -356,6 +249,21 @@ class Engine:
                 self._give_up_connecting(call, now)
             self._dispatch(call, now)
         self._check_links(now)
+        self.flush(now)
+
+    def flush(self, now):
+        """Sends the records staged this turn. Calls whose batch could not
+        leave (the connection went) wait, and are sent again soon."""
+        dirty, self._dirty = self._dirty, set()
+        for link in dirty:
+            if link.socket is None:
+                continue
+            for rid in link.out.flush(link.socket):
+                link.held.discard(rid)
+                call = self.calls.get(rid)
+                if call is not None and call.link is link:
+                    call.link = None
+                    self._wait(call, now)
 
     def _give_up_connecting(self, call, now):
         """A call waited heartbeat x liveness for a connection: brokers that
@@ -373,6 +281,8 @@ class Engine:
     def _check_links(self, now):
         dead_after = self.heartbeat * self.liveness
         for link in self.links:
+            if link.connected:
+                link.out.ask(link.socket, now, self.heartbeat)
             if not link.held or not link.connected:
                 continue
             silent = link.silent_for(now)

@@ -13,6 +13,7 @@ import zmq
 from zmq.utils.monitor import parse_monitor_message
 
 from . import keys as skynet_keys
+from ._outbox import Outbox
 
 _EVENTS = (zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED | zmq.EVENT_CONNECT_RETRIED
            | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL
@@ -39,6 +40,7 @@ class Link:
         self.busy_since = 0.0
         self.refusing_until = 0.0   # answered UNAVAILABLE (draining) until then
         self.opened_at = 0.0        # when the current socket began to connect
+        self.out = Outbox()         # batch agreement and staged records
 
     def silent_for(self, now):
         return now - max(self.last_heard, self.busy_since)
@@ -83,6 +85,7 @@ class LinkSet:
         link.monitor = sock.get_monitor_socket(_EVENTS)
         sock.connect(link.endpoint)
         link.opened_at = time.monotonic()
+        link.out.reset()
         link.socket = sock
         link.connected = False
         self._owner[sock] = (link, False)

@@ -73,6 +73,7 @@ class ClientBase:
     def _shut(self):
         self.closed = True
         self.engine.close(time.monotonic())
+        self.directory.close()
         if self._own_context:
             self.context.term()
 
@@ -111,6 +112,7 @@ class Client(ClientBase):
             self._refresh(time.monotonic())
             self._catch_up()
             self.engine.start(call, time.monotonic())
+            self.engine.flush(time.monotonic())
             while not call.done:
                 self._turn()
             return call.outcome
@@ -128,13 +130,21 @@ class Client(ClientBase):
             return self.engine.connected()
 
     def _catch_up(self):
-        """What came while no call was out (a broken connection, say), read
-        before choosing a broker for the next one."""
-        if self._poller is None or self._poller_version != self.engine.links.version:
-            return
-        for sock, _ in self._poller.poll(0):
+        """What came while no call was out (a broken connection, a broker
+        back), read before choosing a broker for the next one."""
+        for sock, _ in self._current_poller().poll(0):
             while self.engine.on_readable(sock, time.monotonic()):
                 pass
+
+    def _current_poller(self):
+        """A poller of the sockets the engine has now."""
+        links = self.engine.links
+        if self._poller is None or self._poller_version != links.version:
+            self._poller = zmq.Poller()
+            for sock in links.sockets():
+                self._poller.register(sock, zmq.POLLIN)
+            self._poller_version = links.version
+        return self._poller
 
     def _refresh(self, now):
         if self.directory.refresh_due(now):
@@ -143,15 +153,11 @@ class Client(ClientBase):
     def _turn(self, until=None):
         """One wait for sockets or the next timer, then what is due."""
         engine = self.engine
-        if self._poller_version != engine.links.version:
-            self._poller = zmq.Poller()
-            for sock in engine.links.sockets():
-                self._poller.register(sock, zmq.POLLIN)
-            self._poller_version = engine.links.version
+        poller = self._current_poller()
         now = time.monotonic()
         wake = engine.next_wake(now) if until is None else min(engine.next_wake(now), until - now)
         wait_ms = int(max(0.0, wake) * 1000) + 1
-        for sock, _ in self._poller.poll(min(wait_ms, 1000)):
+        for sock, _ in poller.poll(min(wait_ms, 1000)):
             while engine.on_readable(sock, time.monotonic()):
                 pass
         now = time.monotonic()

@@ -36,6 +36,7 @@ __all__ = [
 
 INT32_MAX = 2**31 - 1
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+_CODE_MAX = max(ErrorCode)
 EMPTY_DOCUMENT = b"\x05\x00\x00\x00\x00"
 _RAW = CodecOptions(document_class=RawBSONDocument)
 
@@ -121,7 +122,39 @@ def _meta_pairs(raw):
     return pairs
 
 
+_I32 = struct.Struct("<i")
+_I64 = struct.Struct("<q")
+
+
+def _string_element(name, value):
+    data = value.encode()
+    return b"\x02" + name + b"\x00" + _I32.pack(len(data) + 1) + data + b"\x00"
+
+
 def encode_request_header(h):
+    """The header's BSON, written directly: it is built for every call, and
+    these few fixed types cost a tenth of a general encoder (the bytes are
+    the same as encode_request_header_reference's: a test checks it)."""
+    parts = [_string_element(b"method", h.method),
+             _string_element(b"request_id", h.request_id),
+             _string_element(b"origin", h.origin),
+             b"\x10retry\x00" + _I32.pack(int(h.retry))]
+    if h.timeout_ms is not None:
+        parts.append(b"\x12timeout_ms\x00" + _I64.pack(max(0, int(h.timeout_ms))))
+    parts.append(b"\x08idempotent\x00\x01" if h.idempotent else b"\x08idempotent\x00\x00")
+    if h.traceparent:
+        parts.append(_string_element(b"traceparent", h.traceparent))
+    if h.parent:
+        parts.append(_string_element(b"parent", h.parent))
+    if h.meta:
+        parts.append(b"\x03meta\x00" + _meta_document(h.meta).raw)
+    body = b"".join(parts)
+    return _I32.pack(len(body) + 5) + body + b"\x00"
+
+
+def encode_request_header_reference(h):
+    """The same header through pymongo's encoder: the reference the direct
+    writer must match."""
     doc = SON()
     doc["method"] = h.method
     doc["request_id"] = h.request_id
@@ -144,6 +177,43 @@ def encode_reply_header(h):
     if h.error:
         doc["error"] = h.error
     return bson.encode(doc)
+
+
+def _flat_fields(data):
+    """A header of strings, int32s, int64s and booleans read directly (the
+    common case, on every reply); None for anything else, which the general
+    reader then decides on."""
+    try:
+        n = len(data)
+        if n < 5 or _I32.unpack_from(data, 0)[0] != n or data[n - 1] != 0:
+            return None
+        fields, pos = {}, 4
+        while pos < n - 1:
+            kind = data[pos]
+            end = data.index(b"\x00", pos + 1)
+            name = data[pos + 1:end].decode()
+            pos = end + 1
+            if kind == 0x02:
+                length = _I32.unpack_from(data, pos)[0]
+                stop = pos + 4 + length
+                if length < 1 or stop > n - 1 or data[stop - 1] != 0:
+                    return None
+                fields[name] = data[pos + 4:stop - 1].decode()
+                pos = stop
+            elif kind == 0x10:
+                fields[name] = _I32.unpack_from(data, pos)[0]
+                pos += 4
+            elif kind == 0x12:
+                fields[name] = _I64.unpack_from(data, pos)[0]
+                pos += 8
+            elif kind == 0x08 and data[pos] in (0, 1):
+                fields[name] = data[pos] == 1
+                pos += 1
+            else:
+                return None
+        return fields if pos == n - 1 else None
+    except (ValueError, IndexError, struct.error, UnicodeDecodeError):
+        return None
 
 
 def _raw_header(data, what):
@@ -170,7 +240,10 @@ def _string(fields, name, what, required=False):
 
 
 def decode_request_header(data):
-    _, f = _raw_header(data, "request")
+    data = bytes(data)
+    f = _flat_fields(data)
+    if f is None:
+        _, f = _raw_header(data, "request")
     h = RequestHeader(method=_string(f, "method", "request", True),
                       request_id=_string(f, "request_id", "request", True))
     h.origin = _string(f, "origin", "request")
@@ -196,12 +269,15 @@ def decode_request_header(data):
 
 
 def decode_reply_header(data):
-    _, f = _raw_header(data, "reply")
+    data = bytes(data)
+    f = _flat_fields(data)
+    if f is None:
+        _, f = _raw_header(data, "reply")
     request_id = _string(f, "request_id", "reply", True)
     if "code" not in f:
         raise ProtocolError("reply header lacks code")
     code = f["code"]
-    if not _is_int(code) or not 0 <= code <= max(ErrorCode):
+    if not _is_int(code) or not 0 <= code <= _CODE_MAX:
         raise ProtocolError("reply code is not a known error code")
     return ReplyHeader(request_id, ErrorCode(code), _string(f, "error", "reply"))
 

@@ -11,6 +11,7 @@ when it closes, and by the kernel if this interpreter dies first.
 
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -79,14 +80,6 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def port_open(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 _PR_SET_PDEATHSIG = 1
@@ -280,8 +273,11 @@ class Harness:
                             "--appendonly", "no"])
 
             def answers():
+                # Ours, not another test's that took the port first: the
+                # server's own pid says.
                 try:
-                    return redis_py.Redis(port=port, socket_timeout=1).ping()
+                    info = redis_py.Redis(port=port, socket_timeout=1).info("server")
+                    return info.get("process_id") == p.pid or not p.running()
                 except redis_py.RedisError:
                     return not p.running()
             eventually(answers, 10, "redis-server to answer")
@@ -291,24 +287,28 @@ class Harness:
 
     # -- brokers --------------------------------------------------------------
 
-    def broker(self, *args, port=None, heartbeat_ms=250, liveness=3, redis=None, region=None,
-               wait=True):
-        """A skynet-broker on a free loopback port (or ``port``); extra
-        ``args`` go on its command line. Waits until it accepts connections."""
-        port = port or free_port()
-        endpoint = f"tcp://127.0.0.1:{port}"
-        argv = [binary("skynet-broker"), "--bind", endpoint, "--heartbeat-ms", heartbeat_ms,
-                "--liveness", liveness, "--log-level", "warn", *args]
+    def broker(self, *args, port=None, heartbeat_ms=250, liveness=3, redis=None, region=None):
+        """A skynet-broker on loopback; extra ``args`` go on its command line.
+        Without ``port`` it binds a port the kernel picks (no race with other
+        tests for a "free" port) and says which in its log. Waits until it
+        listens."""
+        bind = f"tcp://127.0.0.1:{port}" if port else "tcp://127.0.0.1:*"
+        argv = [binary("skynet-broker"), "--bind", bind, "--heartbeat-ms", heartbeat_ms,
+                "--liveness", liveness, "--log-level", "info", *args]
         if redis:
             argv += ["--redis", redis]
         if region:
             argv += ["--region", region]
         p = self.spawn(argv)
-        if wait:
-            eventually(lambda: port_open(port) or not p.running(), 15, "the broker's port")
+
+        def listening():
             if not p.running():
                 raise self._failed(p, "skynet-broker")
-        return Broker(p, endpoint, port)
+            found = re.search(r"broker listening endpoint=(tcp://127\.0\.0\.1:(\d+))",
+                              p.stdout_text() + p.stderr_text())
+            return found and (found.group(1), int(found.group(2)))
+        endpoint, bound = eventually(listening, 15, "the broker's 'listening' line")
+        return Broker(p, endpoint, bound)
 
     # -- services -------------------------------------------------------------
 

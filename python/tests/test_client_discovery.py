@@ -21,16 +21,21 @@ class DiscoveringClientTest(unittest.TestCase):
             fib = h.service("fibonacci-service", broker=broker.endpoint)
             h.wait_service(broker.endpoint, "fibonacci", fib)
         d = skynet.Discovery(self.redis)
-        harness.eventually(lambda: len(d.brokers("fibonacci")) == 2 and all(
-            "fibonacci" in r.services for r in d.brokers("fibonacci")), 15,
-            "both brokers listing fibonacci")
+        self.addCleanup(d.close)
+        try:
+            harness.eventually(lambda: len(d.brokers("fibonacci")) == 2 and all(
+                "fibonacci" in r.services for r in d.brokers("fibonacci")), 15,
+                "both brokers listing fibonacci")
+        except AssertionError:
+            raise AssertionError(f"the registry holds {d.brokers('fibonacci')}") from None
 
     def requests_at(self, broker):
         return harness.broker_stats(broker.endpoint).get("dispatched", 0)
 
     def test_own_region_first_then_another_when_it_dies(self):
         us_before = self.requests_at(self.us)
-        with skynet.Client(redis=self.redis, region="eu", heartbeat=0.2) as client:
+        with skynet.Client(redis=self.redis, region="eu", timeout=30,
+                           heartbeat=harness.scaled(0.5)) as client:
             for n in range(5):
                 self.assertEqual(client.call("fibonacci", "Index", {"n": 1}), {"result": 1})
             self.assertEqual(self.requests_at(self.us), us_before)  # none went to us
@@ -61,7 +66,7 @@ class DiscoveringClientTest(unittest.TestCase):
 
     def test_asyncio_client_with_discovery(self):
         async def main():
-            async with skynet.AsyncClient(redis=self.redis, region="us") as client:
+            async with skynet.AsyncClient(redis=self.redis, region="us", timeout=30) as client:
                 calls = [client.call("fibonacci", "Index", {"n": i % 2}) for i in range(500)]
                 return await asyncio.gather(*calls)
         eu_before = self.requests_at(self.eu)

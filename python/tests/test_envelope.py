@@ -40,6 +40,19 @@ class RequestHeaderTest(unittest.TestCase):
         back = envelope.decode_request_header(envelope.encode_request_header(h))
         self.assertEqual(back, h)
 
+    def test_direct_writer_matches_the_bson_encoder(self):
+        rng = random.Random(5)
+        for i in range(300):
+            h = RequestHeader(
+                method=rng.choice(["Index", "ü", "x" * 300]), request_id=f"id-{i}",
+                origin=rng.choice(["", "h/1/p"]), retry=rng.randrange(0, 2**31),
+                timeout_ms=rng.choice([None, 0, 1, 2**40]), idempotent=rng.random() < 0.5,
+                traceparent=rng.choice(["", "00-" + "a" * 32 + "-" + "b" * 16 + "-01"]),
+                parent=rng.choice(["", "p"]),
+                meta=rng.choice([[], [("k", "v")], [("k", "v"), ("k", "ß")]]))
+            self.assertEqual(envelope.encode_request_header(h),
+                             envelope.encode_request_header_reference(h))
+
     def test_wire_types_are_the_contracts(self):
         # timeout_ms is int64 even when small: the broker rewrites its 8
         # bytes in place. retry is int32, idempotent a boolean.
@@ -143,6 +156,23 @@ class MalformedBytesTest(unittest.TestCase):
             except ProtocolError:
                 outcomes["refused"] += 1
         self.assertGreater(outcomes["refused"], 0)
+
+    def test_direct_reader_agrees_with_bson(self):
+        # Each corruption that pymongo's decoder accepts, the direct reader
+        # reads the same; what it refuses, the header decoders refuse.
+        good = envelope.encode_reply_header(ReplyHeader("abc", ErrorCode.SERVICE_ERROR, "boom"))
+        rng = random.Random(99)
+        for _ in range(3000):
+            data = bytearray(good)
+            data[rng.randrange(len(data))] = rng.randrange(256)
+            data = bytes(data)
+            fast = envelope._flat_fields(data)
+            try:
+                general = dict(bson.decode(data))
+            except Exception:
+                general = None
+            if fast is not None:
+                self.assertEqual(fast, general)
 
     def test_request_header(self):
         good = envelope.encode_request_header(RequestHeader(

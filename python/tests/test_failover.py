@@ -25,7 +25,9 @@ class FailoverTest(unittest.TestCase):
         self.h.wait_service(self.b.endpoint, "sleeper", sleeper)
 
     def client(self, cls=skynet.Client, **options):
-        options.setdefault("heartbeat", 0.2)
+        # Short enough for a quick test, long enough that a busy machine
+        # (a sanitizer build, the suite in parallel) does not stall past it.
+        options.setdefault("heartbeat", harness.scaled(0.5))
         return cls(brokers=[self.a.endpoint, self.b.endpoint], timeout=30, **options)
 
     def held_at_a(self, count):
@@ -35,7 +37,8 @@ class FailoverTest(unittest.TestCase):
 
     def test_sync_idempotent_call_survives_its_broker(self):
         with self.client() as client:
-            self.assertEqual(client.wait_for_brokers(), [self.a.endpoint, self.b.endpoint])
+            self.assertEqual(client.wait_for_brokers(harness.scaled(20)),
+                             [self.a.endpoint, self.b.endpoint])
             killer = threading.Thread(target=lambda: (self.held_at_a(1), self.a.process.kill()))
             killer.start()
             outcome = client.call_result("sleeper", "Sleep", {"ms": 1}, idempotent=True)
@@ -48,7 +51,7 @@ class FailoverTest(unittest.TestCase):
 
     def test_sync_call_that_may_have_run_is_worker_lost(self):
         with self.client() as client:
-            client.wait_for_brokers()
+            client.wait_for_brokers(harness.scaled(20))
             killer = threading.Thread(target=lambda: (self.held_at_a(1), self.a.process.kill()))
             killer.start()
             with self.assertRaises(skynet.WorkerLost) as caught:
@@ -71,7 +74,7 @@ class FailoverTest(unittest.TestCase):
             return outcomes[:200], outcomes[200:]
         with_retry, without = asyncio.run(self.run_async(body))
         self.assertEqual([o.code for o in with_retry], [ErrorCode.OK] * 200)
-        self.assertTrue(all(o.retries == 1 for o in with_retry))
+        self.assertTrue(all(o.retries >= 1 for o in with_retry))
         self.assertEqual([o.code for o in without], [ErrorCode.WORKER_LOST] * 20)
 
     async def run_async(self, body):
@@ -80,9 +83,9 @@ class FailoverTest(unittest.TestCase):
 
     def test_a_silent_broker_is_found_out_by_its_pings(self):
         # SIGSTOP: the connection stays up, only heartbeats tell. A broker
-        # silent for heartbeat x liveness (0.2 s x 3) is lost.
-        with self.client(liveness=3) as client:
-            client.wait_for_brokers()
+        # silent for heartbeat x liveness (0.3 s x 3) is lost.
+        with self.client(heartbeat=harness.scaled(0.3), liveness=3) as client:
+            client.wait_for_brokers(harness.scaled(20))
 
             def stop_a():
                 self.held_at_a(1)
@@ -95,17 +98,34 @@ class FailoverTest(unittest.TestCase):
                 stopper.join()
                 self.a.process.signal(signal.SIGCONT)
             self.assertEqual(outcome.value, {"slept_ms": 3})
-            self.assertEqual(outcome.retries, 1)
-            self.assertEqual(client.stats["brokers_lost"], 1)
+            self.assertGreaterEqual(outcome.retries, 1)
+            self.assertGreaterEqual(client.stats["brokers_lost"], 1)
 
     def test_every_broker_gone_is_unavailable_not_silence(self):
         with self.client() as client:
-            client.wait_for_brokers()
+            client.wait_for_brokers(harness.scaled(20))
             self.a.process.kill()
             self.b.process.kill()
             outcome = client.call_result("sleeper", "Sleep", {"ms": 1}, idempotent=True)
             self.assertEqual(outcome.code, ErrorCode.UNAVAILABLE)
             self.assertIn("no broker reachable", outcome.detail)
+
+    def test_a_broker_restarted_on_its_endpoint_is_used_again(self):
+        with skynet.Client(brokers=[self.b.endpoint], timeout=10,
+                           heartbeat=harness.scaled(0.5)) as client:
+            self.assertEqual(client.call("sleeper", "Sleep", {"ms": 1}), {"slept_ms": 1})
+            self.b.process.kill()
+            # Idempotent: had it gone out before the connection broke, it is
+            # sent again, and then nothing listens there.
+            outcome = client.call_result("sleeper", "Sleep", {"ms": 1}, idempotent=True)
+            self.assertEqual(outcome.code, ErrorCode.UNAVAILABLE)
+            again = self.h.broker(port=self.b.port)
+            sleeper = self.h.service("sleeper-service", broker=again.endpoint)
+            self.h.wait_service(again.endpoint, "sleeper", sleeper)
+            outcome = harness.eventually(
+                lambda: client.call_result("sleeper", "Sleep", {"ms": 4}) or None, 20,
+                "a call through the restarted broker")
+            self.assertEqual(outcome.value, {"slept_ms": 4})
 
 
 if __name__ == "__main__":
