@@ -3,12 +3,15 @@ fibonacci-client and `sky call` call it, it calls itself through the bus,
 beside a C++ fibonacci-service, and over CURVE."""
 
 import os
+import re
+import signal
 import sys
 import unittest
 
 import harness
 
 FIBONACCI = os.path.join(harness.SOURCE_DIR, "examples", "python", "fibonacci_worker.py")
+PAGE = os.path.join(harness.SOURCE_DIR, "docs", "python.md")
 
 
 class FibonacciWorkerTest(unittest.TestCase):
@@ -69,6 +72,24 @@ class FibonacciWorkerTest(unittest.TestCase):
         status, _, _ = harness.run([harness.binary("fibonacci-client"), "--broker", b.endpoint,
                                     "--n", "3", "--timeout-ms", "1000", "--log-level", "off"])
         self.assertNotEqual(status, 0)
+
+
+class PythonPageTest(unittest.TestCase):
+    def test_the_pages_first_worker_runs_as_written(self):
+        with open(PAGE) as f:
+            first = re.findall(r"```python\n(.*?)```", f.read(), re.S)[0]
+        self.assertIn("worker.run()", first)
+        with harness.Harness() as h:
+            b = h.broker()
+            code = first.replace("tcp://127.0.0.1:5555", b.endpoint)
+            w = h.spawn([sys.executable, "-c", code],
+                        env={"PYTHONPATH": os.path.join(harness.SOURCE_DIR, "python")})
+            h.wait_service(b.endpoint, "fibonacci", process=w)
+            status, out, err = harness.run([harness.binary("fibonacci-client"), "--broker",
+                                            b.endpoint, "--n", "20"])
+            self.assertEqual((status, out), (0, "fibonacci(20) = 6765\n"), err)
+            w.signal(signal.SIGTERM)
+            self.assertEqual(w.wait(20), 0, w.stderr_text())
 
 
 if __name__ == "__main__":
