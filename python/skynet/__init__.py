@@ -25,3 +25,9 @@ __all__ = [
     "RequestHeader", "ReplyHeader", "KeyPair", "load_secret_key_file",
     "load_public_key_file", "Discovery", "BrokerRecord", "Outcome", "Client", "AsyncClient",
 ]
+
+# The worker half (python/skynet/worker.py and the modules under it).
+from .worker import Worker  # noqa: E402
+from .worker_call import Call  # noqa: E402
+
+__all__ += ["Worker", "Call"]

@@ -1,5 +1,6 @@
 #pragma once
-// The Lua scripts that keep the registry's keys consistent. Each runs
+// The Lua scripts that keep the registry's keys consistent (registry/lua/*.lua,
+// embedded at build time; python/skynet/registration.py runs the same). Each runs
 // atomically in Redis and reads Redis's own clock (TIME), so that leases do
 // not depend on the clocks of the hosts that write them.
 //
