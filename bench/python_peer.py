@@ -13,8 +13,9 @@ trivial handler as well) through the same broker (--broker). Both sides
 use their default batching. Figures depend on the machine and what else
 runs: compare ratios from one run, never figures across runs.
 
-Hooks for "C++ client -> Python worker": PYTHON_WORKER_ROWS below (added
-after the Python worker is merged).
+And the other way, C++ client -> Python worker (PYTHON_WORKER_ROWS):
+skynet-bench's client calls a Python worker's "echo" through the same
+broker, against the same client calling its own C++ echo workers.
 """
 
 import argparse
@@ -78,11 +79,15 @@ def row(count, seconds, latencies):
             "p50_us": pick(0.5), "p99_us": pick(0.99)}
 
 
-def cpp_client(endpoint, scenario, seconds, inflight):
-    """skynet-bench's C++ client through the same broker: its "skynet" row."""
+def cpp_client(endpoint, scenario, seconds, inflight, service=None):
+    """skynet-bench's C++ client through the same broker: its "skynet" row.
+    With `service`, it calls that service's "echo" {data} (a worker of ours
+    in another process: --envelope) instead of its own C++ echo workers."""
     argv = [harness.binary("skynet-bench"), "--broker", endpoint, "--scenario", scenario,
             "--seconds", str(seconds), "--inflight", str(inflight), "--json",
             "--log-level", "warn"]
+    if service:
+        argv += ["--service", service, "--envelope"]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(f"skynet-bench failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -96,13 +101,33 @@ def cpp_client(endpoint, scenario, seconds, inflight):
     raise RuntimeError(f"skynet-bench printed no 'skynet' row for {scenario}")
 
 
-# "C++ client -> Python worker" rows, added once the Python worker is merged:
-# each entry is (name, description, function(h, args) -> (python_row, cpp_row)),
-# started with the harness `h` (its broker at h.bench_endpoint). Note: to get
-# a C++ caller of another process's service with our envelope, skynet-bench
-# --service will not do (it sends plain 7/MDP frames, which our broker
-# refuses); fibonacci-client is one process per call.
-PYTHON_WORKER_ROWS = []
+# "C++ client -> Python worker" rows: skynet-bench's C++ client calls a
+# Python worker (python/tests/worker_fixture.py: a sync "echo" in a pool of 8
+# threads, credit 64) through the same broker, against the same client
+# calling skynet-bench's own C++ echo workers. Each is (name, description,
+# skynet-bench scenario, calls in flight).
+PYTHON_WORKER_ROWS = [
+    ("py-worker-sync", "C++ client -> Python worker, one call at a time", "sync-1x1", 1),
+    ("py-worker-async", "C++ client -> Python worker, {inflight} in flight", "async-credit", None),
+]
+PYTHON_WORKER = os.path.join(os.path.dirname(HERE), "python", "tests", "worker_fixture.py")
+
+
+def start_python_worker(h, endpoint):
+    worker = h.spawn(["/usr/bin/python3", PYTHON_WORKER, "--broker", endpoint, "--credit", "64",
+                      "--concurrency", "8", "--heartbeat", "1", "--log-level", "warn"])
+    h.wait_service(endpoint, "pyfixture", worker)
+    return worker
+
+
+def python_worker_rows(h, endpoint, args):
+    rows = []
+    for name, description, scenario, inflight in PYTHON_WORKER_ROWS:
+        inflight = inflight or args.inflight
+        rows.append((name, description.format(inflight=inflight),
+                     cpp_client(endpoint, scenario, args.seconds, inflight, service="pyfixture"),
+                     cpp_client(endpoint, scenario, args.seconds, inflight)))
+    return rows
 
 
 def measure(args):
@@ -112,6 +137,7 @@ def measure(args):
         h.bench_endpoint = broker.endpoint
         fib = h.service("fibonacci-service", broker=broker.endpoint)
         h.wait_service(broker.endpoint, "fibonacci", fib)
+        start_python_worker(h, broker.endpoint)
         for _ in range(args.repeat):
             rows.append(("sync", "one call at a time",
                          python_sync(broker.endpoint, args.seconds),
@@ -121,9 +147,7 @@ def measure(args):
                                                       args.inflight)),
                          cpp_client(broker.endpoint, "async-credit", args.seconds,
                                     args.inflight)))
-            for name, description, run in PYTHON_WORKER_ROWS:
-                python_row, cpp_row = run(h, args)
-                rows.append((name, description, python_row, cpp_row))
+            rows.extend(python_worker_rows(h, broker.endpoint, args))
     return rows
 
 

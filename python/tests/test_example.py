@@ -1,4 +1,4 @@
-"""examples/python/fibonacci_client.py runs as docs/python-client.md says."""
+"""examples/python/fibonacci_client.py runs as docs/python.md says."""
 
 import os
 import sys
