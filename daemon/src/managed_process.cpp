@@ -105,6 +105,9 @@ runtime::spawn_options managed_process::spawn_options() const {
     out.env.insert(out.env.end(), spec_.env.begin(), spec_.env.end());
     out.env.push_back("SKYNET_INSTANCE_ID=" + id_);
     out.env.push_back("SKYNET_MANAGED_BY=" + options_.daemon_id);
+    // systemd's words for skyd alone: a service's READY=1 or STOPPING=1
+    // there would be taken (or refused, noisily) as skyd's.
+    out.unset_env = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"};
     out.working_dir = spec_.cwd;
     out.in = runtime::child_stream::null();
     out.out = runtime::child_stream::pipe();

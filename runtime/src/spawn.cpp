@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -63,12 +64,16 @@ std::string find_executable(const std::string& name) {
     throw std::system_error(ENOENT, std::generic_category(), "cannot start " + name);
 }
 
-// Our environment with `extra` over it (or `extra` alone).
+// Our environment but its unset_env, with `env` over it (or `env` alone).
 std::vector<std::string> environment(const spawn_options& options) {
     std::vector<std::string> env;
     auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
     for (char** e = options.clear_env ? nullptr : environ; e != nullptr && *e != nullptr; ++e) {
-        env.emplace_back(*e);
+        const std::string_view entry(*e);
+        if (std::find(options.unset_env.begin(), options.unset_env.end(), name_of(entry)) ==
+            options.unset_env.end()) {
+            env.emplace_back(entry);
+        }
     }
     for (const auto& entry : options.env) {
         std::erase_if(env, [&](const std::string& e) { return name_of(e) == name_of(entry); });

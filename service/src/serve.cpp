@@ -13,6 +13,7 @@
 #include "skynet/runtime/check_endpoint.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "skynet/runtime/serve.hpp"
+#include "skynet/runtime/systemd_notify.hpp"
 
 namespace skynet {
 namespace {
@@ -86,10 +87,17 @@ runtime::served_part worker_part(worker_options options, const service_setup& se
         w->start();
         log->info("serving service={} brokers={}", w->announced_name(),
                   w->options().brokers.size());
+        // Under systemd (Type=notify; nothing without NOTIFY_SOCKET): up once
+        // it serves, its handlers registered and its brokers being dialled.
+        runtime::notify_ready();
         w->wait();
         log->info("stopped service={}", w->announced_name());
     };
-    return {"worker", std::move(run), [w] { w->stop(); }};
+    auto stop = [w] {
+        runtime::notify_stopping();  // draining now; more than once is harmless
+        w->stop();
+    };
+    return {"worker", std::move(run), std::move(stop)};
 }
 
 int serve_as(const std::string& program, std::optional<broker_options> broker_settings,

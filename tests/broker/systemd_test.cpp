@@ -3,7 +3,6 @@
 // when a watchdog is asked for, STOPPING=1 on SIGTERM, and no READY=1 from a
 // broker that could not bind.
 #include <signal.h>
-#include <stdlib.h>
 
 #include <string>
 
@@ -17,46 +16,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::size_t count_of(const std::string& text, const std::string& word) {
-    std::size_t n = 0;
-    for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
-        ++n;
-    }
-    return n;
-}
-
-// The environment systemd would give the broker, for the child started while
-// it lives (the child inherits it; nothing else of the test reads it).
-class systemd_environment {
-public:
-    systemd_environment(const notify_socket& socket, const char* watchdog_usec) {
-        ::setenv("NOTIFY_SOCKET", socket.path().c_str(), 1);
-        ::setenv("WATCHDOG_USEC", watchdog_usec, 1);
-    }
-    ~systemd_environment() {
-        ::unsetenv("NOTIFY_SOCKET");
-        ::unsetenv("WATCHDOG_USEC");
-    }
-    systemd_environment(const systemd_environment&) = delete;
-    systemd_environment& operator=(const systemd_environment&) = delete;
-};
-
 TEST(BrokerSystemdTest, ReadyThenWatchdogPingsThenStoppingOnSigterm) {
     scratch_dir dir("broker-systemd");
     notify_socket socket(dir / "notify.sock");
-    std::unique_ptr<child_process> broker;
-    {
-        systemd_environment env(socket, "400000");
-        broker = std::make_unique<child_process>(
-            "skynet-broker", std::vector<std::string>{"--bind", loopback_endpoint(free_port())});
-    }
-    std::string got;
-    EXPECT_TRUE(eventually(
-        [&] {
-            got += socket.receive();
-            return count_of(got, "READY=1") == 1 && count_of(got, "WATCHDOG=1") >= 2;
+    auto broker = start_notifying(socket, "skynet-broker",
+                                  {"--bind", loopback_endpoint(free_port())}, "400000");
+    auto got = socket.receive_until(
+        [](const std::string& s) {
+            return count_of(s, "READY=1") == 1 && count_of(s, "WATCHDOG=1") >= 2;
         },
-        30s))
+        30s);
+    EXPECT_TRUE(count_of(got, "READY=1") == 1 && count_of(got, "WATCHDOG=1") >= 2)
         << got << broker->stderr_text();
     EXPECT_LT(got.find("READY=1"), got.find("WATCHDOG=1")) << got;
     EXPECT_EQ(count_of(got, "STOPPING=1"), 0u) << got;
@@ -77,7 +47,7 @@ TEST(BrokerSystemdTest, ABrokerThatCannotBindIsNeverReady) {
     })) << first.stderr_text();
     std::optional<int> status;
     {
-        systemd_environment env(socket, "400000");
+        notify_environment env(socket, "400000");
         child_process second("skynet-broker", {"--bind", endpoint});
         status = second.wait_exit(30s);
     }

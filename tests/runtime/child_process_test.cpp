@@ -133,6 +133,16 @@ TEST(ChildProcessTest, EnvironmentAndWorkingDirectoryAreItsOwn) {
     EXPECT_EQ(read_all(bare.stdout_fd()), "42:none\n" + dir.string() + "\n");
 }
 
+TEST(ChildProcessTest, UnsetNamesOfOursAreNotPassedOn) {
+    auto o = shell("echo \"${HOME:-none}:${SKYNET_CHILD_TEST:-none}\"");
+    o.unset_env = {"HOME", "SKYNET_CHILD_TEST"};
+    o.env = {"SKYNET_CHILD_TEST=given"};  // what it is given still comes
+    o.out = child_stream::pipe();
+    runtime::child_process child(o);
+    EXPECT_EQ(read_all(child.stdout_fd()), "none:given\n");
+    EXPECT_TRUE(child.wait().success());
+}
+
 TEST(ChildProcessTest, PipesBothWays) {
     spawn_options o;
     o.argv = {"cat"};  // found in PATH

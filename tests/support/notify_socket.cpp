@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "support/eventually.hpp"
+
 namespace skynet::testing {
 
 notify_socket::notify_socket(std::filesystem::path path) : path_(std::move(path)) {
@@ -41,6 +43,26 @@ std::string notify_socket::receive() {
         out.append(buffer, static_cast<std::size_t>(n));
         out += '\n';
     }
+}
+
+std::string notify_socket::receive_until(const std::function<bool(const std::string&)>& done,
+                                         std::chrono::milliseconds within) {
+    std::string got;
+    eventually(
+        [&] {
+            got += receive();
+            return done(got);
+        },
+        within);
+    return got;
+}
+
+std::unique_ptr<child_process> start_notifying(const notify_socket& socket,
+                                               const std::string& program,
+                                               std::vector<std::string> args,
+                                               const char* watchdog_usec) {
+    notify_environment env(socket, watchdog_usec);
+    return std::make_unique<child_process>(program, std::move(args));
 }
 
 }  // namespace skynet::testing

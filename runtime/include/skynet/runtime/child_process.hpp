@@ -53,6 +53,9 @@ struct spawn_options {
     // or over nothing with clear_env.
     std::vector<std::string> env;
     bool clear_env = false;
+    // Names of ours it does not get (before `env` is applied): a service
+    // manager's NOTIFY_SOCKET, say, is for it alone.
+    std::vector<std::string> unset_env;
     std::filesystem::path working_dir;  // empty: ours
     child_stream in;
     child_stream out;
