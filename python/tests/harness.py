@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
@@ -377,3 +378,33 @@ class SilentWorker:
     def close(self):
         self._stop.set()
         self._thread.join()
+
+
+class ServedTestCase(unittest.TestCase):
+    """A broker for the whole test class (started with BROKER_ARGS), the C++
+    services SERVICES behind it, each served before the first test, and a
+    silent worker for the service "blackhole" when BLACKHOLE: everything
+    stopped after the class."""
+
+    BROKER_ARGS = ()
+    SERVICES = ("fibonacci-service",)
+    BLACKHOLE = False
+
+    @classmethod
+    def setUpClass(cls):
+        cls.h = Harness()
+        try:
+            cls.broker = cls.h.broker(*cls.BROKER_ARGS)
+            for program in cls.SERVICES:
+                process = cls.h.service(program, broker=cls.broker.endpoint)
+                cls.h.wait_service(cls.broker.endpoint, program.removesuffix("-service"),
+                                   process)
+            if cls.BLACKHOLE:
+                cls.blackhole = cls.h.silent_worker(cls.broker.endpoint, "blackhole")
+        except BaseException:
+            cls.h.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.h.close()

@@ -9,24 +9,10 @@ import skynet
 from skynet import ErrorCode
 
 
-class AsyncClientTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.h = harness.Harness()
-        try:
-            cls.broker = cls.h.broker("--unknown-service-ms", "200")
-            fib = cls.h.service("fibonacci-service", broker=cls.broker.endpoint)
-            sleeper = cls.h.service("sleeper-service", broker=cls.broker.endpoint)
-            cls.h.wait_service(cls.broker.endpoint, "fibonacci", fib)
-            cls.h.wait_service(cls.broker.endpoint, "sleeper", sleeper)
-            cls.blackhole = cls.h.silent_worker(cls.broker.endpoint, "blackhole")
-        except BaseException:
-            cls.h.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h.close()
+class AsyncClientTest(harness.ServedTestCase):
+    BROKER_ARGS = ("--unknown-service-ms", "200")
+    SERVICES = ("fibonacci-service", "sleeper-service")
+    BLACKHOLE = True
 
     def run_with_client(self, body, **options):
         async def main():

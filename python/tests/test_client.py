@@ -10,24 +10,10 @@ import skynet
 from skynet import ErrorCode
 
 
-class ClientTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.h = harness.Harness()
-        try:
-            cls.broker = cls.h.broker("--unknown-service-ms", "200")
-            fib = cls.h.service("fibonacci-service", broker=cls.broker.endpoint)
-            sleeper = cls.h.service("sleeper-service", broker=cls.broker.endpoint)
-            cls.h.wait_service(cls.broker.endpoint, "fibonacci", fib)
-            cls.h.wait_service(cls.broker.endpoint, "sleeper", sleeper)
-            cls.blackhole = cls.h.silent_worker(cls.broker.endpoint, "blackhole")
-        except BaseException:
-            cls.h.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h.close()
+class ClientTest(harness.ServedTestCase):
+    BROKER_ARGS = ("--unknown-service-ms", "200")
+    SERVICES = ("fibonacci-service", "sleeper-service")
+    BLACKHOLE = True
 
     def setUp(self):
         self.client = skynet.Client(brokers=[self.broker.endpoint], timeout=10)

@@ -14,22 +14,7 @@ def run_example(*args):
     return harness.run([sys.executable, "-B", EXAMPLE, *args], timeout=60, env=ENV)
 
 
-class ExampleTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.h = harness.Harness()
-        try:
-            cls.broker = cls.h.broker()
-            fib = cls.h.service("fibonacci-service", broker=cls.broker.endpoint)
-            cls.h.wait_service(cls.broker.endpoint, "fibonacci", fib)
-        except BaseException:
-            cls.h.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h.close()
-
+class ExampleTest(harness.ServedTestCase):
     def test_prints_the_answer(self):
         status, out, err = run_example("--broker", self.broker.endpoint, "--n", "20")
         self.assertEqual((status, out, err), (0, "fibonacci(20) = 6765\n", ""))

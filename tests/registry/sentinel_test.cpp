@@ -31,8 +31,40 @@ std::optional<registry::instance> record_at(const registry::options& opts, const
     return got.ok() ? *got : std::nullopt;
 }
 
+// A registrar's instance "w1" and a listener, both through the sentinels,
+// once the listener has seen it.
+struct followed {
+    followed(const registry::options& opts, std::chrono::milliseconds lease)
+        : registrar(opts, make_record("w1"), fast_registrar(lease)),
+          listener(opts, {}, log.callbacks(), fast_listener()) {
+        EXPECT_TRUE(eventually([&] { return log.saw("added w1"); }, 20s));
+    }
+    registry::registrar registrar;
+    event_log log;
+    registry::instance_listener listener;
+};
+
 class SentinelTest : public ::testing::Test {
 protected:
+    // True once the sentinels name a master other than `old_master`.
+    bool failed_over_from(int old_master) {
+        return eventually(
+            [&] {
+                const int now = sentinels_.master_port();
+                return now != 0 && now != old_master;
+            },
+            60s);
+    }
+    // True once the new master holds w1 with the figures set after the failover.
+    static bool stats_reached(const registry::options& opts) {
+        return eventually(
+            [&] {
+                auto got = record_at(opts, "w1");
+                return got && got->stats.requests == 7;
+            },
+            30s);
+    }
+
     scratch_dir dir_{"sentinel"};
     sentinel_set sentinels_{dir_.path()};
 };
@@ -50,29 +82,14 @@ TEST_F(SentinelTest, WritesGoToTheMasterTheSentinelsName) {
 // removal for an instance that stayed alive.
 TEST_F(SentinelTest, RegistrarsAndListenersFollowAFailover) {
     const auto opts = sentinel_options(sentinels_.url());
-    registry::registrar r(opts, make_record("w1"), fast_registrar(3000ms));
-    event_log log;
-    registry::instance_listener listener(opts, {}, log.callbacks(), fast_listener());
-    ASSERT_TRUE(eventually([&] { return log.saw("added w1"); }, 20s));
+    followed w1(opts, 3000ms);
+    ASSERT_TRUE(w1.log.saw("added w1"));
 
-    const int old_master = sentinels_.stop_master();
-    ASSERT_TRUE(eventually(
-        [&] {
-            const int now = sentinels_.master_port();
-            return now != 0 && now != old_master;
-        },
-        60s))
-        << "no failover";
-    r.set_stats({.requests = 7});
-    ASSERT_TRUE(eventually(
-        [&] {
-            auto got = record_at(opts, "w1");
-            return got && got->stats.requests == 7;
-        },
-        30s))
-        << "the registrar did not write to the new master";
-    EXPECT_TRUE(eventually([&] { return r.online(); }, 10s));
-    EXPECT_FALSE(log.saw("removed w1"));
+    ASSERT_TRUE(failed_over_from(sentinels_.stop_master())) << "no failover";
+    w1.registrar.set_stats({.requests = 7});
+    ASSERT_TRUE(stats_reached(opts)) << "the registrar did not write to the new master";
+    EXPECT_TRUE(eventually([&] { return w1.registrar.online(); }, 10s));
+    EXPECT_FALSE(w1.log.saw("removed w1"));
 }
 
 // The old master stays up, taking writes, until Sentinel makes it a replica
@@ -81,33 +98,18 @@ TEST_F(SentinelTest, RegistrarsAndListenersFollowAFailover) {
 // while refreshes go to the old one (seen as a spurious removal without it).
 TEST_F(SentinelTest, AFailoverWithTheOldMasterStillUpIsFollowed) {
     const auto opts = sentinel_options(sentinels_.url());
-    registry::registrar r(opts, make_record("w1"), fast_registrar(6000ms));
-    event_log log;
-    registry::instance_listener listener(opts, {}, log.callbacks(), fast_listener());
-    ASSERT_TRUE(eventually([&] { return log.saw("added w1"); }, 20s));
+    followed w1(opts, 6000ms);
+    ASSERT_TRUE(w1.log.saw("added w1"));
 
     const int old_master = sentinels_.master_port();
     ASSERT_TRUE(sentinels_.force_failover());
-    ASSERT_TRUE(eventually(
-        [&] {
-            const int now = sentinels_.master_port();
-            return now != 0 && now != old_master;
-        },
-        60s))
-        << "no failover";
-    r.set_stats({.requests = 7});
-    registry::instance second = make_record("w2");
-    registry::registrar r2(opts, second, fast_registrar(6000ms));
-    EXPECT_TRUE(eventually(
-        [&] {
-            auto got = record_at(opts, "w1");
-            return got && got->stats.requests == 7;
-        },
-        30s))
-        << "the registrar did not write to the new master";
-    EXPECT_TRUE(eventually([&] { return log.saw("added w2"); }, 30s))
+    ASSERT_TRUE(failed_over_from(old_master)) << "no failover";
+    w1.registrar.set_stats({.requests = 7});
+    registry::registrar w2(opts, make_record("w2"), fast_registrar(6000ms));
+    EXPECT_TRUE(stats_reached(opts)) << "the registrar did not write to the new master";
+    EXPECT_TRUE(eventually([&] { return w1.log.saw("added w2"); }, 30s))
         << "the listener did not follow the new master";
-    EXPECT_FALSE(log.saw("removed w1")) << ::testing::PrintToString(log.events());
+    EXPECT_FALSE(w1.log.saw("removed w1")) << ::testing::PrintToString(w1.log.events());
 }
 
 TEST_F(SentinelTest, AMasterNameNoSentinelKnowsIsAClearError) {
