@@ -9,6 +9,7 @@
 #include "retry_backoff.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
+#include "switch_watch.hpp"
 
 namespace skynet::registry {
 
@@ -27,6 +28,9 @@ struct channel_subscriber::impl {
     std::shared_ptr<spdlog::logger> log = runtime::logger_for("registry");
     detail::stop_signal stopping{"channel_subscriber"};
     std::atomic<bool> online{false};
+    // The thread's own: after a failover that leaves the old master up,
+    // messages are published on the new one.
+    detail::switch_watch master_moves{opts};
     std::thread thread;  // last: starts once everything above exists
 
     impl(options o, std::string c, on_message cb)
@@ -59,8 +63,12 @@ struct channel_subscriber::impl {
             for (const auto& reply : *replies) {
                 deliver(reply);
             }
+            if (master_moves.master_switched()) {
+                online = false;
+                return bus::error{bus::errc::unavailable, "the sentinels named a new master"};
+            }
             replies =
-                stopping.wait(link.fd(), milliseconds(1000))
+                stopping.wait(link.fd(), milliseconds(1000), master_moves.fd())
                     ? link.read_available()
                     : bus::result<std::vector<detail::reply_ptr>>{std::vector<detail::reply_ptr>{}};
         }
@@ -69,6 +77,7 @@ struct channel_subscriber::impl {
     }
 
     bus::result<detail::redis_link> subscribe() {
+        (void)master_moves.master_switched();  // subscribes before the master is looked up
         auto link = detail::redis_link::open(opts);
         if (!link) {
             return std::move(link).err();

@@ -11,6 +11,7 @@
 #include "redis_link.hpp"
 #include "skynet/runtime/logging.hpp"
 #include "stop_signal.hpp"
+#include "switch_watch.hpp"
 
 namespace skynet::registry::detail {
 
@@ -40,6 +41,10 @@ struct command_listener::impl {
     detail::stop_signal stopping{"command_listener"};
     std::atomic<bool> online{false};
 
+    // The thread's own: a failover that leaves the old master up would keep
+    // us subscribed there, deaf to commands published on the new one.
+    detail::switch_watch master_moves{opts};
+
     mutable std::mutex handlers_mutex;  // guards handlers: set_handlers() from any thread
     command_handlers handlers;
 
@@ -56,6 +61,7 @@ struct command_listener::impl {
     }
 
     result<session> open_session() {
+        (void)master_moves.master_switched();  // subscribes before the master is looked up
         auto commands = redis_link::open(opts);
         if (!commands) {
             return std::move(commands).err();
@@ -172,7 +178,10 @@ struct command_listener::impl {
         online = true;
         auto buffered = handle_all(s, false);
         while (buffered && !stopping.raised()) {
-            if (stopping.wait(s.commands.fd(), std::nullopt)) {
+            if (master_moves.master_switched()) {
+                buffered = bus::error{bus::errc::unavailable, "the sentinels named a new master"};
+            } else if (stopping.wait(s.commands.fd(), master_moves.look_again_in(),
+                                     master_moves.fd())) {
                 buffered = handle_all(s, true);
             }
         }

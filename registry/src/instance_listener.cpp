@@ -183,8 +183,10 @@ struct instance_listener::impl {
                     return flushed;
                 }
             }
-            auto until = std::min(prune_at, flush_at) - clock::now();
-            if (stopping.wait(s.events.fd(), std::chrono::ceil<milliseconds>(until))) {
+            auto until = std::min(
+                std::chrono::ceil<milliseconds>(std::min(prune_at, flush_at) - clock::now()),
+                master_moves.look_again_in().value_or(milliseconds::max()));
+            if (stopping.wait(s.events.fd(), until, master_moves.fd())) {
                 auto ids = s.events.take_ids(true);
                 if (!ids) {
                     return std::move(ids).err();

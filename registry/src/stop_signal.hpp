@@ -23,8 +23,10 @@ public:
 
     // Waits until the socket `fd` is readable (true), the signal is raised,
     // or `limit` passes (none: no limit; negative: do not wait). fd < 0 waits
-    // on the signal and the limit only.
-    bool wait(int fd, std::optional<std::chrono::milliseconds> limit) const;
+    // on the signal and the limit only. `also` (if >= 0) ends the wait too
+    // when readable, without making it return true: a second socket whose
+    // news the caller looks for itself (a sentinel's +switch-master).
+    bool wait(int fd, std::optional<std::chrono::milliseconds> limit, int also = -1) const;
 
 private:
     runtime::event_fd wake_;

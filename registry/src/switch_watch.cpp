@@ -40,6 +40,19 @@ void switch_watch::subscribe() {
     }
 }
 
+int switch_watch::fd() const noexcept {
+    return link_ && !link_->broken() ? link_->fd() : -1;
+}
+
+std::optional<std::chrono::milliseconds> switch_watch::look_again_in() const {
+    if (!opts_.redis.via_sentinel() || fd() >= 0) {
+        return std::nullopt;
+    }
+    const auto left = next_try_ - std::chrono::steady_clock::now();
+    return std::max(std::chrono::ceil<std::chrono::milliseconds>(left),
+                    std::chrono::milliseconds(0));
+}
+
 bool switch_watch::master_switched() {
     if (!opts_.redis.via_sentinel()) {
         return false;

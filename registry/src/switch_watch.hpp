@@ -26,6 +26,13 @@ public:
     // connecting to the master, so that no switch in between is missed.
     bool master_switched();
 
+    // What a thread waiting on its own socket should also wake for: the
+    // subscription's socket (-1 while there is none), and, while there is
+    // none, how long until master_switched() looks for a sentinel again
+    // (nothing: no need to wake for it).
+    int fd() const noexcept;
+    std::optional<std::chrono::milliseconds> look_again_in() const;
+
 private:
     void subscribe();
 

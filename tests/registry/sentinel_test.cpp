@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "registry_fixture.hpp"
+#include "skynet/registry/commands.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/sentinel_set.hpp"
 
@@ -110,6 +113,29 @@ TEST_F(SentinelTest, AFailoverWithTheOldMasterStillUpIsFollowed) {
     EXPECT_TRUE(eventually([&] { return w1.log.saw("added w2"); }, 30s))
         << "the listener did not follow the new master";
     EXPECT_FALSE(w1.log.saw("removed w1")) << ::testing::PrintToString(w1.log.events());
+}
+
+// Commands are published on the new master at once; an instance still
+// subscribed on the old one (up until Sentinel makes it a replica, about
+// 10 s) would hear none of them meanwhile and `sky` would say it is not
+// listening. It moves on +switch-master, within the command's timeout.
+TEST_F(SentinelTest, CommandsReachAnInstanceRightAfterAFailover) {
+    const auto opts = sentinel_options(sentinels_.url());
+    registry::registrar w1(opts, make_record("w1"), fast_registrar(6000ms));
+    std::atomic<int> unregistered{0};
+    w1.handle_commands({.unregister = [&] { ++unregistered; }});
+    ASSERT_TRUE(eventually([&] { return w1.commands_subscribed(); }, 20s));
+
+    const int old_master = sentinels_.master_port();
+    ASSERT_TRUE(sentinels_.force_failover());
+    ASSERT_TRUE(failed_over_from(old_master)) << "no failover";
+    const std::vector<std::string> ids{"w1"};
+    auto sent = registry::send_command(opts, ids, registry::command::unregister, {}, 5000ms);
+    ASSERT_TRUE(sent.ok()) << sent.err().detail;
+    ASSERT_EQ(sent->size(), 1u);
+    EXPECT_EQ(sent->front().status, registry::command_status::acted)
+        << registry::to_string(sent->front().status) << " " << sent->front().detail;
+    EXPECT_EQ(unregistered.load(), 1);
 }
 
 TEST_F(SentinelTest, AMasterNameNoSentinelKnowsIsAClearError) {
