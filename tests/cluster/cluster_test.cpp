@@ -9,14 +9,22 @@
 //      instances leave the registry within their lease, east's calls move
 //      to b;
 //   3. partitions west (c) from east (blackhole routes inside the
-//      namespaces) for longer than a lease: each region keeps serving its
-//      own calls (c's records expire meanwhile: the master is in the east);
+//      namespaces) for longer than a lease: each region's workers keep
+//      serving (c's records expire meanwhile, the master being in the east;
+//      from then on west's clients, which reach east too, may send west's
+//      calls east as well: c's broker is a last resort once unlisted);
 //   4. heals everything: the partition, host a and its Redis, which the
 //      sentinels make a replica; west registers again.
 // After each step: the outcome contract (every call exactly one outcome,
 // every idempotent call OK, no non-idempotent call run twice, judged by the
 // chaos verdict against the workers' execution logs) and the registry lists
-// exactly the live processes.
+// exactly the live processes. Each step's callers are fresh clients: step 3
+// starts its own while host a's sentinel, first in the URL, is silent
+// (which once failed every fresh client's calls of its first second: the
+// registry now asks first the sentinel that last answered, sentinel.cpp).
+// Figures printed as it goes: the time from the master's kill until every
+// process is registered on the new master, the calls that failed meanwhile,
+// the time for the dead host's instances to leave the registry.
 //
 // What the load models, and what not: the callers are this test process, in
 // our own namespace, which reaches every host over the bridge and is never
@@ -287,6 +295,8 @@ protected:
         note("step 4: " + std::to_string(since(healed).count()) + " ms from the heal");
         EXPECT_TRUE(eventually([&] { return redis_->role(host_a) == "slave"; }, convergence))
             << "the old master did not become a replica: " << redis_->role(host_a);
+        note("step 4: the old master on a is a replica " + std::to_string(since(healed).count()) +
+             " ms from the heal");
         EXPECT_EQ(redis_->master_host(), host_b);
         const auto back_ms = now_ms();
         EXPECT_TRUE(

@@ -1,5 +1,6 @@
 #include "host_fabric.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,8 +29,21 @@ int owner_of(const std::string& name, std::string_view prefix) {
     }
 }
 
-// A test killed by its timeout (SIGKILL) runs no destructor: its namespaces
-// and bridge stay behind. The next test deletes those whose owner is gone.
+// SIGKILL to whatever still runs in the namespace: a namespace whose name is
+// deleted lives on as long as its processes do.
+void kill_inside(const std::string& netns) {
+    auto pids = run_program(ip_path(), {"netns", "pids", netns}, std::chrono::seconds(10));
+    std::istringstream lines(pids.out);
+    for (int pid = 0; lines >> pid;) {
+        if (pid > 1) {
+            ::kill(pid, SIGKILL);
+        }
+    }
+}
+
+// A test killed by its timeout (SIGKILL) runs no destructor: its namespaces,
+// their processes and its bridge stay behind. The next test deletes those
+// whose owner is gone.
 void delete_orphans() {
     auto netns = run_program(ip_path(), {"netns", "list"}, std::chrono::seconds(10));
     std::istringstream lines(netns.out);
@@ -38,6 +52,7 @@ void delete_orphans() {
         auto owner = owner_of(name, netns_prefix);
         if (owner > 0 && !process_alive(owner)) {
             std::cerr << "cluster: deleting " << name << ", left by a dead test\n";
+            kill_inside(name);
             (void)run_ip({"netns", "del", name});
         }
     }
@@ -126,6 +141,7 @@ host_fabric::~host_fabric() {
     // A namespace's veth end goes with it, and takes its peer (ours) along.
     for (const auto& h : hosts_) {
         if (h.made) {
+            kill_inside(h.netns);  // nothing, unless the test forgot one
             if (auto failed = run_ip({"netns", "del", h.netns})) {
                 std::cerr << "cluster: " << *failed << "\n";
             }

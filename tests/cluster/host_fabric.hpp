@@ -30,7 +30,9 @@ public:
     static bus::result<std::unique_ptr<host_fabric>> create(std::vector<std::string> names);
 
     // Deletes the namespaces (their veth pairs go with them) and the bridge,
-    // also when the test failed. Kill the processes inside first.
+    // also when the test failed. Kill the processes inside first: what is
+    // left is SIGKILLed here (and, after a test killed by its timeout, by the
+    // next test's create()).
     ~host_fabric();
     host_fabric(const host_fabric&) = delete;
     host_fabric& operator=(const host_fabric&) = delete;
