@@ -6,6 +6,8 @@
 #include "sentinel.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "redis_link.hpp"
 
@@ -68,13 +70,56 @@ result<redis_address> ask(const redis_address& sentinel, const options& opts) {
     return master;
 }
 
+// The sentinel that last answered, by deployment ("name@h:p,h:p"), for
+// every registry object of the process. A few deployments at most.
+struct answered_sentinels {
+    std::mutex mutex;
+    std::map<std::string, std::string> last;  // deployment -> "host:port"
+};
+
+answered_sentinels& answered() {
+    static answered_sentinels table;
+    return table;
+}
+
+std::string deployment_key(const redis_url& deployment) {
+    std::string key = deployment.master_name + "@";
+    for (const auto& sentinel : deployment.sentinels) {
+        key.append(sentinel.to_string()).append(",");
+    }
+    return key;
+}
+
 }  // namespace
+
+std::vector<redis_address> sentinels_in_order(const redis_url& deployment) {
+    std::string first;
+    {
+        auto& table = answered();
+        std::lock_guard lock(table.mutex);
+        auto found = table.last.find(deployment_key(deployment));
+        if (found != table.last.end()) {
+            first = found->second;
+        }
+    }
+    auto order = deployment.sentinels;
+    std::stable_partition(order.begin(), order.end(),
+                          [&](const redis_address& s) { return s.to_string() == first; });
+    return order;
+}
+
+void sentinel_answered(const redis_url& deployment, const redis_address& sentinel) {
+    auto& table = answered();
+    std::lock_guard lock(table.mutex);
+    table.last[deployment_key(deployment)] = sentinel.to_string();
+}
 
 result<redis_address> find_master(const options& opts) {
     std::string said;
-    for (const auto& sentinel : opts.redis.sentinels) {
+    for (const auto& sentinel : sentinels_in_order(opts.redis)) {
         auto master = ask(sentinel, opts);
         if (master) {
+            sentinel_answered(opts.redis, sentinel);
             return master;
         }
         said.append(said.empty() ? "" : "; ")

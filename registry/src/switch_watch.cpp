@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "sentinel.hpp"
+
 namespace skynet::registry::detail {
 
 namespace {
@@ -26,7 +28,7 @@ bool readable(int fd) {
 }  // namespace
 
 void switch_watch::subscribe() {
-    for (const auto& sentinel : opts_.redis.sentinels) {
+    for (const auto& sentinel : sentinels_in_order(opts_.redis)) {
         options direct;
         direct.redis.host = sentinel.host;
         direct.redis.port = sentinel.port;
@@ -35,6 +37,7 @@ void switch_watch::subscribe() {
         auto link = redis_link::open(direct);
         if (link && link->command({"SUBSCRIBE", std::string(switch_channel)})) {
             link_.emplace(std::move(link).value());
+            sentinel_answered(opts_.redis, sentinel);
             return;
         }
     }

@@ -1,14 +1,13 @@
 #include "network_namespace.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include "support/ip_command.hpp"
 #include "support/process.hpp"
 
 namespace skynet::testing {
@@ -17,32 +16,10 @@ namespace {
 
 constexpr std::string_view name_prefix = "skynet-netsplit-";
 
-// Runs `ip args...`; nothing on success, else what it said.
-std::optional<std::string> run_ip(std::vector<std::string> args) {
-    std::string command = "ip";
-    for (const auto& a : args) {
-        command += " " + a;
-    }
-    auto run = run_program(network_namespace::ip_path(), std::move(args), std::chrono::seconds(10));
-    if (run.status == 0) {
-        return std::nullopt;
-    }
-    auto said = run.err.empty() ? run.out : run.err;
-    while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) {
-        said.pop_back();
-    }
-    return "`" + command + "` exited " + std::to_string(run.status) + ": " + said;
-}
-
-bool alive(pid_t pid) {
-    return ::kill(pid, 0) == 0 || errno != ESRCH;
-}
-
 // A test killed by its timeout (SIGKILL) runs no destructor: its namespace
 // and pair stay behind. The next test deletes those whose owner is gone.
 void delete_orphans() {
-    auto list =
-        run_program(network_namespace::ip_path(), {"netns", "list"}, std::chrono::seconds(10));
+    auto list = run_program(testing::ip_path(), {"netns", "list"}, std::chrono::seconds(10));
     std::istringstream lines(list.out);
     std::string name;
     for (std::string line; std::getline(lines, line);) {
@@ -56,7 +33,7 @@ void delete_orphans() {
         } catch (const std::exception&) {
             continue;
         }
-        if (owner > 0 && !alive(owner)) {
+        if (owner > 0 && !process_alive(owner)) {
             std::cerr << "netsplit: deleting " << name << ", left by a dead test\n";
             (void)run_ip({"link", "del", "skh" + std::to_string(owner)});
             (void)run_ip({"netns", "del", name});
@@ -67,12 +44,7 @@ void delete_orphans() {
 }  // namespace
 
 std::string network_namespace::ip_path() {
-    for (const char* path : {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"}) {
-        if (::access(path, X_OK) == 0) {
-            return path;
-        }
-    }
-    return {};
+    return testing::ip_path();
 }
 
 bus::result<std::unique_ptr<network_namespace>> network_namespace::create() {

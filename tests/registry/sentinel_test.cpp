@@ -3,7 +3,11 @@
 // sentinels name, follow a failover, and say clearly when no sentinel can
 // tell where the master is.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -45,6 +49,41 @@ struct followed {
     registry::registrar registrar;
     event_log log;
     registry::instance_listener listener;
+};
+
+// A sentinel on a host gone silent: connections are taken (by the kernel)
+// and never answered. It counts the connections made to it.
+class silent_sentinel {
+public:
+    silent_sentinel() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), length), 0);
+        EXPECT_EQ(::listen(fd_, 64), 0);
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+        port_ = ntohs(address.sin_port);
+    }
+    ~silent_sentinel() { ::close(fd_); }
+    silent_sentinel(const silent_sentinel&) = delete;
+    silent_sentinel& operator=(const silent_sentinel&) = delete;
+
+    int port() const noexcept { return port_; }
+    // Connections made since the last call.
+    int connections() {
+        int n = 0;
+        for (int client = ::accept(fd_, nullptr, nullptr); client >= 0;
+             client = ::accept(fd_, nullptr, nullptr)) {
+            ::close(client);
+            ++n;
+        }
+        return n;
+    }
+
+private:
+    int fd_;
+    int port_ = 0;
 };
 
 class SentinelTest : public ::testing::Test {
@@ -159,6 +198,25 @@ TEST(Sentinel, UnreachableSentinelsAreOneClearError) {
     EXPECT_NE(c.err().detail.find("no sentinel of"), std::string::npos) << c.err().detail;
     EXPECT_NE(c.err().detail.find("127.0.0.1:" + std::to_string(a)), std::string::npos);
     EXPECT_NE(c.err().detail.find("127.0.0.1:" + std::to_string(b)), std::string::npos);
+}
+
+// Redis's guidelines for Sentinel clients: the sentinel that answered is
+// asked first next time. A silent first sentinel otherwise costs its timeout
+// to every connection, every reconnect, every fresh client's first look.
+TEST_F(SentinelTest, TheSentinelThatAnsweredIsAskedFirst) {
+    silent_sentinel silent;
+    auto url = sentinels_.url();
+    url.insert(std::string("redis-sentinel://").size(),
+               "127.0.0.1:" + std::to_string(silent.port()) + ",");
+    const auto opts = sentinel_options(url);
+    ASSERT_TRUE(registry::connection::open(opts).ok());
+    EXPECT_EQ(silent.connections(), 1) << "the silent sentinel, first in the URL, was not asked";
+    for (int i = 0; i < 3; ++i) {
+        auto c = registry::connection::open(opts);
+        ASSERT_TRUE(c.ok()) << c.err().detail;
+        ASSERT_TRUE(c->put(make_record("w1"), 10s).ok());
+    }
+    EXPECT_EQ(silent.connections(), 0) << "the silent sentinel was asked again, first";
 }
 
 }  // namespace

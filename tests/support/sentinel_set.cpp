@@ -27,8 +27,27 @@ int count_lines(const std::string& text) {
 
 }  // namespace
 
+void write_sentinel_config(const std::filesystem::path& file, const std::string& address, int port,
+                           const std::string& name, const std::string& master_address,
+                           int master_port) {
+    std::ofstream(file) << "port " << port << "\n"
+                        << "bind " << address << "\n"
+                        << "daemonize no\n"
+                        << "dir " << file.parent_path().string() << "\n"
+                        << "sentinel monitor " << name << " " << master_address << " "
+                        << master_port << " 2\n"
+                        << "sentinel down-after-milliseconds " << name << " " << down_after_ms
+                        << "\n"
+                        << "sentinel failover-timeout " << name << " " << failover_timeout_ms
+                        << "\n";
+}
+
 std::string redis_cli(int port, std::vector<std::string> args) {
-    args.insert(args.begin(), {"-p", std::to_string(port)});
+    return redis_cli("127.0.0.1", port, std::move(args));
+}
+
+std::string redis_cli(const std::string& host, int port, std::vector<std::string> args) {
+    args.insert(args.begin(), {"-h", host, "-p", std::to_string(port)});
     auto ran = run_program("/usr/bin/redis-cli", std::move(args), 10s);
     if (ran.status != 0) {
         return {};
@@ -80,16 +99,7 @@ sentinel_set::~sentinel_set() = default;
 void sentinel_set::start_sentinel(int index) {
     const int port = free_port();
     const auto conf = dir_ / ("sentinel-" + std::to_string(index) + ".conf");
-    std::ofstream(conf) << "port " << port << "\n"
-                        << "bind 127.0.0.1\n"
-                        << "daemonize no\n"
-                        << "dir " << dir_.string() << "\n"
-                        << "sentinel monitor " << name_ << " 127.0.0.1 " << servers_[0]->port()
-                        << " 2\n"
-                        << "sentinel down-after-milliseconds " << name_ << " " << down_after_ms
-                        << "\n"
-                        << "sentinel failover-timeout " << name_ << " " << failover_timeout_ms
-                        << "\n";
+    write_sentinel_config(conf, "127.0.0.1", port, name_, "127.0.0.1", servers_[0]->port());
     sentinels_.push_back(std::make_unique<child_process>("/usr/bin/redis-sentinel",
                                                          std::vector<std::string>{conf.string()}));
     sentinel_ports_.push_back(port);

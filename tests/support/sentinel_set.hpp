@@ -50,7 +50,16 @@ private:
     std::vector<std::unique_ptr<child_process>> sentinels_;
 };
 
+// Writes a sentinel's config file: it listens on address:port and watches
+// the master `name` at master_address:master_port (quorum 2) with the short
+// timeouts tests want; it rewrites the file, in its own directory.
+void write_sentinel_config(const std::filesystem::path& file, const std::string& address, int port,
+                           const std::string& name, const std::string& master_address,
+                           int master_port);
+
 // What `redis-cli -p port args...` prints (trimmed), or "" if it failed.
 std::string redis_cli(int port, std::vector<std::string> args);
+// The same against `host` (an address).
+std::string redis_cli(const std::string& host, int port, std::vector<std::string> args);
 
 }  // namespace skynet::testing
