@@ -178,6 +178,8 @@ TEST(BrokerSpread, EveryBrokerOfTheRegionTakesAShare) {
     }
     const auto took_a = at_a.replies() - a0;
     const auto took_b = at_b.replies() - b0;
+    RecordProperty("took_a", std::to_string(took_a));
+    RecordProperty("took_b", std::to_string(took_b));
     EXPECT_EQ(took_a + took_b, static_cast<std::uint64_t>(calls));
     EXPECT_GE(took_a, calls / 5u) << "b took " << took_b;
     EXPECT_GE(took_b, calls / 5u) << "a took " << took_a;
@@ -199,6 +201,8 @@ TEST(BrokerSpread, ABrokerAddedUnderLoadTakesItsShare) {
     EXPECT_TRUE(eventually([&] { return at_b.replies() >= 100; }, 30s))
         << "b took " << at_b.replies();
     load.stop();
+    RecordProperty("calls", load.issued());
+    RecordProperty("took_b", std::to_string(at_b.replies()));
     expect_clean(load);
 }
 
@@ -227,6 +231,8 @@ TEST(BrokerSpread, ABrokerStoppedUnderLoadLosesNoCall) {
     EXPECT_TRUE(eventually([&] { return at_staying.replies() >= after + 200; }));
     once.stop();
     twice_safe.stop();
+    RecordProperty("not_idempotent", once.issued());
+    RecordProperty("idempotent", twice_safe.issued());
     expect_clean(once);
     expect_clean(twice_safe);
 }
@@ -272,6 +278,8 @@ TEST(BrokerSpread, ABrokerWithADeepQueueGetsFewerCalls) {
     }
     const auto took_busy = at_busy.replies() - busy0;
     const auto took_idle = at_idle.replies() - idle0;
+    RecordProperty("took_busy", std::to_string(took_busy));
+    RecordProperty("took_idle", std::to_string(took_idle));
     EXPECT_EQ(took_busy + took_idle, static_cast<std::uint64_t>(calls));
     EXPECT_LT(took_busy, calls / 4u) << "idle took " << took_idle;
     EXPECT_GT(took_idle, calls / 2u) << "busy took " << took_busy;
