@@ -207,7 +207,10 @@ void pace_systemd(broker_options& options) {
         bool ready = false;
         std::chrono::steady_clock::time_point next_ping;
     };
-    options.on_tick = [state = std::make_shared<pacing>()] {
+    options.on_tick = [state = std::make_shared<pacing>(), next = std::move(options.on_tick)] {
+        if (next) {
+            next();  // the registration's, say
+        }
         const auto now = std::chrono::steady_clock::now();
         if (!state->ready) {
             state->ready = true;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "load_sampler.hpp"
 #include "registration.hpp"
 #include "skynet/bus/origin.hpp"
 #include "skynet/bus/worker_routing_id.hpp"
@@ -25,12 +26,27 @@ struct broker_registration::impl {
     std::unique_ptr<registry::registrar> registrar;  // guarded by mutex
     std::vector<std::string> services;               // guarded: the latest, for start()
     std::string id, endpoint;                        // guarded
+    const broker* subject = nullptr;                 // guarded: set by start()
+    broker_detail::load_sampler load;                // the broker's thread only
 
     void services_changed(const std::vector<std::string>& now_served) {
         std::lock_guard lock(mutex);
         services = now_served;
         if (registrar) {
             registrar->update([&](registry::instance& r) { r.services = now_served; });
+        }
+    }
+
+    // On the broker's thread, every tick: its load, when a second has
+    // passed and it changed. Stats are a few relaxed loads; the record is
+    // copied (registrar::update) only when the figures changed.
+    void tick() {
+        std::lock_guard lock(mutex);
+        if (!registrar || subject == nullptr) {
+            return;
+        }
+        if (auto figures = load.sample(subject->stats(), std::chrono::steady_clock::now())) {
+            registrar->update([&](registry::instance& r) { r.load = *figures; });
         }
     }
 
@@ -66,6 +82,12 @@ broker_registration::broker_registration(broker_registration_options options,
             next(services);
         }
     };
+    hooked.on_tick = [state = impl_, next = std::move(hooked.on_tick)] {
+        state->tick();
+        if (next) {
+            next();
+        }
+    };
     hooked.on_worker_lost = [state = impl_,
                              next = std::move(hooked.on_worker_lost)](std::string_view identity) {
         state->worker_lost(identity);
@@ -80,6 +102,7 @@ broker_registration::~broker_registration() {
     {
         std::lock_guard lock(impl_->mutex);
         leaving = std::move(impl_->registrar);
+        impl_->subject = nullptr;
     }
     leaving.reset();  // outside the lock: a command handler may be waiting for it
 }
@@ -103,6 +126,7 @@ void broker_registration::start(broker& b) {
     record.services = impl_->services;
     impl_->id = record.id;
     impl_->endpoint = record.endpoint;
+    impl_->subject = &b;
     impl_->registrar =
         std::make_unique<registry::registrar>(impl_->settings, std::move(record), lease);
     registry::command_handlers handlers;

@@ -3,7 +3,27 @@
 // brokers found in the registry, one that serves the call's service, in the
 // client's own region first (docs/design.md), by the registry's broker
 // directory's policy (registry/broker_directory.hpp). Among equals, live
-// ones that are not refusing first, round robin.
+// ones that are not refusing first, by weight (below); the others round
+// robin.
+//
+// The weight (docs/design.md "Clients and workers that discover brokers"):
+// each usable broker of the best rank scores
+//     weight / (1 + outstanding)
+// where weight is what the registry's figures make of its load
+// (registry::load_weight: CPU headroom over 1 + requests queued; 1 for fixed
+// brokers and brokers that publish nothing) and outstanding is this
+// client's calls out on it now. The figures are a second old at best; the
+// outstanding count is this client's own, up to date, and moves calls off a
+// broker that answers slowly before its figures say so. Scores are spent by
+// smooth weighted round robin: each choice adds every candidate's score to
+// its credit, takes the candidate with the most credit and takes the
+// candidates' total from it. A client that makes one call at a time (no
+// outstanding) thus spreads its calls in proportion to the weights, rather
+// than sending them all to whichever broker scored a little higher in the
+// last second; equal brokers alternate, ties going to the next in turn
+// (next_link_). Nothing allocates but a credit cell for a new broker.
+
+#include <vector>
 
 #include "link_set.hpp"
 #include "pending_call.hpp"
@@ -57,12 +77,16 @@ public:
     int offer(const pending_call& call, time_point now, int avoid, Send&& send) {
         for (const bool to_avoided : {false, true}) {
             for (int rank = discovering_ ? 3 : 1; rank >= 1; --rank) {
-                for (const bool usable_ones : {true, false}) {
-                    const int sent =
-                        offer_rank(call, now, {rank, usable_ones, avoid, to_avoided}, send);
-                    if (sent >= 0) {
-                        return sent;
-                    }
+                const rank_filter usable{rank, true, avoid, to_avoided};
+                int sent = offer_weighted(call, now, usable, send);
+                if (sent < 0) {
+                    sent = offer_rank(call, now, usable, send);
+                }
+                if (sent < 0) {
+                    sent = offer_rank(call, now, {rank, false, avoid, to_avoided}, send);
+                }
+                if (sent >= 0) {
+                    return sent;
                 }
             }
             if (avoid < 0) {
@@ -80,14 +104,51 @@ private:
         bool to_avoided;
     };
 
+    bool passes(std::size_t i, const pending_call& call, time_point now,
+                rank_filter f) const noexcept {
+        const auto& link = links_[i];
+        return link.usable(now) == f.usable && (static_cast<int>(i) == f.avoid) == f.to_avoided &&
+               suitability(link, call) == f.rank;
+    }
+
+    // The usable brokers of a rank, by smooth weighted round robin over
+    // their scores (above). One offer only: if the chosen one does not take
+    // it (its connection just broke), offer_rank tries them all in turn.
+    template <class Send>
+    int offer_weighted(const pending_call& call, time_point now, rank_filter f, Send& send) {
+        const auto n = links_.size();
+        if (credits_.size() < n) {
+            credits_.resize(n, 0.0);  // a new broker: once, not per call
+        }
+        double total = 0;
+        std::size_t best = n;
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto i = (next_link_ + k) % n;
+            if (!passes(i, call, now, f)) {
+                continue;
+            }
+            const auto& link = links_[i];
+            const double score = link.weight / (1.0 + static_cast<double>(link.outstanding));
+            credits_[i] += score;
+            total += score;
+            if (best == n || credits_[i] > credits_[best]) {
+                best = i;  // strictly more: a tie goes to the next in turn
+            }
+        }
+        if (best == n || !send(best)) {
+            return -1;
+        }
+        credits_[best] -= total;
+        next_link_ = best + 1;
+        return static_cast<int>(best);
+    }
+
     template <class Send>
     int offer_rank(const pending_call& call, time_point now, rank_filter f, Send& send) {
         const auto n = links_.size();
         for (std::size_t k = 0; k < n; ++k) {
             const auto i = (next_link_ + k) % n;
-            const auto& link = links_[i];
-            if (link.usable(now) != f.usable || (static_cast<int>(i) == f.avoid) != f.to_avoided ||
-                suitability(link, call) != f.rank) {
+            if (!passes(i, call, now, f)) {
                 continue;
             }
             if (send(i)) {
@@ -104,6 +165,7 @@ private:
     // gone from the registry is a last resort.
     const registry::directory_policy policy_;
     std::size_t next_link_ = 0;
+    std::vector<double> credits_;  // by link: smooth weighted round robin
 };
 
 }  // namespace skynet::client_detail

@@ -38,6 +38,12 @@ struct broker_link {
     std::string region;
     std::vector<std::string> services;  // sorted
     bool retired = false;
+    // Its share among brokers of the same rank (registry::load_weight of
+    // what it published); 1 for fixed brokers and those that publish nothing.
+    double weight = 1.0;
+    // This client's copies of calls out on it now (call.link, hedge_link):
+    // kept by engine::track_links, where a call goes, moves or ends.
+    int outstanding = 0;
     // What leaves for it: plain frames, or records of this turn's batch.
     outbox out;
 

@@ -249,6 +249,7 @@ void engine::lose_link(std::size_t index, time_point now, const char* why) {
         }
         if (call.copies > 1) {
             hedger::drop_copy(call, lost);  // its other copy, on another broker, goes on
+            track_links(call);
             return;
         }
         if (call.raw_socket >= 0) {
@@ -258,6 +259,7 @@ void engine::lose_link(std::size_t index, time_point now, const char* why) {
         if (call.idempotent) {
             ++call.redispatches;
             calls_.send_again(call, now, now);
+            track_links(call);
         } else {
             finish(call, bus::error{bus::errc::worker_lost, "broker stopped answering"});
         }

@@ -177,6 +177,7 @@ void engine::try_send(pending_call& call, time_point now, int avoid) {
     call.link = sent_to;
     call.hedge_link = -1;
     call.copies = sent_to >= 0 ? 1 : 0;
+    track_links(call);
     if (sent_to >= 0) {
         return;
     }
@@ -293,6 +294,7 @@ void engine::send_hedge(runtime::slot_token token, time_point now) {
     if (link >= 0) {
         call->hedge_link = link;
         call->copies = 2;
+        track_links(*call);
         stats_.hedges.fetch_add(1, std::memory_order_relaxed);
     }
 }
@@ -321,6 +323,7 @@ void engine::unsend(broker_link& link, time_point now) {
         } else if (call->link == index) {
             calls_.send_again(*call, now, now);
         }
+        track_links(*call);
     }
     link.out.drop_staged();
 }
@@ -328,6 +331,7 @@ void engine::unsend(broker_link& link, time_point now) {
 void engine::on_reply(pending_call& call, int from, call_result&& outcome, time_point now) {
     if (call.copies > 1 && !outcome && hedger::ends_only_this_copy(outcome.code())) {
         hedger::drop_copy(call, from);  // the other copy may still be served
+        track_links(call);
         return;
     }
     if (call.raw_socket >= 0) {
@@ -372,6 +376,7 @@ bool engine::retried(pending_call& call, int from, const call_result& outcome, t
     --call.retries_left;
     // Exponential backoff with full jitter, within the deadline.
     calls_.send_again(call, now, now + budget_.backoff(call.attempts));
+    track_links(call);
     return true;
 }
 
@@ -387,6 +392,8 @@ void engine::finish(pending_call& call, call_result&& outcome) {
         stats_.errors.fetch_add(1, std::memory_order_relaxed);
     }
     stats_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    links_.count(call.counted_link, -1);  // out nowhere any more
+    links_.count(call.counted_hedge, -1);
     auto done = std::move(call.done);
     calls_.close(call);
     try {

@@ -107,6 +107,13 @@ private:
     // Retried after UNAVAILABLE or OVERLOADED, if budget and deadline allow.
     bool retried(pending_call& call, int from, const call_result& outcome, time_point now);
     void finish(pending_call& call, call_result&& outcome);
+    // Each link's count of calls out on it (broker_link::outstanding, which
+    // weighs the choice of broker) follows where `call` is now: run after
+    // every change of its link or hedge_link.
+    void track_links(pending_call& call) noexcept {
+        links_.count(call.counted_link, call.link);
+        links_.count(call.counted_hedge, call.hedge_link);
+    }
 
     // Cancellation (call_endings.cpp): a handle's cancel, on the driving thread.
     // The call ends CANCELLED if it has not ended, and the brokers it went

@@ -58,10 +58,24 @@ void link_set::apply_directory(std::vector<registry::broker_entry>& brokers, bus
             it = links_.end() - 1;
         }
         it->retired = entry.vanished;
+        it->weight = registry::load_weight(entry.load);
         it->region = std::move(entry.region);
         it->services = std::move(entry.services);
         std::sort(it->services.begin(), it->services.end());
     }
+}
+
+void link_set::count(int& counted, int now) noexcept {
+    if (counted == now) {
+        return;
+    }
+    if (counted >= 0) {
+        --links_[static_cast<std::size_t>(counted)].outstanding;
+    }
+    if (now >= 0) {
+        ++links_[static_cast<std::size_t>(now)].outstanding;
+    }
+    counted = now;
 }
 
 void link_set::heard(std::size_t index, bus::time_point now) {

@@ -55,6 +55,9 @@ public:
     // The brokers the registry knows now: new ones get a link; links to
     // brokers gone from it are retired (they take no new calls).
     void apply_directory(std::vector<registry::broker_entry>& brokers, bus::time_point now);
+    // A call's copy counted on link `counted` (-1: none) is out on `now`
+    // instead: each link's `outstanding` follows, and `counted` becomes `now`.
+    void count(int& counted, int now) noexcept;
     // Something came from link i: it is alive.
     void heard(std::size_t index, bus::time_point now);
 

@@ -40,6 +40,10 @@ struct pending_call : runtime::slot {
     bool wait_for_ready = false;  // call_options::wait_for_ready
     int hedge_link = -1;
     int copies = 0;
+    // The links this call is counted on (broker_link::outstanding): what
+    // link and hedge_link were when engine::track_links last ran.
+    int counted_link = -1;
+    int counted_hedge = -1;
     int moves = 0;        // times moved off a broker that answered UNAVAILABLE or UNKNOWN_SERVICE
     int raw_socket = -1;  // a raw call's socket
     call_callback done;

@@ -54,6 +54,15 @@ int directory_policy::rank(std::string_view broker_region, std::span<const std::
     return home ? 1 : 0;
 }
 
+double load_weight(const broker_load_record& load) noexcept {
+    // A queue is the sign that matters: requests wait there for a worker,
+    // while CPU only says the loop is busy. Both are capped so that no
+    // broker weighs 0: it would never be tried again until it reported.
+    const double headroom =
+        1.0 - static_cast<double>(std::min<std::uint64_t>(load.cpu_percent, 95)) / 100.0;
+    return headroom / (1.0 + static_cast<double>(load.queued));
+}
+
 broker_directory::broker_directory(directory_policy policy) : policy_(std::move(policy)) {}
 
 bool broker_directory::seen(const instance& broker, bus::time_point now) {
@@ -62,7 +71,8 @@ bool broker_directory::seen(const instance& broker, bus::time_point now) {
         (!policy_.curve_key.empty() && broker.curve_key != policy_.curve_key)) {
         return gone(broker, now);
     }
-    broker_entry entry{broker.id, broker.endpoint, broker.region, broker.services, false};
+    broker_entry entry{broker.id,       broker.endpoint, broker.region,
+                       broker.services, false,           broker.load};
     std::sort(entry.services.begin(), entry.services.end());
     const auto before = brokers();
     known_.insert_or_assign(broker.id, known{std::move(entry), bus::time_point::max()});

@@ -74,6 +74,21 @@ bool decode_figure(host_figures_record& f, std::string_view name, std::string_vi
     return true;
 }
 
+// A broker's load figure; false if `name` is one and its value is bad.
+bool decode_load(broker_load_record& l, std::string_view name, std::string_view value) noexcept {
+    const std::pair<std::string_view, std::uint64_t*> figures[] = {
+        {field::load_queued, &l.queued},
+        {field::load_in_flight, &l.in_flight},
+        {field::load_cpu_percent, &l.cpu_percent},
+    };
+    for (const auto& [figure, target] : figures) {
+        if (name == figure) {
+            return parse_number(value, *target);
+        }
+    }
+    return true;
+}
+
 // A flag: "1" or "true", "0" or "false"; false if it is neither.
 bool parse_flag(std::string_view text, bool& out) noexcept {
     out = text == "1" || text == "true";
@@ -176,7 +191,8 @@ result<instance> decode_fields(std::span<const field_view> fields) {
         } else if (name == field::services) {
             record.services = split_names(value);
         } else if (!decode_field(record, name, value) ||
-                   !decode_figure(record.host_figures, name, value)) {
+                   !decode_figure(record.host_figures, name, value) ||
+                   !decode_load(record.load, name, value)) {
             return bad_field(name, "has a bad value");
         }
         has_kind = has_kind || name == field::kind;
@@ -191,6 +207,9 @@ result<instance> decode_fields(std::span<const field_view> fields) {
     // record carrying some would not read back the same once re-encoded.
     if (record.kind != instance_kind::daemon) {
         record.host_figures = {};
+    }
+    if (record.kind != instance_kind::broker) {
+        record.load = {};  // likewise, a broker's
     }
     return record;
 }
@@ -213,6 +232,12 @@ void encode_figures(const host_figures_record& f, std::vector<field_pair>& out) 
     for (const auto& [name, value] : figures) {
         out.emplace_back(std::string(name), std::to_string(value));
     }
+}
+
+void encode_load(const broker_load_record& l, std::vector<field_pair>& out) {
+    out.emplace_back(std::string(field::load_queued), std::to_string(l.queued));
+    out.emplace_back(std::string(field::load_in_flight), std::to_string(l.in_flight));
+    out.emplace_back(std::string(field::load_cpu_percent), std::to_string(l.cpu_percent));
 }
 
 std::vector<field_pair> encode_common(const instance& record) {
@@ -259,6 +284,9 @@ std::vector<field_pair> encode_instance(const instance& record) {
     }
     if (record.kind == instance_kind::daemon) {
         encode_figures(record.host_figures, out);
+    }
+    if (record.kind == instance_kind::broker) {
+        encode_load(record.load, out);
     }
     return out;
 }

@@ -51,6 +51,11 @@ void print_other(std::ostream& out, const instance& r) {
     if (r.kind == registry::instance_kind::daemon) {
         print_host_figures(out, r.host_figures);
     }
+    if (r.kind == registry::instance_kind::broker && r.load != registry::broker_load_record{}) {
+        // What clients weigh it by (docs/design.md): idle brokers say nothing.
+        out << "  queued " << r.load.queued << "  in flight " << r.load.in_flight << "  cpu "
+            << r.load.cpu_percent << "%";
+    }
     out << '\n';
 }
 

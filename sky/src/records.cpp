@@ -100,6 +100,11 @@ nlohmann::json to_json(const registry::instance& r) {
                              {"load15", f.load15},
                              {"uptime_s", f.uptime_s}};
     }
+    if (r.kind == registry::instance_kind::broker) {
+        j["load"] = {{"queued", r.load.queued},
+                     {"in_flight", r.load.in_flight},
+                     {"cpu_percent", r.load.cpu_percent}};
+    }
     return j;
 }
 

@@ -122,6 +122,30 @@ TEST(BrokerDirectory, RanksPreferOurRegionThenAnotherThenALastResort) {
     EXPECT_EQ(directory_policy{}.rank("us", echo, false, "echo"), 3);
 }
 
+TEST(BrokerDirectory, ABrokersLoadIsPartOfItsEntry) {
+    broker_directory d(client_policy);
+    const auto now = bus::clock::now();
+    auto b1 = broker_record("b1", "tcp://a:1", "eu", {"echo"});
+    ASSERT_TRUE(d.seen(b1, now));
+    EXPECT_EQ(d.brokers().front().load, registry::broker_load_record{});
+    b1.load = {.queued = 7, .in_flight = 3, .cpu_percent = 40};
+    EXPECT_TRUE(d.seen(b1, now));  // a change: followers pass it on
+    EXPECT_EQ(d.brokers().front().load, b1.load);
+    EXPECT_FALSE(d.seen(b1, now));  // the same figures again: no change
+}
+
+TEST(BrokerDirectory, ALoadWeighsByHeadroomOverItsQueue) {
+    using registry::load_weight;
+    EXPECT_DOUBLE_EQ(load_weight({}), 1.0);  // idle, or publishes nothing
+    EXPECT_DOUBLE_EQ(load_weight({.cpu_percent = 50}), 0.5);
+    EXPECT_DOUBLE_EQ(load_weight({.queued = 3}), 0.25);
+    EXPECT_DOUBLE_EQ(load_weight({.in_flight = 1000}), 1.0);  // held by workers: no wait
+    // Saturated, even past one core: a little, never nothing.
+    EXPECT_NEAR(load_weight({.cpu_percent = 180}), 0.05, 1e-12);
+    EXPECT_NEAR(load_weight({.queued = 1, .cpu_percent = 95}), 0.025, 1e-12);
+    EXPECT_GT(load_weight({.queued = 1u << 30, .cpu_percent = 100}), 0.0);
+}
+
 TEST(BrokerDirectory, SkyCallsThroughOurRegionsBrokersElseAnyRegionsThatServe) {
     broker_directory d(sky_policy);
     const auto now = bus::clock::now();

@@ -38,8 +38,10 @@ struct broker_registration_options {
 
 class broker_registration {
 public:
-    // Sets broker_options::on_services_changed and on_worker_lost to keep
-    // the record up to date (chaining to hooks already there). Registers
+    // Sets broker_options::on_services_changed, on_worker_lost and on_tick
+    // to keep the record up to date (chaining to hooks already there): on
+    // tick, about once a second, the broker's load (registry::
+    // broker_load_record) when it changed. Registers
     // nothing yet: the endpoint is known once the broker has bound. Throws
     // std::invalid_argument for an unusable redis URL or a lease under 100 ms.
     broker_registration(broker_registration_options options, broker_options& hooked);

@@ -75,9 +75,20 @@ struct broker_entry {
     std::string region;
     std::vector<std::string> services;  // sorted
     bool vanished = false;              // gone from the registry, kept for the grace period
+    // What it last published about its load (zero: idle, or a broker that
+    // publishes none). A change is a change of brokers(): followers pass it on.
+    broker_load_record load = {};
 
     friend bool operator==(const broker_entry&, const broker_entry&) = default;
 };
+
+// How much of a client's traffic a broker should take, relative to the
+// others of its rank, from what it publishes (docs/design.md "Clients and
+// workers that discover brokers"): its CPU headroom, 1 - min(cpu, 95)/100,
+// so that a saturated broker still gets a trickle and reports again, over
+// 1 + the requests it has waiting for a worker. 1 for an idle broker, and for
+// one that publishes nothing; always in (0, 1].
+double load_weight(const broker_load_record& load) noexcept;
 
 class broker_directory {
 public:

@@ -57,13 +57,16 @@ inline constexpr std::string_view load1 = "load1";
 inline constexpr std::string_view load5 = "load5";
 inline constexpr std::string_view load15 = "load15";
 inline constexpr std::string_view uptime_s = "uptime_s";
+inline constexpr std::string_view load_queued = "load_queued";
+inline constexpr std::string_view load_in_flight = "load_in_flight";
+inline constexpr std::string_view load_cpu_percent = "load_cpu_percent";
 }  // namespace field
 
 // Every field of `record`, in a fixed order. A method name holding ',' is
 // dropped (it could not be told apart from two names). `managed_by` and
-// `curve_key` are written only when set and the host figures only for
-// daemons, so that the records of unmanaged workers and brokers stay as they
-// were; `draining` likewise only when true (a missing one reads as false).
+// `curve_key` are written only when set, the host figures only for
+// daemons and the load figures only for brokers, so that the records of unmanaged workers and
+// brokers stay as they were; `draining` likewise only when true (a missing one reads as false).
 std::vector<field_pair> encode_instance(const instance& record);
 
 // The record these pairs describe. `id` and `kind` are required and must be

@@ -52,6 +52,20 @@ struct host_figures_record {
     friend bool operator==(const host_figures_record&, const host_figures_record&) = default;
 };
 
+// What a broker publishes about its load, about once a second and only when
+// it changed (absent fields read as 0), so that clients that discover their
+// brokers send fewer calls to a busy one (docs/design.md "Clients and
+// workers that discover brokers").
+struct broker_load_record {
+    std::uint64_t queued = 0;     // requests waiting for a worker, every service
+    std::uint64_t in_flight = 0;  // requests held by workers
+    // The broker process's CPU over the last interval, percent of one core
+    // (a loop and ZeroMQ's I/O threads may pass 100).
+    std::uint64_t cpu_percent = 0;
+
+    friend bool operator==(const broker_load_record&, const broker_load_record&) = default;
+};
+
 struct instance {
     std::string id;  // unique in the registry, never empty
     instance_kind kind = instance_kind::worker;
@@ -81,6 +95,7 @@ struct instance {
     // (issue #17). Empty: a plain broker.
     std::string curve_key;
     host_figures_record host_figures;  // daemons only; zero for others
+    broker_load_record load;           // brokers only; zero for others
 
     friend bool operator==(const instance&, const instance&) = default;
 };
