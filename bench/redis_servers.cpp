@@ -180,6 +180,20 @@ redis_child* sentinel_group::server_on(int port) {
     return nullptr;
 }
 
+bool sentinel_group::wait_untilted(std::chrono::milliseconds limit) const {
+    return wait_until(
+        [this] {
+            for (int port : sentinel_ports_) {
+                auto info = redis_ask(port, {"INFO", "sentinel"});
+                if (!info || info->find("sentinel_tilt:0") == std::string::npos) {
+                    return false;
+                }
+            }
+            return true;
+        },
+        limit);
+}
+
 int sentinel_group::other_port(int port) const {
     return servers_[0]->port() == port ? servers_[1]->port() : servers_[0]->port();
 }

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -50,6 +51,8 @@ public:
     int master_port() const;
     // The server on that port; nullptr if none of ours.
     redis_child* server_on(int port);
+    // True once no sentinel is in TILT mode (INFO sentinel), within `limit`.
+    bool wait_untilted(std::chrono::milliseconds limit) const;
     // The port of the server that is not on `port`: the replica of that master.
     int other_port(int port) const;
 

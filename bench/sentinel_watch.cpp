@@ -23,7 +23,7 @@ sentinel_watch::~sentinel_watch() {
 
 void sentinel_watch::listen(int port) {
     auto link = redis_direct::open("127.0.0.1", port, std::chrono::milliseconds(1000));
-    if (!link || !link->send({"SUBSCRIBE", "+odown", "+switch-master"})) {
+    if (!link || !link->send({"SUBSCRIBE", "+odown", "+switch-master", "+tilt"})) {
         return;
     }
     while (!leaving_.load()) {
@@ -44,7 +44,9 @@ void sentinel_watch::listen(int port) {
 // "<name> <old ip> <old port> <new ip> <new port>".
 void sentinel_watch::note(const std::vector<std::string>& push, time_point when) {
     std::lock_guard lock(mutex_);
-    if (push[1] == "+odown" && push[2].starts_with("master ") && !odown_) {
+    if (push[1] == "+tilt") {
+        ++tilts_;
+    } else if (push[1] == "+odown" && push[2].starts_with("master ") && !odown_) {
         odown_ = when;
     } else if (push[1] == "+switch-master" && !switch_) {
         std::istringstream words(push[2]);
@@ -58,7 +60,7 @@ void sentinel_watch::note(const std::vector<std::string>& push, time_point when)
 }
 
 bool sentinel_watch::wait_subscribed(std::chrono::milliseconds limit) const {
-    const int expected = 2 * static_cast<int>(threads_.size());
+    const int expected = 3 * static_cast<int>(threads_.size());
     return wait_until([&] { return confirmed_.load() >= expected; }, limit);
 }
 
@@ -74,6 +76,11 @@ std::optional<sentinel_watch::time_point> sentinel_watch::odown_at() const {
 std::optional<sentinel_watch::time_point> sentinel_watch::switch_at() const {
     std::lock_guard lock(mutex_);
     return switch_;
+}
+
+int sentinel_watch::tilts() const {
+    std::lock_guard lock(mutex_);
+    return tilts_;
 }
 
 int sentinel_watch::new_master_port() const {

@@ -1,7 +1,9 @@
 #pragma once
 // Listens on every sentinel for the news of a failover (+odown: the master
 // is taken for down by a quorum; +switch-master: a replica was promoted),
-// noting when each first arrived on any of them.
+// noting when each first arrived on any of them, and counts +tilt: a
+// sentinel whose timer stalled for seconds (an overloaded machine) acts on
+// nothing for 30 s, and the failover waits.
 
 #include <atomic>
 #include <chrono>
@@ -33,6 +35,8 @@ public:
     std::optional<time_point> switch_at() const;
     // The new master's port, as the first +switch-master said; 0 before.
     int new_master_port() const;
+    // +tilt messages seen so far, on any sentinel.
+    int tilts() const;
 
 private:
     void listen(int port);
@@ -42,6 +46,7 @@ private:
     std::optional<time_point> odown_;   // guarded by mutex_
     std::optional<time_point> switch_;  // guarded by mutex_
     int new_port_ = 0;                  // guarded by mutex_
+    int tilts_ = 0;                     // guarded by mutex_
     std::atomic<int> confirmed_{0};
     std::atomic<bool> leaving_{false};
     std::vector<std::thread> threads_;
