@@ -42,6 +42,7 @@ struct failover_figures {
     double renewed_s = -1;  // SIGKILL to every record written again on the new master
     std::vector<std::string> not_renewed;
     int tilts = 0;  // +tilt seen between the SIGKILL and the switch
+    std::optional<steady::time_point> killed;
     std::size_t records = 0;
     paced_tally idempotent;
     paced_tally plain;
@@ -132,6 +133,7 @@ void kill_and_watch(sentinel_group& set, const std::vector<std::string>& ids, fa
         return;
     }
     const auto killed = steady::now();
+    f.killed = killed;
     set.server_on(old_master)->kill_now();
     // Until its promotion nobody can write to the replica: its leases are
     // those of the last writes to the old master.
@@ -181,6 +183,8 @@ failover_figures run_once(const bench_options& o, const std::filesystem::path& d
                std::chrono::seconds(10));
     kill_and_watch(set, ids, f);
     std::this_thread::sleep_for(std::chrono::seconds(1));  // the load runs on past it
+    idempotent->halt();
+    plain->halt();
     f.idempotent = idempotent->stop(std::chrono::seconds(3));
     f.plain = plain->stop(std::chrono::seconds(3));
     return f;
@@ -220,8 +224,8 @@ void print_failover_run(std::ostream& out, int run, const failover_figures& f) {
     for (const auto& id : f.not_renewed) {
         out << "    not renewed within 60 s: " << id << "\n";
     }
-    out << "    idempotent calls: " << calls_text(f.idempotent)
-        << "; non-idempotent calls: " << calls_text(f.plain) << "\n";
+    out << "    idempotent calls: " << calls_text(f.idempotent, f.killed)
+        << "; non-idempotent calls: " << calls_text(f.plain, f.killed) << "\n";
 }
 
 void print_failover_summary(std::ostream& out, const std::vector<failover_figures>& runs) {

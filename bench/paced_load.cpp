@@ -28,6 +28,17 @@ std::string paced_tally::failures() const {
     return text.empty() ? "none" : text;
 }
 
+void paced_load::shared_state::failed(std::chrono::steady_clock::time_point sent) {
+    std::lock_guard lock(mutex);
+    if (!failures.first_failed_sent || sent < *failures.first_failed_sent) {
+        failures.first_failed_sent = sent;
+    }
+    if (!failures.last_failed_sent || sent > *failures.last_failed_sent) {
+        failures.last_failed_sent = sent;
+    }
+    failures.last_failed_end = std::chrono::steady_clock::now();
+}
+
 paced_load::paced_load(client_options client, call_options call, const std::string& service,
                        int rate)
     : client_(std::make_unique<skynet::client>(std::move(client))),
@@ -75,6 +86,10 @@ paced_tally paced_load::stop(std::chrono::milliseconds drain) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     shared_->closed = true;
+    {
+        std::lock_guard lock(shared_->mutex);
+        tally_ = shared_->failures;
+    }
     tally_.sent = sent_;
     tally_.unanswered = shared_->outstanding.load();
     for (std::size_t code = 0; code < tally_.outcomes.size(); ++code) {

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -21,6 +23,11 @@ struct paced_tally {
     std::array<std::uint64_t, bus::errc_max + 1> outcomes{};
     std::uint64_t unanswered = 0;
     std::uint64_t sent = 0;
+    // When the first and last failed calls were made, and the last ended
+    // (steady clock); unset if none failed.
+    std::optional<std::chrono::steady_clock::time_point> first_failed_sent;
+    std::optional<std::chrono::steady_clock::time_point> last_failed_sent;
+    std::optional<std::chrono::steady_clock::time_point> last_failed_end;
 
     std::uint64_t ok() const noexcept { return outcomes[0]; }
     std::uint64_t failed() const noexcept;
@@ -39,6 +46,8 @@ public:
 
     // OK replies so far.
     std::uint64_t ok() const noexcept { return shared_->outcomes[0].load(); }
+    // Stops calling; stop() then drains.
+    void halt() noexcept { stopping_ = true; }
     // Stops calling, waits up to `drain` for the calls still out, and
     // returns the tally; calls still out then count as unanswered.
     paced_tally stop(std::chrono::milliseconds drain);
@@ -48,6 +57,9 @@ private:
         std::array<std::atomic<std::uint64_t>, bus::errc_max + 1> outcomes{};
         std::atomic<std::uint64_t> outstanding{0};
         std::atomic<bool> closed{false};  // outcomes after stop() are not counted
+        std::mutex mutex;                 // for the failure times
+        paced_tally failures;             // only its times, guarded by mutex
+        void failed(std::chrono::steady_clock::time_point sent);
     };
     void pace(int rate);
 
