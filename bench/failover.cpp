@@ -203,9 +203,20 @@ double largest_seconds(const std::vector<double>& values) {
     return values.empty() ? -1 : *std::max_element(values.begin(), values.end());
 }
 
-std::string calls_text(const paced_tally& t) {
-    return std::to_string(t.ok()) + " ok, " + std::to_string(t.failed()) + " failed (" +
-           t.failures() + ")";
+// "N ok, M failed (CODES)", and when the failed ones were made.
+std::string calls_text(const paced_tally& t, std::optional<steady::time_point> killed) {
+    auto text = std::to_string(t.ok()) + " ok, " + std::to_string(t.failed()) + " failed (" +
+                t.failures() + ")";
+    if (killed && t.first_failed_sent) {
+        char when[128];
+        std::snprintf(when, sizeof when,
+                      ", made %.2f to %.2f s after the SIGKILL, the last ended at %.2f s",
+                      seconds_between(*killed, t.first_failed_sent),
+                      seconds_between(*killed, t.last_failed_sent),
+                      seconds_between(*killed, t.last_failed_end));
+        text += when;
+    }
+    return text;
 }
 
 void print_failover_run(std::ostream& out, int run, const failover_figures& f) {
