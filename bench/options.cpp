@@ -79,6 +79,17 @@ void read_child(const runtime::option_parser& parser, child_options& child) {
     child.brokers = parser.get<int>("child-brokers");
 }
 
+// --brokers-per-region [N] and --failover.
+void read_registry_figures(const runtime::option_parser& parser, bench_options& o) {
+    o.brokers_per_region =
+        parser.has("brokers-per-region") ? parser.get<int>("brokers-per-region") : 0;
+    if (parser.has("brokers-per-region") &&
+        (o.brokers_per_region < 1 || o.brokers_per_region > 16)) {
+        parser.exit_with_error("--brokers-per-region must be between 1 and 16");
+    }
+    o.failover = parser.get<bool>("failover");
+}
+
 }  // namespace
 
 bench_options parse_options(int argc, char** argv) {
@@ -116,13 +127,7 @@ bench_options parse_options(int argc, char** argv) {
     if (parser.values()["log-level"].defaulted()) {
         runtime::set_log_level("warn");  // a line per worker READY would drown the table
     }
-    o.brokers_per_region =
-        parser.has("brokers-per-region") ? parser.get<int>("brokers-per-region") : 0;
-    if (parser.has("brokers-per-region") &&
-        (o.brokers_per_region < 1 || o.brokers_per_region > 16)) {
-        parser.exit_with_error("--brokers-per-region must be between 1 and 16");
-    }
-    o.failover = parser.get<bool>("failover");
+    read_registry_figures(parser, o);
     read_child(parser, o.child);
     return o;
 }
