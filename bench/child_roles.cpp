@@ -259,6 +259,9 @@ int bare_router(zmq::context_t& context) {
 }  // namespace
 
 int run_child(const child_options& o) {
+    if (o.role == "echo-workers") {
+        return run_echo_workers(o);  // our worker objects: no context of ours
+    }
     zmq::context_t context(1);
     context.set(zmq::ctxopt::max_sockets, o.count + 64);
     if (o.role == "clients") {

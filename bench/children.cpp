@@ -45,11 +45,15 @@ std::string self_path() {
     return n > 0 ? std::string(path.data(), static_cast<std::size_t>(n)) : "skynet-bench";
 }
 
-child_process::child_process(const std::vector<std::string>& argv) {
+child_process::child_process(const std::vector<std::string>& argv,
+                             const std::filesystem::path& log) {
     runtime::spawn_options options;
     options.argv = argv;
     options.in = runtime::child_stream::pipe();
     options.out = runtime::child_stream::pipe();
+    if (!log.empty()) {
+        options.err = runtime::child_stream::file(log, true);
+    }
     // In our process group, as a helper of ours: a ^C reaches it too.
     options.own_process_group = false;
     process_ = runtime::child_process(std::move(options));  // throws std::system_error

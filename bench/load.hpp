@@ -29,6 +29,10 @@ struct load_plan {
     bool idempotent = false;
     // Set: our clients speak CURVE with these keys (docs/security.md).
     std::shared_ptr<const curve_keys> curve = {};
+    // Set: our clients name no broker and find those of `region` in the
+    // registry at this URL (the endpoint given to run_skynet_load is unused).
+    std::string redis = {};
+    std::string region = "local";
 };
 
 // The peer a raw caller talks to: the relay (bare body frames) or any 7/MDP

@@ -12,8 +12,10 @@
 #include <mutex>
 #include <thread>
 
+#include "brokers_per_region.hpp"
 #include "child_roles.hpp"
 #include "children.hpp"
+#include "failover.hpp"
 #include "measure.hpp"
 #include "memory.hpp"
 #include "options.hpp"
@@ -128,7 +130,26 @@ void run_memory(const bench_options& o, report& r) {
     }
 }
 
+// --brokers-per-region and --failover: figures of their own, run instead of
+// the scenarios (each takes minutes and needs redis-server).
+int run_registry_figures(const bench_options& o) {
+    watchdog guard(std::chrono::seconds(240) * o.repeat * std::max(1, o.brokers_per_region));
+    int status = 0;
+    if (o.brokers_per_region > 0) {
+        current_step = "brokers-per-region";
+        status |= run_brokers_per_region(o, std::cout);
+    }
+    if (o.failover) {
+        current_step = "failover";
+        status |= run_failover(o, std::cout);
+    }
+    return status;
+}
+
 int run_bench(const bench_options& o) {
+    if (o.brokers_per_region > 0 || o.failover) {
+        return run_registry_figures(o);
+    }
     const auto scenarios = all_scenarios();
     if (o.list) {
         for (const auto& s : scenarios) {

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -30,8 +31,11 @@ std::chrono::nanoseconds this_process_cpu() noexcept {
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
-std::optional<std::chrono::nanoseconds> process_cpu(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+namespace {
+
+// utime + stime of a /proc/.../stat file.
+std::optional<std::chrono::nanoseconds> stat_cpu(const std::string& path) {
+    std::ifstream in(path);
     std::string line;
     if (!std::getline(in, line)) {
         return std::nullopt;
@@ -55,6 +59,25 @@ std::optional<std::chrono::nanoseconds> process_cpu(pid_t pid) {
     const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
     const auto seconds = static_cast<double>(utime + stime) / ticks;
     return std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> process_cpu(pid_t pid) {
+    return stat_cpu("/proc/" + std::to_string(pid) + "/stat");
+}
+
+std::vector<std::pair<int, std::chrono::nanoseconds>> thread_cpus(pid_t pid) {
+    std::vector<std::pair<int, std::chrono::nanoseconds>> threads;
+    std::error_code ec;
+    const auto dir = "/proc/" + std::to_string(pid) + "/task";
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto name = entry.path().filename().string();
+        if (auto cpu = stat_cpu(entry.path().string() + "/stat")) {
+            threads.emplace_back(std::stoi(name), *cpu);
+        }
+    }
+    return threads;
 }
 
 std::optional<std::int64_t> resident_bytes(pid_t pid) {

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace skynet::bench {
 
@@ -30,6 +32,10 @@ std::chrono::nanoseconds this_process_cpu() noexcept;
 
 // user + system CPU time of a process (/proc/<pid>/stat); nothing if it is gone.
 std::optional<std::chrono::nanoseconds> process_cpu(pid_t pid);
+
+// user + system CPU time of each thread of a process (/proc/<pid>/task),
+// by thread id; empty if it is gone.
+std::vector<std::pair<int, std::chrono::nanoseconds>> thread_cpus(pid_t pid);
 
 // VmRSS of a process (/proc/<pid>/status), in bytes; nothing if it is gone.
 std::optional<std::int64_t> resident_bytes(pid_t pid);

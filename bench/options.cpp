@@ -32,15 +32,26 @@ void add_bench_options(runtime::option_parser& parser) {
         "scenario", po::value<std::string>(), "run only scenarios whose name contains this")(
         "quick", po::bool_switch(), "short runs, peer counts divided by ten")(
         "list", po::bool_switch(), "list the scenarios and exit")(
-        "broker-binary", po::value<std::string>(), "skynet-broker for the memory figures");
+        "broker-binary", po::value<std::string>(),
+        "skynet-broker for the memory, brokers-per-region and failover figures")(
+        "brokers-per-region", po::value<int>()->implicit_value(4),
+        "instead of the scenarios: calls/s with 1, 2, .. N brokers (default 4) in one region, "
+        "workers and clients finding them in Redis")(
+        "failover", po::bool_switch(),
+        "instead of the scenarios: SIGKILL the registry's master behind Redis Sentinel under "
+        "load, --repeat times; the time to a new master, to every record on it, and the calls "
+        "lost");
     // The child roles: skynet-bench runs itself to hold peers in another process.
-    parser.add()("child", po::value<std::string>(), "internal: clients, workers, router or flood")(
+    parser.add()("child", po::value<std::string>(),
+                 "internal: clients, workers, router, flood or echo-workers")(
         "child-endpoint", po::value<std::string>()->default_value(""), "internal")(
         "child-count", po::value<int>()->default_value(0), "internal")(
         "child-service", po::value<std::string>()->default_value(""), "internal")(
         "child-prefix", po::value<std::string>()->default_value("idle"), "internal")(
         "child-first", po::value<int>()->default_value(0), "internal")(
-        "child-heartbeat-ms", po::value<int>()->default_value(2500), "internal");
+        "child-heartbeat-ms", po::value<int>()->default_value(2500), "internal")(
+        "child-region", po::value<std::string>()->default_value("local"), "internal")(
+        "child-brokers", po::value<int>()->default_value(1), "internal");
 }
 
 // skynet-broker next to this binary (both land in <build>/bin).
@@ -64,6 +75,19 @@ void read_child(const runtime::option_parser& parser, child_options& child) {
     child.prefix = parser.get<std::string>("child-prefix");
     child.first = parser.get<int>("child-first");
     child.heartbeat_ms = std::chrono::milliseconds(parser.get<int>("child-heartbeat-ms"));
+    child.region = parser.get<std::string>("child-region");
+    child.brokers = parser.get<int>("child-brokers");
+}
+
+// --brokers-per-region [N] and --failover.
+void read_registry_figures(const runtime::option_parser& parser, bench_options& o) {
+    o.brokers_per_region =
+        parser.has("brokers-per-region") ? parser.get<int>("brokers-per-region") : 0;
+    if (parser.has("brokers-per-region") &&
+        (o.brokers_per_region < 1 || o.brokers_per_region > 16)) {
+        parser.exit_with_error("--brokers-per-region must be between 1 and 16");
+    }
+    o.failover = parser.get<bool>("failover");
 }
 
 }  // namespace
@@ -103,6 +127,7 @@ bench_options parse_options(int argc, char** argv) {
     if (parser.values()["log-level"].defaulted()) {
         runtime::set_log_level("warn");  // a line per worker READY would drown the table
     }
+    read_registry_figures(parser, o);
     read_child(parser, o.child);
     return o;
 }

@@ -18,6 +18,10 @@ struct child_options {
     std::string prefix = "idle";
     int first = 0;                                 // index of the first service name
     std::chrono::milliseconds heartbeat_ms{2500};  // workers' heartbeat interval
+    // echo-workers: `endpoint` is the registry's URL, `count` the workers,
+    // each serving on every broker of `region`; "ready" once each is on `brokers`.
+    std::string region;
+    int brokers = 1;
 };
 
 struct bench_options {
@@ -44,6 +48,12 @@ struct bench_options {
     int services = 10000;
     int queued = 100000;
     int fibonacci_n = 20;
+
+    // The registry figures of issue 19, run instead of the scenarios when asked:
+    // calls per second with 1..brokers_per_region brokers in one region (0: not
+    // asked), and the registry's failover behind Redis Sentinel.
+    int brokers_per_region = 0;
+    bool failover = false;
 
     child_options child;
 };

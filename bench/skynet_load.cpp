@@ -23,7 +23,12 @@ struct window {
 
 client_options client_for(const std::string& endpoint, const load_plan& plan) {
     client_options o;
-    o.brokers = {endpoint};
+    if (plan.redis.empty()) {
+        o.brokers = {endpoint};
+    } else {
+        o.redis = plan.redis;
+        o.region = plan.region;
+    }
     o.name = "skynet-bench";
     o.default_timeout = plan.timeout;
     if (plan.curve) {
