@@ -27,18 +27,8 @@ using namespace std::chrono_literals;
 // for it never land in the blocked one's queue.
 const std::vector<std::string> sleeper_v1 = {"--version", "1", "--concurrency", "8"};
 
-std::optional<registry::instance> broker_at(registry_cluster& cluster,
-                                            const std::string& endpoint) {
-    for (auto& b : cluster.find({.region = "eu", .kind = registry::instance_kind::broker})) {
-        if (b.endpoint == endpoint) {
-            return b;
-        }
-    }
-    return std::nullopt;
-}
-
 bool serves(registry_cluster& cluster, const std::string& endpoint, const std::string& service) {
-    auto b = broker_at(cluster, endpoint);
+    auto b = cluster.broker_at(endpoint);
     return b && b->registered &&
            std::find(b->services.begin(), b->services.end(), service) != b->services.end();
 }
@@ -214,7 +204,7 @@ TEST(BrokerSpread, ABrokerStoppedUnderLoadLosesNoCall) {
     ASSERT_TRUE(eventually([&] {
         return serves(cluster, leaving, "sleeper@1") && serves(cluster, staying, "sleeper@1");
     }));
-    const auto pid = broker_at(cluster, leaving)->pid;
+    const auto pid = cluster.broker_at(leaving)->pid;
     broker_counter at_leaving(leaving);
     broker_counter at_staying(staying);
     client c(discovering(cluster));
@@ -225,7 +215,7 @@ TEST(BrokerSpread, ABrokerStoppedUnderLoadLosesNoCall) {
         eventually([&] { return at_leaving.replies() >= 100 && at_staying.replies() >= 100; }));
 
     ASSERT_EQ(::kill(static_cast<pid_t>(pid), SIGTERM), 0);
-    EXPECT_TRUE(eventually([&] { return !broker_at(cluster, leaving); }, 30s))
+    EXPECT_TRUE(eventually([&] { return !cluster.broker_at(leaving); }, 30s))
         << "the stopped broker is still in the registry";
     const auto after = at_staying.replies();
     EXPECT_TRUE(eventually([&] { return at_staying.replies() >= after + 200; }));
@@ -261,10 +251,10 @@ TEST(BrokerSpread, ABrokerWithADeepQueueGetsFewerCalls) {
     }
     // What the busy broker publishes: its queue.
     ASSERT_TRUE(eventually([&] {
-        auto b = broker_at(cluster, busy);
+        auto b = cluster.broker_at(busy);
         return b && b->load.queued >= 30;
     })) << "the busy broker never published its queue";
-    EXPECT_EQ(broker_at(cluster, idle)->load.queued, 0u);
+    EXPECT_EQ(cluster.broker_at(idle)->load.queued, 0u);
 
     broker_counter at_busy(busy);
     broker_counter at_idle(idle);

@@ -42,6 +42,15 @@ child_process& registry_cluster::start_service(const std::string& binary, const 
     return *services_.back();
 }
 
+std::optional<registry::instance> registry_cluster::broker_at(const std::string& endpoint) {
+    for (auto& b : find({.kind = registry::instance_kind::broker})) {
+        if (b.endpoint == endpoint) {
+            return b;
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<registry::instance> registry_cluster::find(const registry::query& q) {
     auto settings = registry::options_from_url(url());
     if (!settings) {

@@ -3,6 +3,7 @@
 // real broker and service processes started with --redis.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ public:
 
     // The registry's view, read fresh each time (an empty list on error).
     std::vector<registry::instance> find(const registry::query& q);
+    // The registry's record of the broker listening at `endpoint`, if any.
+    std::optional<registry::instance> broker_at(const std::string& endpoint);
     redis_server& redis() noexcept { return redis_; }
     std::string url() const { return redis_.url(); }
 

@@ -18,18 +18,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::optional<registry::instance> broker_at(registry_cluster& cluster,
-                                            const std::string& endpoint) {
-    for (auto& b : cluster.find({.region = "eu", .kind = registry::instance_kind::broker})) {
-        if (b.endpoint == endpoint) {
-            return b;
-        }
-    }
-    return std::nullopt;
-}
-
 bool serves_sleeper(registry_cluster& cluster, const std::string& endpoint) {
-    auto b = broker_at(cluster, endpoint);
+    auto b = cluster.broker_at(endpoint);
     return b && std::find(b->services.begin(), b->services.end(), "sleeper") != b->services.end();
 }
 
@@ -45,7 +35,7 @@ TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds)
     cluster.start_service("sleeper-service", "eu", {"--concurrency", "4"});
     ASSERT_TRUE(eventually(
         [&] { return serves_sleeper(cluster, leaving) && serves_sleeper(cluster, staying); }));
-    const auto pid = broker_at(cluster, leaving)->pid;
+    const auto pid = cluster.broker_at(leaving)->pid;
 
     // A request the leaving broker holds while it is told to stop: long
     // enough that it still drains while the calls below are made, even on a
@@ -63,7 +53,7 @@ TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds)
 
     // Off the list while it still drains.
     EXPECT_TRUE(eventually([&] {
-        auto b = broker_at(cluster, leaving);
+        auto b = cluster.broker_at(leaving);
         return b && !b->registered;
     }));
     // Not idempotent, no retries: each must find the broker that stays.
@@ -87,7 +77,7 @@ TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds)
     EXPECT_EQ(all_answered(discovering), 10);
     auto outcome = held.get();
     EXPECT_TRUE(outcome.ok()) << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
-    EXPECT_TRUE(eventually([&] { return !broker_at(cluster, leaving); }));
+    EXPECT_TRUE(eventually([&] { return !cluster.broker_at(leaving); }));
 }
 
 }  // namespace

@@ -16,10 +16,6 @@ using registry::decode_instance;
 using registry::encode_instance;
 using registry::field_view;
 
-bool has_field(const std::vector<registry::field_pair>& pairs, std::string_view name) {
-    return std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == name; });
-}
-
 registry::instance broker_record() {
     auto r = make_record("broker-1");
     r.kind = registry::instance_kind::broker;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,11 @@ inline std::vector<registry::field_view> views_of(const std::vector<registry::fi
         out.emplace_back(k, v);
     }
     return out;
+}
+
+// True if an encoded record has the field `name`.
+inline bool has_field(const std::vector<registry::field_pair>& pairs, std::string_view name) {
+    return std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == name; });
 }
 
 inline registry::instance make_record(std::string id, std::string service = "echo",
