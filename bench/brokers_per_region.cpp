@@ -126,11 +126,11 @@ region_row run_region(const bench_options& o, const std::string& redis,
     region_row row;
     row.brokers = brokers;
     const auto region = "bpr-" + std::to_string(brokers) + "-" + std::to_string(run);
-    std::vector<std::unique_ptr<registered_broker>> fleet;
+    std::vector<std::unique_ptr<broker_child>> fleet;
     std::vector<pid_t> pids;
     for (int i = 0; i < brokers; ++i) {
         const auto log = dir / (region + "-broker-" + std::to_string(i) + ".log");
-        fleet.push_back(std::make_unique<registered_broker>(o.broker_binary, redis, region, log));
+        fleet.push_back(start_registered_broker(o.broker_binary, redis, region, log));
         if (!fleet.back()->error().empty()) {
             row.error = fleet.back()->error();
             return row;

@@ -158,11 +158,11 @@ failover_figures run_once(const bench_options& o, const std::filesystem::path& d
         f.error = set.error();
         return f;
     }
-    std::vector<std::unique_ptr<registered_broker>> brokers;
+    std::vector<std::unique_ptr<broker_child>> brokers;
     for (int i = 0; i < failover_brokers; ++i) {
         const auto log = dir / ("broker-" + std::to_string(i) + ".log");
         brokers.push_back(
-            std::make_unique<registered_broker>(o.broker_binary, set.url(), failover_region, log));
+            start_registered_broker(o.broker_binary, set.url(), failover_region, log));
         if (!brokers.back()->error().empty()) {
             f.error = brokers.back()->error();
             return f;

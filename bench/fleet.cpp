@@ -90,16 +90,22 @@ bool answers_probe(const std::string& endpoint, std::chrono::milliseconds limit)
     return (item.revents & ZMQ_POLLIN) != 0;
 }
 
-broker_child::broker_child(const std::string& binary, int max_queue) {
+broker_child::broker_child(const std::string& binary, int max_queue)
+    // Quick heartbeats, so that holders see the broker take their READY
+    // soon; a long liveness, so that a slow holder is never dropped.
+    : broker_child(binary,
+                   {"--heartbeat-ms", "500", "--liveness", "20", "--max-queue",
+                    std::to_string(max_queue), "--drain-ms", "100", "--log-level", "warn"},
+                   {}) {}
+
+broker_child::broker_child(const std::string& binary, const std::vector<std::string>& options,
+                           const std::filesystem::path& log) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+        std::vector<std::string> argv{binary, "--bind", endpoint_};
+        argv.insert(argv.end(), options.begin(), options.end());
         try {
-            // Quick heartbeats, so that holders see the broker take their READY
-            // soon; a long liveness, so that a slow holder is never dropped.
-            process_ = std::make_unique<child_process>(std::vector<std::string>{
-                binary, "--bind", endpoint_, "--heartbeat-ms", "500", "--liveness", "20",
-                "--max-queue", std::to_string(max_queue), "--drain-ms", "100", "--log-level",
-                "warn"});
+            process_ = std::make_unique<child_process>(argv, log);
         } catch (const std::exception& e) {
             error_ = e.what();
             return;
@@ -108,7 +114,8 @@ broker_child::broker_child(const std::string& binary, int max_queue) {
             error_.clear();
             return;
         }
-        error_ = binary + " did not answer on " + endpoint_;
+        error_ = binary + " did not answer on " + endpoint_ +
+                 (log.empty() ? std::string() : " (see " + log.string() + ")");
         process_.reset();
     }
 }

@@ -2,6 +2,7 @@
 // Peers held by child processes, and our broker as a child process: the
 // pieces of the scale and memory figures.
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +46,13 @@ std::uint64_t holder_fds(int count);
 // skynet-broker as a child on a free loopback port, answering probes.
 class broker_child {
 public:
+    // Quick heartbeats, a long liveness (holders are never dropped) and a
+    // queue of `max_queue`: the fleet's broker, logging warnings only.
     broker_child(const std::string& binary, int max_queue);
+    // `binary --bind <a free port> options...`, its stderr appended to `log`
+    // if one is given; three ports are tried. error() says why not.
+    broker_child(const std::string& binary, const std::vector<std::string>& options,
+                 const std::filesystem::path& log);
     const std::string& error() const noexcept { return error_; }
     const std::string& endpoint() const noexcept { return endpoint_; }
     pid_t pid() const noexcept { return process_ ? process_->pid() : -1; }

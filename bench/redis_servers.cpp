@@ -7,6 +7,7 @@
 #include "free_port.hpp"
 #include "peers.hpp"
 #include "redis_direct.hpp"
+#include "skynet/registry/redis_url.hpp"
 
 namespace skynet::bench {
 
@@ -148,13 +149,12 @@ bool sentinel_group::sentinels_ready() const {
 }
 
 std::string sentinel_group::url() const {
-    std::string out = "redis-sentinel://";
-    for (std::size_t i = 0; i < sentinel_ports_.size(); ++i) {
-        out.append(i == 0 ? "" : ",")
-            .append("127.0.0.1:")
-            .append(std::to_string(sentinel_ports_[i]));
+    registry::redis_url url;
+    for (int port : sentinel_ports_) {
+        url.sentinels.push_back({"127.0.0.1", port});
     }
-    return out.append("/").append(name_);
+    url.master_name = name_;
+    return url.to_string();
 }
 
 int sentinel_group::master_port() const {

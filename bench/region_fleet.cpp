@@ -22,26 +22,15 @@ bool serves(const registry::instance& broker) {
 
 }  // namespace
 
-registered_broker::registered_broker(const std::string& binary, const std::string& redis,
-                                     const std::string& region, const std::filesystem::path& log) {
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        endpoint_ = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
-        try {
-            process_ = std::make_unique<child_process>(
-                std::vector<std::string>{binary, "--bind", endpoint_, "--redis", redis, "--region",
-                                         region, "--drain-ms", "100", "--log-level", "info"},
-                log);
-        } catch (const std::exception& e) {
-            error_ = e.what();
-            return;
-        }
-        if (answers_probe(endpoint_, std::chrono::milliseconds(5000))) {
-            error_.clear();
-            return;
-        }
-        error_ = binary + " did not answer on " + endpoint_ + " (see " + log.string() + ")";
-        process_.reset();
-    }
+std::unique_ptr<broker_child> start_registered_broker(const std::string& binary,
+                                                      const std::string& redis,
+                                                      const std::string& region,
+                                                      const std::filesystem::path& log) {
+    return std::make_unique<broker_child>(
+        binary,
+        std::vector<std::string>{"--redis", redis, "--region", region, "--drain-ms", "100",
+                                 "--log-level", "info"},
+        log);
 }
 
 echo_worker_process::echo_worker_process(const std::string& redis, const std::string& region,

@@ -12,26 +12,18 @@
 #include <vector>
 
 #include "children.hpp"
+#include "fleet.hpp"
 
 namespace skynet::bench {
 
 inline constexpr const char* region_service = "bench-echo";
 
-class registered_broker {
-public:
-    // skynet-broker --redis `redis` --region `region` on a free loopback
-    // port, answering probes; error() says why not.
-    registered_broker(const std::string& binary, const std::string& redis,
-                      const std::string& region, const std::filesystem::path& log);
-    const std::string& error() const noexcept { return error_; }
-    const std::string& endpoint() const noexcept { return endpoint_; }
-    pid_t pid() const noexcept { return process_ ? process_->pid() : -1; }
-
-private:
-    std::unique_ptr<child_process> process_;
-    std::string endpoint_;
-    std::string error_;
-};
+// skynet-broker --redis `redis` --region `region` on a free loopback port,
+// answering probes, logging to `log`; its error() says why not.
+std::unique_ptr<broker_child> start_registered_broker(const std::string& binary,
+                                                      const std::string& redis,
+                                                      const std::string& region,
+                                                      const std::filesystem::path& log);
 
 class echo_worker_process {
 public:
