@@ -14,6 +14,7 @@ broker_options local(broker_options o) {
     o.bind = "tcp://127.0.0.1:*";
     // A bench ends its runs drained; a stop need not wait for stragglers.
     o.drain_timeout = std::chrono::milliseconds(200);
+    o.farewell = std::chrono::milliseconds(100);
     return o;
 }
 

@@ -228,15 +228,15 @@ bool broker::impl::read_burst(broker_detail::broker_core& core, bus::frames& mes
     return false;
 }
 
-// After the drain, a moment of serving on: what arrives gets UNAVAILABLE
-// rather than vanishing, and clients read the last replies before the
-// connection closes. A client with ZMQ_IMMEDIATE (ours) drops what it has not
-// read when its connection breaks, and a close right behind the last reply
-// would lose it.
+// After the drain, a time of serving on (options.farewell): what arrives
+// gets UNAVAILABLE rather than vanishing, and clients read the last replies
+// before the connection closes. A client with ZMQ_IMMEDIATE (ours) drops what
+// it has not read when its connection breaks, and a close right behind the
+// last reply would lose it for a client that reads late: one starved of CPU,
+// or paused. It was once min(heartbeat, 200 ms); a second is rarely missed.
 void broker::impl::farewell(broker_detail::broker_core& core, zmq_pollitem_t& item,
                             bus::frames& message) {
-    const auto until = bus::clock::now() + std::min<std::chrono::milliseconds>(
-                                               options.heartbeat, std::chrono::milliseconds(200));
+    const auto until = bus::clock::now() + options.farewell;
     while (bus::clock::now() < until) {
         if (read_burst(core, message)) {
             bus::poll_until(std::span(&item, 1), until);

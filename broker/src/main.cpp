@@ -47,13 +47,20 @@ void add_options(runtime::option_parser& parser) {
         "most requests one worker connection may hold")(
         "drain-ms", po::value<int>()->default_value(ms(defaults.drain_timeout)),
         "on SIGTERM, how long in-flight requests get to finish")(
+        "farewell-ms", po::value<int>()->default_value(ms(defaults.farewell)),
+        "after the drain, how long to serve on so that slow clients read their last replies")(
         "no-batching", po::bool_switch(),
         "refuse batch frames: one request per message with every client and worker")(
         "lease-ms", po::value<int>()->default_value(10000),
         "with --redis: how soon the registry drops this broker if it dies without a word")(
-        "advertise", po::value<std::string>(),
-        "endpoint clients and workers dial, as registered with --redis "
-        "(default: --bind, a wildcard address replaced by --host)")(
+        "instance-id", po::value<std::string>()->default_value(""),
+        "with --redis: register under this instance id (set by skyd through "
+        "SKYNET_INSTANCE_ID); default: a fresh one")(
+        "managed-by", po::value<std::string>()->default_value(""),
+        "with --redis: the host daemon managing this broker (set by skyd through "
+        "SKYNET_MANAGED_BY)")("advertise", po::value<std::string>(),
+                              "endpoint clients and workers dial, as registered with --redis "
+                              "(default: --bind, a wildcard address replaced by --host)")(
         "metrics-listen", po::value<std::string>()->default_value(""),
         "serve Prometheus metrics on GET /metrics at host:port (port 0: any free port)")(
         "curve-key", po::value<std::string>(),
@@ -158,6 +165,10 @@ broker_options options_from(const runtime::option_parser& parser) {
     options.max_clients = parser.get<std::size_t>("max-clients");
     options.max_client_requests = parser.get<std::uint32_t>("max-client-requests");
     options.drain_timeout = std::chrono::milliseconds(parser.get<int>("drain-ms"));
+    if (parser.get<int>("farewell-ms") < 0) {
+        throw runtime::options_error("--farewell-ms must not be negative");
+    }
+    options.farewell = std::chrono::milliseconds(parser.get<int>("farewell-ms"));
     options.batching = !parser.get<bool>("no-batching");
     options.metrics_listen = parser.get<std::string>("metrics-listen");
     if (options.heartbeat.count() <= 0 || options.liveness <= 0 || options.max_credit == 0 ||
@@ -190,6 +201,8 @@ std::unique_ptr<broker_registration> registration_for(const runtime::option_pars
     settings.host = common.host;
     settings.advertise = parser.has("advertise") ? parser.get<std::string>("advertise") : "";
     settings.lease = std::chrono::milliseconds(parser.get<int>("lease-ms"));
+    settings.instance_id = parser.get<std::string>("instance-id");
+    settings.managed_by = parser.get<std::string>("managed-by");
     try {
         return std::make_unique<broker_registration>(std::move(settings), options);
     } catch (const std::invalid_argument& e) {

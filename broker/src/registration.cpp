@@ -110,7 +110,10 @@ broker_registration::~broker_registration() {
 void broker_registration::start(broker& b) {
     const auto& o = impl_->options;
     registry::instance record;
-    record.id = registry::make_instance_id(registry::instance_kind::broker, o.host);
+    record.id = o.instance_id.empty()
+                    ? registry::make_instance_id(registry::instance_kind::broker, o.host)
+                    : o.instance_id;
+    record.managed_by = o.managed_by;
     record.kind = registry::instance_kind::broker;
     record.region = o.region;
     record.host = o.host;

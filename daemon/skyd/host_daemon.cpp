@@ -79,10 +79,10 @@ host_daemon::host_daemon(skyd_settings settings) : settings_(std::move(settings)
     make_directory(settings_.state_dir, "--state-dir");
     make_directory(settings_.log_dir, "--log-dir");
     // Who is registered on this host, before the supervisor asks: a start is
-    // good once its instance is.
+    // good once its instance is (a worker's, or a broker's: both register
+    // under the id we give them).
     listener_ = std::make_unique<registry::instance_listener>(
-        settings_.redis,
-        registry::query{.host = settings_.host, .kind = registry::instance_kind::worker},
+        settings_.redis, registry::query{.host = settings_.host},
         registry::listener_callbacks{
             .added = [this](const registry::instance& r) { on_instance(r, true); },
             .updated = [this](const registry::instance& r) { on_instance(r, true); },

@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "skynet/registry/redis_url.hpp"
+#include "registry_census.hpp"
 
 namespace skynet::testing::chaos {
 
@@ -162,18 +162,11 @@ std::vector<live_process> cluster::live() const {
 }
 
 std::vector<registry::instance> cluster::registered() {
-    auto settings = registry::options_from_url(redis_url());
-    auto connection = settings ? registry::connection::open(*settings)
-                               : bus::result<registry::connection>(settings.err());
-    if (!connection) {
-        return {};
-    }
-    auto found = connection->find({.region = region});
-    return found ? *found : std::vector<registry::instance>{};
+    return registry_records(redis_url(), {.region = region});
 }
 
 bool cluster::registry_matches(std::string* why) {
-    std::set<std::pair<instance_kind, std::int64_t>> expected, seen;
+    std::set<process_key> expected, seen;
     for (const auto& p : live()) {
         expected.emplace(p.kind, p.pid);
     }
@@ -183,16 +176,7 @@ bool cluster::registry_matches(std::string* why) {
         }
     }
     if (why != nullptr) {
-        *why = "live " + std::to_string(expected.size()) + ", registered " +
-               std::to_string(seen.size());
-        for (const auto& [kind, pid] : seen) {
-            if (!expected.contains({kind, pid})) {
-                why->append(", stale ")
-                    .append(to_string(kind))
-                    .append(" pid ")
-                    .append(std::to_string(pid));
-            }
-        }
+        *why = census_difference(expected, seen);
     }
     return expected == seen;
 }

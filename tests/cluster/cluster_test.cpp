@@ -1,37 +1,40 @@
 // A cluster in network namespaces (issue #19, item 4): three hosts, "a" and
 // "b" of region east and "c" of region west, each a namespace of its own on
-// one bridge, each running a skynet-broker, two skynet-chaos-workers and a
-// redis-sentinel; a Redis master on a and its replica on b. Every process
-// uses the registry URL redis-sentinel://a,b,c/mymaster. Under a steady load
-// of idempotent and non-idempotent calls, the test
+// one bridge, each running a skyd (to which `sky deploy` gave a skynet-broker
+// and two skynet-chaos-workers) and a redis-sentinel; a Redis master on a and
+// its replica on b. Every process uses the registry URL
+// redis-sentinel://a,b,c/mymaster. Under a steady load of idempotent and
+// non-idempotent calls, the test
 //   1. SIGKILLs the Redis master: every process registers on the new master;
 //   2. kills host a (its link down, then SIGKILL for all it runs): its
 //      instances leave the registry within their lease, east's calls move
 //      to b;
 //   3. partitions west (c) from east (blackhole routes inside the
-//      namespaces) for longer than a lease: each region's workers keep
-//      serving (c's records expire meanwhile, the master being in the east;
-//      from then on west's clients, which reach east too, may send west's
-//      calls east as well: c's broker is a last resort once unlisted);
-//   4. heals everything: the partition, host a and its Redis, which the
-//      sentinels make a replica; west registers again.
+//      namespaces) for longer than a lease: each region keeps serving its
+//      own callers (west's, on c, reach nothing but c: neither the Redis
+//      master nor a majority of sentinels; c's records expire meanwhile);
+//      then heals it, under the same load: west registers again;
+//   4. brings host a back with its Redis, which the sentinels make a
+//      replica, as a rebooted host comes back: only its skyd is started, and
+//      skyd's state file starts its broker and workers.
 // After each step: the outcome contract (every call exactly one outcome,
 // every idempotent call OK, no non-idempotent call run twice, judged by the
-// chaos verdict against the workers' execution logs) and the registry lists
-// exactly the live processes. Each step's callers are fresh clients: step 3
-// starts its own while host a's sentinel, first in the URL, is silent
+// chaos verdict against the workers' execution logs), the registry lists
+// exactly the live processes (skyds, brokers, workers: read from /proc in
+// each namespace) and each skyd reports running exactly those of its host.
+// Each step's callers are fresh clients: step 3 starts its own while host
+// a's sentinel, first in the URL, is silent
 // (which once failed every fresh client's calls of its first second: the
 // registry now asks first the sentinel that last answered, sentinel.cpp).
 // Figures printed as it goes: the time from the master's kill until every
 // process is registered on the new master, the calls that failed meanwhile,
 // the time for the dead host's instances to leave the registry.
 //
-// What the load models, and what not: the callers are this test process, in
-// our own namespace, which reaches every host over the bridge and is never
-// cut off; two lanes are clients of region east, two of west (each prefers
-// its own region's brokers). So a partition cuts the hosts from each other
-// (brokers, workers, Redis, sentinels), never a caller from a broker; a
-// caller on a cut-off host is not modelled.
+// Where the load comes from: east's two lanes of calls run on host b, west's
+// on host c (their clients made on threads inside those namespaces), so a
+// partition cuts callers off as it cuts off brokers and workers: west's
+// callers then reach nothing but c. The test process itself reaches every
+// host over the bridge, to read the registry and the workers' logs.
 //
 // Without root or iproute2's `ip` the test skips and says why.
 #include <gtest/gtest.h>
@@ -122,7 +125,8 @@ protected:
             std::make_unique<bus_hosts>(*fabric_, std::vector<std::string>{"east", "east", "west"},
                                         redis_->url(), dir_->path());
         for (int host = 0; host < fabric_->size(); ++host) {
-            bus_->start(host);
+            const auto failed = bus_->start(host);
+            ASSERT_FALSE(failed.has_value()) << *failed << "\n" << bus_->stderr_tails();
         }
         std::string why;
         ASSERT_TRUE(eventually([&] { return bus_->converged(&why); }, convergence))
@@ -148,7 +152,8 @@ protected:
 
     // A new step's load, once some of its calls were answered.
     std::unique_ptr<region_load> start_load() {
-        auto load = std::make_unique<region_load>(redis_->url(), next_lane_, epoch_);
+        auto load = std::make_unique<region_load>(redis_->url(), next_lane_, epoch_, *fabric_,
+                                                  host_b, host_c);
         next_lane_ += region_load::lanes;
         EXPECT_TRUE(eventually([&] { return load->answered() >= 200; }, convergence))
             << "the load did not start";
@@ -276,32 +281,37 @@ protected:
         EXPECT_GT(load->ok_since("west", split_ms), 100u) << "west stopped serving";
         EXPECT_GT(east_runs, 0u) << "east's calls were not served in the east";
         EXPECT_GT(west_runs, 0u) << "west's calls were not served in the west";
+        // Healed under the same load: west registers again.
+        ASSERT_FALSE(fabric_->heal().has_value());
+        note("step 3: partition healed");
+        expect_converged("step 3");
         finish_load(*load, "step 3 (partition)");
-        EXPECT_EQ(last_failed_, 0u) << "calls failed during the partition";
+        EXPECT_EQ(last_failed_, 0u) << "calls failed during the partition or its healing";
     }
 
-    // Step 4: the partition heals, host a and its Redis come back; the
-    // sentinels make the old master a replica, and west registers again.
-    void everything_heals() {
+    // Step 4: host a comes back with its Redis, as a rebooted host does:
+    // only its skyd is started, whose state file starts its broker and
+    // workers; the sentinels make the old master a replica.
+    void host_returns() {
         auto load = start_load();
-        const auto healed = steady_clock::now();
-        ASSERT_FALSE(fabric_->heal().has_value());
+        const auto back = steady_clock::now();
         ASSERT_FALSE(fabric_->link_up(host_a).has_value());
         redis_->start_sentinel(host_a);
         redis_->start_server(host_a);
-        bus_->start(host_a);
-        note("step 4: partition healed, host a back");
+        const auto failed = bus_->start(host_a);  // skyd alone: its state file does the rest
+        ASSERT_FALSE(failed.has_value()) << *failed;
+        note("step 4: host a back (its skyd started)");
         expect_converged("step 4");
-        note("step 4: " + std::to_string(since(healed).count()) + " ms from the heal");
+        note("step 4: " + std::to_string(since(back).count()) + " ms from its return");
         EXPECT_TRUE(eventually([&] { return redis_->role(host_a) == "slave"; }, convergence))
             << "the old master did not become a replica: " << redis_->role(host_a);
-        note("step 4: the old master on a is a replica " + std::to_string(since(healed).count()) +
-             " ms from the heal");
+        note("step 4: the old master on a is a replica " + std::to_string(since(back).count()) +
+             " ms from the host's return");
         EXPECT_EQ(redis_->master_host(), host_b);
-        const auto back_ms = now_ms();
+        const auto later_ms = now_ms();
         EXPECT_TRUE(
-            eventually([&] { return load->ok_since("east", back_ms) >= 100; }, convergence));
-        finish_load(*load, "step 4 (healed)");
+            eventually([&] { return load->ok_since("east", later_ms) >= 100; }, convergence));
+        finish_load(*load, "step 4 (host a back)");
     }
 
     const steady_clock::time_point epoch_ = steady_clock::now();
@@ -321,7 +331,7 @@ TEST_F(Cluster, SurvivesRedisFailoverHostLossAndPartition) {
     ASSERT_FALSE(HasFailure());
     regions_split();
     ASSERT_FALSE(HasFailure());
-    everything_heals();
+    host_returns();
 }
 
 }  // namespace

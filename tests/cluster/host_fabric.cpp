@@ -1,9 +1,15 @@
 #include "host_fabric.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -29,12 +35,36 @@ int owner_of(const std::string& name, std::string_view prefix) {
     }
 }
 
+// The processes whose network namespace is the named one: those whose
+// /proc/<pid>/ns/net is the file `ip netns add` bind-mounted under
+// /run/netns (what `ip netns pids` does, without a process per look). A
+// zombie has left its namespaces: it is not listed.
+std::vector<pid_t> processes_in(const std::string& netns) {
+    struct stat target {};
+    if (::stat(("/run/netns/" + netns).c_str(), &target) != 0) {
+        return {};
+    }
+    std::vector<pid_t> out;
+    std::error_code error;
+    for (std::filesystem::directory_iterator it("/proc", error), end; !error && it != end;
+         it.increment(error)) {
+        const auto name = it->path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        struct stat ns {};
+        if (::stat((it->path() / "ns" / "net").c_str(), &ns) == 0 && ns.st_dev == target.st_dev &&
+            ns.st_ino == target.st_ino) {
+            out.push_back(static_cast<pid_t>(std::stol(name)));
+        }
+    }
+    return out;
+}
+
 // SIGKILL to whatever still runs in the namespace: a namespace whose name is
 // deleted lives on as long as its processes do.
 void kill_inside(const std::string& netns) {
-    auto pids = run_program(ip_path(), {"netns", "pids", netns}, std::chrono::seconds(10));
-    std::istringstream lines(pids.out);
-    for (int pid = 0; lines >> pid;) {
+    for (const pid_t pid : processes_in(netns)) {
         if (pid > 1) {
             ::kill(pid, SIGKILL);
         }
@@ -152,6 +182,25 @@ host_fabric::~host_fabric() {
             std::cerr << "cluster: " << *failed << "\n";
         }
     }
+}
+
+std::optional<std::string> host_fabric::enter(int host) const {
+    const auto path = "/run/netns/" + namespace_name(host);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return "cannot open " + path + ": " + std::strerror(errno);
+    }
+    const int entered = ::setns(fd, CLONE_NEWNET);
+    const int error = errno;
+    ::close(fd);
+    if (entered != 0) {
+        return "cannot enter " + path + ": " + std::strerror(error);
+    }
+    return std::nullopt;
+}
+
+std::vector<pid_t> host_fabric::processes(int host) const {
+    return processes_in(namespace_name(host));
 }
 
 std::pair<std::string, std::vector<std::string>> host_fabric::exec(

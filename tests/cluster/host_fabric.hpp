@@ -10,6 +10,8 @@
 // `ip`; where either is missing, create() says why, for the test to skip.
 // tests/netsplit/network_namespace is the one-namespace, one-/30 twin.
 
+#include <sys/types.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +51,14 @@ public:
     // `program`: a name in bin_dir(), or a path.
     std::pair<std::string, std::vector<std::string>> exec(int host, const std::string& program,
                                                           std::vector<std::string> args) const;
+
+    // Moves the calling thread into the host's network namespace (setns):
+    // the sockets it opens from then on, and the threads it starts, are the
+    // host's. Nothing on success, what failed otherwise.
+    std::optional<std::string> enter(int host) const;
+
+    // The processes running in the host's namespace, whoever started them.
+    std::vector<pid_t> processes(int host) const;
 
     // Takes the host's end of its link down, and up again. Nothing on
     // success; what `ip` said otherwise.

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <stdexcept>
 
+#include "skynet/registry/redis_url.hpp"
 #include "support/eventually.hpp"
 #include "support/sentinel_set.hpp"
 
@@ -37,8 +38,22 @@ redis_ha::redis_ha(const host_fabric& hosts, std::filesystem::path dir, int mast
     const auto port = std::to_string(redis_port);
     for (int host : {master_host, replica_host}) {
         // Protected mode refuses any peer but loopback when there is no password.
-        server_args_[host] = {"--port", port,           "--bind", hosts.address(host), "--save",
-                              "",       "--appendonly", "no",     "--protected-mode",  "no"};
+        // A replica writes what it receives from its master to disk: into
+        // the test's directory, not the working one.
+        server_args_[host] = {"--port",
+                              port,
+                              "--bind",
+                              hosts.address(host),
+                              "--save",
+                              "",
+                              "--appendonly",
+                              "no",
+                              "--protected-mode",
+                              "no",
+                              "--dir",
+                              dir_.string(),
+                              "--dbfilename",
+                              "dump-" + hosts.name(host) + ".rdb"};
     }
     server_args_[replica_host].insert(server_args_[replica_host].end(),
                                       {"--replicaof", hosts.address(master_host), port});
@@ -90,14 +105,12 @@ redis_ha::~redis_ha() {
 }
 
 std::string redis_ha::url() const {
-    std::string out = "redis-sentinel://";
+    registry::redis_url url;
     for (int host = 0; host < hosts_.size(); ++host) {
-        out.append(host == 0 ? "" : ",")
-            .append(hosts_.address(host))
-            .append(":")
-            .append(std::to_string(sentinel_port));
+        url.sentinels.push_back({hosts_.address(host), sentinel_port});
     }
-    return out.append("/").append(name_);
+    url.master_name = name_;
+    return url.to_string();
 }
 
 std::string redis_ha::server_url(int host) const {

@@ -1,11 +1,15 @@
 #include "region_load.hpp"
 
+#include <stdexcept>
+#include <thread>
+
 #include "support/eventually.hpp"
 
 namespace skynet::testing {
 
 region_load::region_load(const std::string& registry_url, int first_lane,
-                         std::chrono::steady_clock::time_point epoch)
+                         std::chrono::steady_clock::time_point epoch, const host_fabric& hosts,
+                         int east_host, int west_host)
     : first_(first_lane) {
     // 4 x 100 calls a second: a steady load that leaves this 2-core machine
     // room for eleven processes, five of them Redis.
@@ -17,7 +21,25 @@ region_load::region_load(const std::string& registry_url, int first_lane,
         options.region = region_of(i);
         options.heartbeat = std::chrono::milliseconds(250);
         options.liveness = 4;
-        lanes_.push_back(std::make_unique<chaos::lane>(first_ + i, options, settings, epoch));
+        const int host = options.region == "east" ? east_host : west_host;
+        // Made on a thread of the host's: the client's threads, started in
+        // its constructor, stay there (a thread starts in its maker's namespaces).
+        std::string failed;
+        std::thread([&] {
+            try {
+                if (auto error = hosts.enter(host)) {
+                    failed = *error;
+                    return;
+                }
+                lanes_.push_back(
+                    std::make_unique<chaos::lane>(first_ + i, options, settings, epoch));
+            } catch (const std::exception& e) {
+                failed = e.what();
+            }
+        }).join();
+        if (!failed.empty()) {
+            throw std::runtime_error("a caller on host " + hosts.name(host) + ": " + failed);
+        }
     }
 }
 

@@ -5,6 +5,11 @@
 // client finding brokers through the registry URL (its own region's first).
 // Lanes are numbered from `first_lane` so that the keys of every step differ
 // and the chaos verdict can judge all steps at once.
+//
+// Each region's callers run on one of its hosts: their clients are made on a
+// thread that entered the host's network namespace, so every socket and
+// thread of theirs is the host's. A partition cuts them off as it cuts off
+// that host's brokers and workers.
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +18,7 @@
 #include <vector>
 
 #include "chaos/traffic.hpp"
+#include "host_fabric.hpp"
 
 namespace skynet::testing {
 
@@ -20,8 +26,11 @@ class region_load {
 public:
     static constexpr int lanes = 4;
 
+    // Callers of east on host `east_host` of `hosts`, of west on `west_host`.
+    // Throws std::runtime_error if a client cannot be made there.
     region_load(const std::string& registry_url, int first_lane,
-                std::chrono::steady_clock::time_point epoch);
+                std::chrono::steady_clock::time_point epoch, const host_fabric& hosts,
+                int east_host, int west_host);
     ~region_load();
 
     int first_lane() const noexcept { return first_; }

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <thread>
 
 #include "fixture.hpp"
 #include "skynet/client/client.hpp"
 #include "support/eventually.hpp"
+#include "support/plain_mdp.hpp"
 #include "support/sleeper_calls.hpp"
 
 namespace skynet::testing {
@@ -78,6 +80,45 @@ TEST(GracefulStop, AStoppingBrokerHandsItsClientsToAnotherAndAnswersWhatItHolds)
     auto outcome = held.get();
     EXPECT_TRUE(outcome.ok()) << bus::to_string(outcome.code()) << ": " << outcome.err().detail;
     EXPECT_TRUE(eventually([&] { return !cluster.broker_at(leaving); }));
+}
+
+// A client that reads its reply late (starved of CPU, or paused) still gets
+// it when the broker stops meanwhile: after its drain the broker serves on
+// for --farewell-ms before it closes, and a DEALER with ZMQ_IMMEDIATE (as our
+// client's) drops the replies it has not read once the connection closes.
+// Here a raw 7/MDP client has its reply waiting, unread, while the broker is
+// told to stop, and reads it half a second later. With the farewell it had
+// before (min(heartbeat, 200 ms)) the reply was lost.
+TEST(GracefulStop, AReplyReadLateWhileTheBrokerStopsIsNotLost) {
+    registry_cluster cluster;
+    const auto endpoint = cluster.start_broker("eu", {"--farewell-ms", "5000"});
+    ASSERT_TRUE(eventually([&] { return cluster.broker_at(endpoint).has_value(); }));
+    const auto pid = static_cast<pid_t>(cluster.broker_at(endpoint)->pid);
+    ASSERT_GT(pid, 1);
+    zmq::context_t context(1);
+    zmq::socket_t dealer(context, ZMQ_DEALER);
+    dealer.set(zmq::sockopt::linger, 0);
+    dealer.set(zmq::sockopt::immediate, 1);
+    dealer.connect(endpoint);
+    // Writable once connected (ZMQ_IMMEDIATE); mmi.service: the broker's own
+    // answer, a reply like any other.
+    zmq::pollitem_t connected{dealer.handle(), 0, ZMQ_POLLOUT, 0};
+    ASSERT_EQ(zmq::poll(&connected, 1, std::chrono::milliseconds(20000)), 1) << "not connected";
+    send_strings(dealer, {"", "MDPC01", "mmi.service", "nothing"});
+    zmq::pollitem_t arrived{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    ASSERT_EQ(zmq::poll(&arrived, 1, std::chrono::milliseconds(20000)), 1) << "no reply";
+    ASSERT_EQ(::kill(pid, SIGTERM), 0);
+    EXPECT_TRUE(eventually([&] {
+        auto b = cluster.broker_at(endpoint);
+        return !b || !b->registered;
+    })) << "the broker did not start to stop";
+    // The fault: the client does not read for half a second.
+    std::this_thread::sleep_for(500ms);
+    const auto reply = receive_strings(dealer, 1s);
+    ASSERT_TRUE(reply.has_value()) << "the unread reply was lost when the broker closed";
+    EXPECT_EQ(*reply, (frame_list{"", "MDPC01", "mmi.service", "404"}));
+    EXPECT_TRUE(eventually([&] { return !cluster.broker_at(endpoint); }, 30s))
+        << "the broker did not leave after its farewell";
 }
 
 }  // namespace

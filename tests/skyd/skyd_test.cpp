@@ -326,6 +326,37 @@ TEST_F(SkydTest, TheDeployFileStartsServicesAndPressureTakesOneOutOfRotation) {
     EXPECT_EQ(processes().size(), 1u);  // read again, it starts nothing twice
 }
 
+// A broker that skyd runs registers under the id skyd gave it, owned by the
+// daemon: so skyd counts it started once it is registered (not at the end of
+// its start timeout, here ten minutes), and `sky` names its daemon.
+TEST_F(SkydTest, ABrokerItRunsRegistersUnderItsIdAndCountsAsStartedOnceRegistered) {
+    const auto file = dir() / "deploy.json";
+    const auto endpoint = loopback_endpoint(free_port());
+    {
+        std::ofstream out(file);
+        out << R"({"processes": [{"argv": [")" << bin("skynet-broker") << R"(", "--bind", ")"
+            << endpoint << R"(", "--heartbeat-ms", "250"], "start_timeout_ms": 600000}]})";
+    }
+    start_skyd("h1", {"--deploy-file", file.string()});
+    std::string id;
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto rows = processes();
+            id = rows.size() == 1 ? rows.begin()->first : "";
+            return !id.empty() && field(id, "state") == "running";
+        },
+        60s))
+        << "the broker is not running: " << (id.empty() ? json() : field(id, "state"));
+    auto c = registry::connection::open(registry_options());
+    ASSERT_TRUE(c) << c.err().detail;
+    auto record = c->get(id);
+    ASSERT_TRUE(record && record->has_value()) << "no record under the daemon's id " << id;
+    EXPECT_EQ((*record)->kind, registry::instance_kind::broker);
+    EXPECT_EQ((*record)->endpoint, endpoint);
+    EXPECT_EQ((*record)->managed_by, "skyd-h1");
+    EXPECT_EQ((*record)->host, "h1");  // skyd's SKYNET_HOST
+}
+
 // sky shows which daemon owns an instance, and each daemon with its host's figures.
 TEST_F(SkydTest, SkyShowsWhichDaemonOwnsAnInstanceAndTheHostsFigures) {
     start_skyd("h1");

@@ -10,6 +10,8 @@ broker_options fast_broker_options() {
     options.heartbeat = scaled(std::chrono::milliseconds(100));
     options.liveness = 3;
     options.drain_timeout = scaled(std::chrono::milliseconds(500));
+    // Stops are many here; the tests of a late reader set their own.
+    options.farewell = scaled(std::chrono::milliseconds(100));
     return options;
 }
 

@@ -66,8 +66,14 @@ redis_server::~redis_server() {
 }
 
 bool redis_server::launch() {
-    std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
-                                  "",       "--appendonly",        "no"};
+    // A replica (of a sentinel test) writes what its master sends to disk:
+    // into a file of its own that stop() deletes, not the working directory.
+    std::vector<std::string> args{"--port",       std::to_string(port_),
+                                  "--bind",       "127.0.0.1",
+                                  "--save",       "",
+                                  "--appendonly", "no",
+                                  "--dir",        rdb_file().parent_path().string(),
+                                  "--dbfilename", rdb_file().filename().string()};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     process_.emplace(redis_binary, args);
     bool up = eventually([&] { return answers(port_) || !process_->running(); }) &&
@@ -84,6 +90,13 @@ void redis_server::stop() {
         process_->wait_exit(std::chrono::seconds(10));
     }
     process_.reset();  // kills it if SIGTERM was not enough
+    std::error_code ignored;
+    std::filesystem::remove(rdb_file(), ignored);
+}
+
+std::filesystem::path redis_server::rdb_file() const {
+    return std::filesystem::temp_directory_path() /
+           ("skynet-test-redis-" + std::to_string(port_) + ".rdb");
 }
 
 void redis_server::start() {

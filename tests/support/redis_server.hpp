@@ -3,6 +3,7 @@
 // nothing saved to disk. It can be stopped and started again on the same
 // port, to test what happens while Redis is away.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ public:
 
 private:
     bool launch();
+    std::filesystem::path rdb_file() const;
 
     std::vector<std::string> extra_args_;
     int port_ = 0;

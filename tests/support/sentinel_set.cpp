@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "eventually.hpp"
+#include "skynet/registry/redis_url.hpp"
 
 namespace skynet::testing {
 
@@ -110,13 +111,12 @@ void sentinel_set::start_sentinel(int index) {
 }
 
 std::string sentinel_set::url() const {
-    std::string out = "redis-sentinel://";
-    for (std::size_t i = 0; i < sentinel_ports_.size(); ++i) {
-        out.append(i == 0 ? "" : ",")
-            .append("127.0.0.1:")
-            .append(std::to_string(sentinel_ports_[i]));
+    registry::redis_url url;
+    for (int port : sentinel_ports_) {
+        url.sentinels.push_back({"127.0.0.1", port});
     }
-    return out.append("/").append(name_);
+    url.master_name = name_;
+    return url.to_string();
 }
 
 int sentinel_set::master_port() const {

@@ -51,6 +51,12 @@ struct broker_options {
     // On stop, how long in-flight requests get to finish before their clients
     // are answered and the workers are disconnected.
     std::chrono::milliseconds drain_timeout{2000};
+    // After the drain, how long the broker serves on before it closes: what
+    // arrives meanwhile is answered UNAVAILABLE, and clients read the last
+    // replies. A client with ZMQ_IMMEDIATE (ours) drops the replies it has
+    // not yet read when the connection closes, so this is how late a busy
+    // or paused client may be in reading them.
+    std::chrono::milliseconds farewell{1000};
     // For broker(options): a ZeroMQ context to share with the process's
     // workers and clients (one set of I/O threads); empty: one of its own.
     // The broker holds a share until it is destroyed, so the context

@@ -34,6 +34,12 @@ struct broker_registration_options {
     std::string advertise = {};
     // How soon the registry drops the record of a broker that died without a word.
     std::chrono::milliseconds lease{10000};
+    // The record's id; empty: a fresh one. skyd gives each process it runs
+    // an id of its own (SKYNET_INSTANCE_ID) and names itself in `managed_by`
+    // (SKYNET_MANAGED_BY): registered under them, a broker that skyd runs
+    // counts as started once registered, and `sky` shows its daemon.
+    std::string instance_id = {};
+    std::string managed_by = {};
 };
 
 class broker_registration {
