@@ -186,4 +186,40 @@ TEST_F(DashboardPageTest, RedisGoingAwayShowsABannerNotAnEmptyCluster) {
         << "the Redis banner stayed after Redis came back";
 }
 
+// The brokers table shows the load a broker publishes in its record (what
+// discovering clients weigh it by): six calls to a one-at-a-time sleeper, by
+// six `sky call`s, are one in flight and five queued.
+TEST_F(DashboardPageTest, TheBrokersTableShowsEachBrokersLoad) {
+    start_service("sleeper-service", "eu", {"--concurrency", "1"});
+    ASSERT_FALSE(wait_for_worker([&] { return workers_of("sleeper"); }).empty());
+    const auto brokers = find({.kind = registry::instance_kind::broker});
+    ASSERT_EQ(brokers.size(), 1u);
+    const auto row = "#brokers-table tr[data-broker-id=\"" + brokers.front().id + "\"]";
+    ASSERT_TRUE(eventually([&] { return displayed(row); }, page_limit));
+    auto row_says = [&](const std::string& words) {
+        try {
+            auto found = browser_->find(row);
+            return found && browser_->text(*found).find(words) != std::string::npos;
+        } catch (const webdriver_error& e) {
+            if (e.code == "stale element reference") {
+                return false;  // redrawn between the two calls: look again
+            }
+            throw;
+        }
+    };
+    EXPECT_TRUE(eventually([&] { return row_says("0 queued"); }, page_limit));
+
+    std::vector<std::unique_ptr<child_process>> callers;
+    for (int i = 0; i < 6; ++i) {
+        callers.push_back(std::make_unique<child_process>(
+            "sky", std::vector<std::string>{"--redis", redis_.url(), "--timeout", "120s", "call",
+                                            "sleeper", "Sleep", R"({"ms": 120000})"}));
+    }
+    EXPECT_TRUE(
+        eventually([&] { return row_says("5 queued") && row_says("1 in flight"); }, page_limit))
+        << "the broker's row: "
+        << (browser_->find(row) ? browser_->text(*browser_->find(row)) : "(none)");
+    screenshot("broker-load");
+}
+
 }  // namespace skynet::testing

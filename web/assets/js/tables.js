@@ -177,14 +177,20 @@ function broker_figure(b, name) {
 
 const broker_columns = [
   { html: (b) => `<span title="${esc(b.id)}">${esc(b.id)}</span>` },
-  { html: (b) => `${esc(b.host)} <span class="sub">${esc(b.region)}</span>` },
-  { html: (b) => esc(b.endpoint) },
+  { html: (b) => `${esc(b.host)} <span class="sub">${esc(b.region)}</span>` +
+    `<div class="sub">${esc(b.endpoint)}</div>` },
   { html: (b) => num(broker_figure(b, 'clients')) },
   { html: (b) => {
     const w = broker_figure(b, 'workers');
     return Array.isArray(w) ? num(w.length) : num(w ?? workers_on(b.endpoint));
   } },
   { html: (b) => num((b.services || []).filter((s) => !s.includes('@')).length) },
+  // What the broker publishes in its record about once a second, and what
+  // discovering clients weigh it by (docs/design.md).
+  { html: (b) => b.load
+    ? `${num(b.load.queued)} queued<div class="sub">${num(b.load.in_flight)} in flight, ` +
+      `${num(b.load.cpu_percent)}% CPU</div>`
+    : '-' },
 ];
 
 function render_brokers(terms) {
