@@ -11,6 +11,10 @@ from .errors import ErrorCode
 
 
 class StaticDirectory:
+    # Given brokers are an order of preference (docs/python.md): the first
+    # connected one takes every call.
+    spreads = False
+
     def __init__(self, endpoints):
         self.endpoints = list(dict.fromkeys(endpoints))
         if not self.endpoints:
@@ -23,6 +27,10 @@ class StaticDirectory:
     def none_for(self, service):
         return ErrorCode.UNAVAILABLE, "no broker given"
 
+    def weight(self, endpoint):
+        """Given brokers say nothing of their load: all alike."""
+        return 1.0
+
     def refresh_due(self, now):
         return False
 
@@ -31,6 +39,9 @@ class StaticDirectory:
 
 
 class RegistryDirectory:
+    # Brokers of a rank share its calls, by the load they publish.
+    spreads = True
+
     def __init__(self, discovery, refresh=1.0):
         self.discovery = discovery
         self.refresh_every = refresh
@@ -38,6 +49,7 @@ class RegistryDirectory:
         self.loaded = False
         self.last_error = ""
         self._next_refresh = 0.0
+        self._weights = {}
 
     def refresh_due(self, now):
         return now >= self._next_refresh
@@ -55,6 +67,12 @@ class RegistryDirectory:
         self._next_refresh = now + self.refresh_every
         if records is not None:
             self.records, self.loaded = records, True
+            self._weights = {r.endpoint: r.weight for r in records}
+
+    def weight(self, endpoint):
+        """What the broker's published load makes of it (BrokerRecord.weight);
+        1 for one the registry no longer lists (kept while it answers)."""
+        return self._weights.get(endpoint, 1.0)
 
     def refresh(self, now):
         self.apply(self.read(), now)

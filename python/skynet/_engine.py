@@ -150,13 +150,35 @@ class Engine(Inbound):
             # region's), until it connects or is found unreachable.
             ready = [l for l in tier if l.connected and l not in call.refused_by]
             ready.sort(key=lambda l: l.refusing_until > now)  # stable: order kept
-            for link in ready:
+            for link in self._by_weight(ready, now):
                 if self._send_call(call, link, now):
                     return
             if ready or any(self._pending(l) and l not in call.refused_by for l in tier):
                 self._wait(call, now)
                 return
         self._finish(call, self._nowhere(call, [l for tier in tiers for l in tier]))
+
+    def _by_weight(self, ready, now):
+        """The order to try `ready` in, brokers of one rank: with discovered
+        brokers, first the one that smooth weighted round robin picks among
+        those not refusing, then the rest as they came (given brokers keep
+        their order of preference). Each scores the registry's weight of its load over 1 + this
+        client's calls out on it (as the C++ client's broker_choice.hpp
+        explains): every pick adds each score to its broker's credit and
+        takes the total from the one picked, the one with the most credit.
+        Equal brokers alternate; a broker with a queue gets fewer calls."""
+        usable = [l for l in ready if l.refusing_until <= now]
+        if len(usable) < 2 or not self.directory.spreads:
+            return ready
+        total, best = 0.0, None
+        for link in usable:
+            score = self.directory.weight(link.endpoint) / (1 + len(link.held))
+            link.credit += score
+            total += score
+            if best is None or link.credit > best.credit:
+                best = link
+        best.credit -= total
+        return [best] + [l for l in ready if l is not best]
 
     def _pending(self, link):
         return link.socket is not None and not link.connected and link.unreachable is None

@@ -39,6 +39,7 @@ class Link:
         self.last_ping = 0.0
         self.busy_since = 0.0
         self.refusing_until = 0.0   # answered UNAVAILABLE (draining) until then
+        self.credit = 0.0           # smooth weighted round robin (Engine._by_weight)
         self.opened_at = 0.0        # when the current socket began to connect
         self.out = Outbox()         # batch agreement and staged records
 

@@ -29,6 +29,15 @@ def lists_service(services, service):
     return any(s == service or s.startswith(service + "@") for s in services)
 
 
+def _count(fields, name):
+    """A record's whole number; 0 when absent or not a number (a record
+    written by an older broker, or by someone else)."""
+    try:
+        return max(0, int(fields.get(name, "0")))
+    except ValueError:
+        return 0
+
+
 @dataclass
 class BrokerRecord:
     id: str
@@ -39,6 +48,20 @@ class BrokerRecord:
     curve_key: str = ""
     registered: bool = True
     fields: dict = field(default_factory=dict)  # the whole hash, as strings
+    # What the broker publishes about once a second (absent: idle).
+    load_queued: int = 0
+    load_in_flight: int = 0
+    load_cpu_percent: int = 0
+
+    @property
+    def weight(self):
+        """How much of a region's calls this broker should take, next to
+        its peers: CPU headroom over 1 + requests queued, as the C++ client
+        weighs it (registry::load_weight). A queue is what matters: requests
+        wait there for a worker. Never 0, so that a busy broker is tried
+        again once it says it is not."""
+        headroom = 1.0 - min(self.load_cpu_percent, 95) / 100.0
+        return headroom / (1.0 + self.load_queued)
 
 
 class Discovery:
@@ -97,7 +120,10 @@ class Discovery:
         services = sorted(s for s in f.get("services", "").split(",") if s)
         return BrokerRecord(id=f.get("id", instance_id), endpoint=f["endpoint"],
                             region=f.get("region", ""), host=f.get("host", ""),
-                            services=services, curve_key=f.get("curve_key", ""), fields=f)
+                            services=services, curve_key=f.get("curve_key", ""), fields=f,
+                            load_queued=_count(f, "load_queued"),
+                            load_in_flight=_count(f, "load_in_flight"),
+                            load_cpu_percent=_count(f, "load_cpu_percent"))
 
     def rank(self, record, service=None):
         """How well a broker suits a call for ``service``: 3 ours and serving
