@@ -141,6 +141,27 @@ private:
     std::thread thread_;
 };
 
+// What two brokers answered of `calls` sleeper@1 calls made one after
+// another by a new discovering client (made once the counters have started,
+// so that its first read of the registry is what it weighs by).
+struct call_share {
+    std::uint64_t first = 0, second = 0;
+};
+
+void share_calls(registry_cluster& cluster, const std::string& first, const std::string& second,
+                 int calls, call_share& took) {
+    broker_counter at_first(first);
+    broker_counter at_second(second);
+    const auto first0 = at_first.replies();
+    const auto second0 = at_second.replies();
+    client c(discovering(cluster));
+    for (int i = 0; i < calls; ++i) {
+        auto r = c.call("sleeper", "Sleep", sleep_ms(0), sleeper_call(false));
+        ASSERT_TRUE(r.ok()) << bus::to_string(r.code()) << ": " << r.err().detail;
+    }
+    took = {at_first.replies() - first0, at_second.replies() - second0};
+}
+
 void expect_clean(steady_load& load) {
     EXPECT_GT(load.issued(), 0);
     EXPECT_EQ(load.outcomes(), load.issued());
@@ -155,19 +176,11 @@ TEST(BrokerSpread, EveryBrokerOfTheRegionTakesAShare) {
     cluster.start_service("sleeper-service", "eu", sleeper_v1);
     ASSERT_TRUE(eventually(
         [&] { return serves(cluster, a, "sleeper@1") && serves(cluster, b, "sleeper@1"); }));
-    broker_counter at_a(a);
-    broker_counter at_b(b);
-    const auto a0 = at_a.replies();
-    const auto b0 = at_b.replies();
-
-    client c(discovering(cluster));
     constexpr int calls = 200;
-    for (int i = 0; i < calls; ++i) {
-        auto r = c.call("sleeper", "Sleep", sleep_ms(0), sleeper_call(false));
-        ASSERT_TRUE(r.ok()) << bus::to_string(r.code()) << ": " << r.err().detail;
-    }
-    const auto took_a = at_a.replies() - a0;
-    const auto took_b = at_b.replies() - b0;
+    call_share took;
+    ASSERT_NO_FATAL_FAILURE(share_calls(cluster, a, b, calls, took));
+    const auto took_a = took.first;
+    const auto took_b = took.second;
     RecordProperty("took_a", std::to_string(took_a));
     RecordProperty("took_b", std::to_string(took_b));
     EXPECT_EQ(took_a + took_b, static_cast<std::uint64_t>(calls));
@@ -256,18 +269,11 @@ TEST(BrokerSpread, ABrokerWithADeepQueueGetsFewerCalls) {
     })) << "the busy broker never published its queue";
     EXPECT_EQ(cluster.broker_at(idle)->load.queued, 0u);
 
-    broker_counter at_busy(busy);
-    broker_counter at_idle(idle);
-    const auto busy0 = at_busy.replies();  // its sleeper@9 answers nothing meanwhile
-    const auto idle0 = at_idle.replies();
-    client c(discovering(cluster));  // its first read has the figures
     constexpr int calls = 100;
-    for (int i = 0; i < calls; ++i) {
-        auto r = c.call("sleeper", "Sleep", sleep_ms(0), sleeper_call(false));
-        ASSERT_TRUE(r.ok()) << bus::to_string(r.code()) << ": " << r.err().detail;
-    }
-    const auto took_busy = at_busy.replies() - busy0;
-    const auto took_idle = at_idle.replies() - idle0;
+    call_share took;  // busy's sleeper@9 answers nothing meanwhile
+    ASSERT_NO_FATAL_FAILURE(share_calls(cluster, busy, idle, calls, took));
+    const auto took_busy = took.first;
+    const auto took_idle = took.second;
     RecordProperty("took_busy", std::to_string(took_busy));
     RecordProperty("took_idle", std::to_string(took_idle));
     EXPECT_EQ(took_busy + took_idle, static_cast<std::uint64_t>(calls));

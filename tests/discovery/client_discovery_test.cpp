@@ -7,6 +7,7 @@
 
 #include "fixture.hpp"
 #include "skynet/client/client.hpp"
+#include "steady_calls.hpp"
 #include "support/eventually.hpp"
 
 namespace skynet::testing {
@@ -60,35 +61,16 @@ TEST(ClientDiscovery, RequestsFlowThroughARedisOutageAndAllRegisterAgain) {
     ASSERT_TRUE(eventually([&] { return all_registered(cluster); }));
     client c(discovering(cluster, "eu"));
 
-    std::atomic<bool> stop{false};
-    std::atomic<int> answered{0};
-    std::atomic<int> failed{0};
-    std::atomic<int> last_error{0};
-    std::thread traffic([&] {
-        bus::bson_doc params;
-        params.add_int64("n", 5);
-        call_options options;
-        options.timeout = 10s;
-        for (int i = 0; i < 100000 && !stop; ++i) {
-            auto outcome = c.call("fibonacci", "Index", params.view(), options);
-            if (outcome && outcome->result().get_int64("result") == 5) {
-                ++answered;
-            } else {
-                ++failed;
-                last_error = static_cast<int>(outcome.code());
-            }
-        }
-    });
-    ASSERT_TRUE(eventually([&] { return answered > 50; }));
+    steady_calls traffic(c, 10s, /*idempotent=*/false, /*n=*/5);
+    ASSERT_TRUE(eventually([&] { return traffic.answered() > 50; }));
     cluster.redis().stop();
-    const int before_outage_ends = answered.load();
-    ASSERT_TRUE(eventually([&] { return answered > before_outage_ends + 200; }))
+    const int before_outage_ends = traffic.answered();
+    ASSERT_TRUE(eventually([&] { return traffic.answered() > before_outage_ends + 200; }))
         << "requests stopped flowing while Redis was down";
     cluster.redis().start();
     EXPECT_TRUE(eventually([&] { return all_registered(cluster); }));
-    stop = true;
-    traffic.join();
-    EXPECT_EQ(failed, 0) << "last error code " << last_error;
+    traffic.stop();
+    EXPECT_EQ(traffic.failed(), 0) << "last error code " << traffic.last_error();
 }
 
 // A broker that is slow to answer (frozen here) when Redis restarts empty

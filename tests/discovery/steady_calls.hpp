@@ -1,7 +1,7 @@
 #pragma once
-// A steady stream of idempotent fibonacci calls on a thread of its own, one
-// at a time, counting what came back: the load a discovery test keeps up
-// while it changes the cluster under it.
+// A steady stream of fibonacci calls on a thread of its own, one at a time,
+// counting what came back right: the load a discovery test keeps up while it
+// changes the cluster under it.
 
 #include <atomic>
 #include <thread>
@@ -12,9 +12,11 @@ namespace skynet::testing {
 
 class steady_calls {
 public:
-    // Starts calling fibonacci(1) through `c` at once, each call with
-    // `timeout`, until stop() or 100,000 calls.
-    steady_calls(client& c, std::chrono::milliseconds timeout);
+    // Starts calling fibonacci(n) through `c` at once, each call with
+    // `timeout` (and idempotent or not), until stop() or 100,000 calls. A
+    // call answered with anything but fibonacci(n) counts as failed. n = 1:
+    // no calls of the service's own, one request per call.
+    steady_calls(client& c, std::chrono::milliseconds timeout, bool idempotent = true, int n = 1);
     ~steady_calls();  // stops
     steady_calls(const steady_calls&) = delete;
     steady_calls& operator=(const steady_calls&) = delete;
@@ -26,7 +28,7 @@ public:
     int last_error() const noexcept { return last_error_.load(); }
 
 private:
-    void run(client& c, std::chrono::milliseconds timeout);
+    void run(client& c, std::chrono::milliseconds timeout, bool idempotent, int n);
 
     std::atomic<bool> stopping_{false};
     std::atomic<int> answered_{0};
